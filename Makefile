@@ -1,0 +1,22 @@
+# The two commands (see README):
+#   make demo   set up, import the bundled samples, export the decision register
+#   make test   set up and run the whole test suite
+.PHONY: setup demo test bench serve clean
+
+setup:
+	./scripts/setup
+
+demo: setup
+	./scripts/demo
+
+test: setup
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	.venv/bin/python bench/run_all.py
+
+serve: demo
+	.venv/bin/protokoll serve protokoll.db
+
+clean:
+	rm -rf protokoll.db protokoll.db-wal protokoll.db-shm build *.egg-info

@@ -1,0 +1,72 @@
+"""Detect a file's format from its content (magic bytes), not its name."""
+
+from __future__ import annotations
+
+import zipfile
+
+from protokoll.errors import UnsupportedFormat
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def detect_format(head: bytes, path: str | None = None, zip_names: list[str] | None = None) -> str:
+    """Return one of docx, odt, doc, rtf, pdf, txt, md from the first bytes of a file.
+
+    ``zip_names`` is the member list when the file is a zip (the caller opens it).
+    Raises UnsupportedFormat with a one-line reason otherwise.
+    """
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        names = zip_names or []
+        if "word/document.xml" in names:
+            return "docx"
+        if "content.xml" in names and any(n == "mimetype" for n in names):
+            return "odt"
+        if "[Content_Types].xml" in names:
+            raise UnsupportedFormat("an Office file that is not a Word document (no word/document.xml)", path=path)
+        raise UnsupportedFormat("a zip archive, not a document", path=path)
+    if head.startswith(OLE_MAGIC):
+        return "doc"
+    if head.lstrip(b"\xef\xbb\xbf").startswith(b"{\\rtf"):
+        return "rtf"
+    for magic, what in (
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"II*\x00", "a TIFF image"),
+        (b"MM\x00*", "a TIFF image"),
+    ):
+        if head.startswith(magic):
+            raise UnsupportedFormat(f"{what}, not a document", path=path)
+    low = head[:512].lstrip().lower()
+    if low.startswith(b"<!doctype html") or low.startswith(b"<html"):
+        raise UnsupportedFormat("an HTML page, not a document", path=path)
+    if looks_like_text(head):
+        if path and str(path).lower().endswith((".md", ".markdown")):
+            return "md"
+        return "txt"
+    raise UnsupportedFormat("binary data of an unknown format", path=path)
+
+
+def looks_like_text(head: bytes) -> bool:
+    """True for UTF-8/UTF-16/cp1252 text; False for binary noise."""
+    if not head:
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:8192]
+    if b"\x00" in sample:
+        # UTF-16 without BOM: every other byte is NUL for Latin text.
+        even, odd = sample[0::2], sample[1::2]
+        return odd.count(0) > 0.4 * len(odd) or even.count(0) > 0.4 * len(even)
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control <= 0.01 * len(sample)
+
+
+def zip_members(path) -> list[str] | None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None

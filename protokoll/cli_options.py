@@ -1,0 +1,56 @@
+"""Option decorators shared by the commands (like sqlite-utils' output options)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import click
+
+
+def output_options(fn):
+    """--json / --nl / --csv output formats."""
+    fn = click.option("--csv", "fmt", flag_value="csv", help="Output CSV.")(fn)
+    fn = click.option("--nl", "fmt", flag_value="nl", help="Output newline-delimited JSON.")(fn)
+    fn = click.option("--json", "fmt", flag_value="json", help="Output JSON.")(fn)
+    return fn
+
+
+def silent_option(fn):
+    return click.option("-s", "--silent", is_flag=True, help="No progress output on stderr.")(fn)
+
+
+def progress_enabled(silent: bool) -> bool:
+    return not silent and sys.stderr.isatty()
+
+
+def emit_rows(rows: list[dict], fmt: str | None, *, default: str = "table") -> None:
+    """Print rows as JSON, newline-delimited JSON, CSV or an aligned table."""
+    fmt = fmt or default
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "nl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        if rows:
+            w = csv.DictWriter(buf, fieldnames=list(rows[0].keys()))
+            w.writeheader()
+            w.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        if not rows:
+            return
+        cols = list(rows[0].keys())
+        widths = {c: max(len(str(c)), *(len(_cell(r.get(c))) for r in rows)) for c in cols}
+        click.echo("  ".join(str(c).ljust(widths[c]) for c in cols))
+        click.echo("  ".join("-" * widths[c] for c in cols))
+        for r in rows:
+            click.echo("  ".join(_cell(r.get(c)).ljust(widths[c]) for c in cols))
+
+
+def _cell(v) -> str:
+    return "" if v is None else str(v)

@@ -1,0 +1,259 @@
+"""The records every stage passes on: frozen dataclasses, defined once.
+
+``ingest.read(path) -> Document``, ``parsers.parse(doc) -> Protocol``,
+``nlp.tag(protocol, nlp) -> Protocol`` and ``store.save(db, protocol)`` all speak
+these types. They are immutable (use :func:`dataclasses.replace` to derive a new
+one), picklable (the bulk import sends them between processes) and turn into
+JSON-ready dicts with :func:`to_dict` / back with ``X.from_dict``.
+
+Sequences are tuples so records stay hashable and immutable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+# Block kinds produced by ingestion.
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+LIST_ITEM = "list_item"
+TABLE_ROW = "table_row"
+BLOCK_KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE_ROW)
+
+# Attendance statuses.
+PRESENT = "present"
+SUBSTITUTE = "substitute"
+ABSENT = "absent"
+OFFICIAL = "official"
+ATTENDANCE_STATUSES = (PRESENT, SUBSTITUTE, ABSENT, OFFICIAL)
+
+# Decision kinds and outcomes.
+DECISION_KINDS = ("decision", "proposal")
+OUTCOMES = ("decided", "referred_back", "tabled", "noted")
+
+# Entity labels.
+ENTITY_LABELS = ("PER", "ORG", "MONEY", "DATE")
+
+
+def stable_id(*parts: Any, length: int = 16) -> str:
+    """A short id that is a hash of natural keys, so re-running gives the same id."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from. ``pages`` is None for formats without pages."""
+
+    path: str
+    sha256: str
+    format: str  # docx, doc, odt, rtf, pdf, txt, md
+    pages: int | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of the ordered block stream.
+
+    ``kind`` is one of BLOCK_KINDS. ``text`` is the block's text; for a list item it
+    starts with the recovered number ("1. Att utse …") and ``number`` holds that
+    number ("1.") or bullet ("-"). For a heading ``level`` is the heading level; for a
+    list item its nesting level (0-based). For a table row ``cells`` holds the cell
+    texts and ``text`` is them joined by tabs. ``page`` is 1-based, or None.
+    """
+
+    kind: str
+    text: str
+    page: int | None = None
+    level: int | None = None
+    number: str | None = None
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    source: Source
+    blocks: tuple[Block, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The blocks as plain text, one block per line."""
+        return "\n".join(b.text for b in self.blocks)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Document":
+        return cls(
+            source=Source(**d["source"]),
+            blocks=tuple(
+                Block(**{**b, "cells": tuple(b.get("cells") or ())}) for b in d["blocks"]
+            ),
+            warnings=tuple(d.get("warnings") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Meeting:
+    body: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    start: str | None = None  # HH:MM
+    end: str | None = None  # HH:MM
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    status: str  # one of ATTENDANCE_STATUSES
+    role: str | None = None
+    party: str | None = None
+    organisation: str | None = None
+    paragraphs: tuple[str, ...] = ()  # item numbers ("94", "95", …); empty = all
+    canonical: str | None = None  # id of the canonical person (set by nlp.tag)
+
+
+@dataclass(frozen=True)
+class Decision:
+    by: str | None
+    kind: str  # "decision" | "proposal"
+    outcome: str  # one of OUTCOMES
+    text: str
+    clauses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Motion:
+    by: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class MemberVote:
+    name: str
+    vote: str  # "yes" | "no" | "abstain" | "absent"
+
+
+@dataclass(frozen=True)
+class Votes:
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    members: tuple[MemberVote, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    number: str  # the item's own number: "94", "1", "9a"
+    label: str  # as written: "§ 94/24", "1).", "9 a/", "4 §"
+    title: str | None = None
+    kind: str | None = None  # B/I/D markers → "decision"/"information"/"discussion"
+    page: int | None = None
+    dnr: str | None = None
+    presenters: tuple[str, ...] = ()
+    text: str = ""
+    decisions: tuple[Decision, ...] = ()
+    motions: tuple[Motion, ...] = ()
+    votes: Votes | None = None
+    reservations: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    sent_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A tagged span. ``start``/``end`` are character offsets into the item's text."""
+
+    label: str  # PER | ORG | MONEY | DATE
+    text: str
+    item: str | None  # item number, or None for the header/attendance
+    start: int
+    end: int
+    value: Any = None  # MONEY: number in whole units; DATE: ISO string or {"start","end"}
+    currency: str | None = None  # SEK | EUR for MONEY
+    canonical: str | None = None  # id of the canonical person/organisation
+    rule: str | None = None  # which rule or model found / resolved it
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """A canonical person or organisation: one id across meetings."""
+
+    id: str
+    label: str  # PER | ORG
+    name: str
+    variants: tuple[str, ...] = ()
+    rule: str | None = None  # how the variants were merged
+
+
+@dataclass(frozen=True)
+class Protocol:
+    source: Source
+    meeting: Meeting = field(default_factory=Meeting)
+    attendance: tuple[Attendee, ...] = ()
+    items: tuple[Item, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    canonicals: tuple[Canonical, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Protocol":
+        def items(x):
+            for it in x:
+                votes = it.get("votes")
+                yield Item(
+                    **{
+                        **it,
+                        "presenters": tuple(it.get("presenters") or ()),
+                        "decisions": tuple(
+                            Decision(**{**dd, "clauses": tuple(dd.get("clauses") or ())})
+                            for dd in it.get("decisions") or ()
+                        ),
+                        "motions": tuple(Motion(**m) for m in it.get("motions") or ()),
+                        "votes": None
+                        if votes is None
+                        else Votes(
+                            **{
+                                **votes,
+                                "members": tuple(
+                                    MemberVote(**m) for m in votes.get("members") or ()
+                                ),
+                            }
+                        ),
+                        "reservations": tuple(it.get("reservations") or ()),
+                        "conflicts": tuple(it.get("conflicts") or ()),
+                        "notes": tuple(it.get("notes") or ()),
+                        "sent_to": tuple(it.get("sent_to") or ()),
+                    }
+                )
+
+        return cls(
+            source=Source(**d["source"]),
+            meeting=Meeting(**(d.get("meeting") or {})),
+            attendance=tuple(
+                Attendee(**{**a, "paragraphs": tuple(a.get("paragraphs") or ())})
+                for a in d.get("attendance") or ()
+            ),
+            items=tuple(items(d.get("items") or ())),
+            entities=tuple(Entity(**e) for e in d.get("entities") or ()),
+            canonicals=tuple(
+                Canonical(**{**c, "variants": tuple(c.get("variants") or ())})
+                for c in d.get("canonicals") or ()
+            ),
+            warnings=tuple(d.get("warnings") or ()),
+        )
+
+
+def to_dict(record: Any) -> Any:
+    """A record as JSON-ready dicts and lists (tuples become lists)."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (list, tuple)):
+        return [to_dict(x) for x in record]
+    if isinstance(record, dict):
+        return {k: to_dict(v) for k, v in record.items()}
+    return record

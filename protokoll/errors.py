@@ -85,6 +85,11 @@ class FileTooLarge(ProtokollError):
     hint = "raise the limit with --max-size if the file is genuine"
 
 
+class DecompressionBomb(FileTooLarge):
+    code = "bomb"
+    hint = "the archive expands to far more than it stores: get a genuine copy of the file"
+
+
 class UnreadableFile(ProtokollError):
     code = "unreadable"
     hint = "check that the file exists and that you may read it"

@@ -62,7 +62,39 @@ def _read_text(path: str, data: bytes, sha: str, fmt: str = "txt") -> Document:
     return Document(Source(path, sha, fmt, None, len(data)), blocks)
 
 
+def _read_docx(path: str, data: bytes, sha: str) -> Document:
+    from . import word
+
+    return _document(Source(path, sha, "docx", None, len(data)), word.blocks(data, path))
+
+
+def _read_legacy(path: str, data: bytes, sha: str, fmt: str) -> Document:
+    from . import convert, word
+
+    blocks = word.blocks(convert.to_docx(data, fmt, path), path)
+    return _document(Source(path, sha, fmt, None, len(data)), blocks)
+
+
+def _read_pdf(path: str, data: bytes, sha: str) -> Document:
+    from . import pdf
+
+    blocks, pages, warnings = pdf.blocks(data, path)
+    return _document(Source(path, sha, "pdf", pages, len(data)), blocks, warnings)
+
+
+def _document(source: Source, blocks, warnings=()) -> Document:
+    blocks = tuple(blocks)
+    if not blocks:
+        raise EmptyDocument(f"the {source.format} file has no text", path=source.path)
+    return Document(source, blocks, tuple(warnings))
+
+
 _READERS = {
     "txt": _read_text,
     "md": lambda p, d, s: _read_text(p, d, s, "md"),
+    "docx": _read_docx,
+    "pdf": _read_pdf,
+    "doc": lambda p, d, s: _read_legacy(p, d, s, "doc"),
+    "odt": lambda p, d, s: _read_legacy(p, d, s, "odt"),
+    "rtf": lambda p, d, s: _read_legacy(p, d, s, "rtf"),
 }

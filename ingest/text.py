@@ -7,7 +7,8 @@ import re
 from protokoll.errors import CorruptFile
 from protokoll.records import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
 
-_NUMBERED = re.compile(r"^\s*(\d{1,3}[.)]|[a-zåäö][.)/]|[-•*–·])\s+(?=\S)")
+BULLETS = "-•*–·\uf0b7\u25aa\u25cf"
+_NUMBERED = re.compile(r"^\s*(\d{1,3}[.)]|[a-zåäö][.)/]|[" + re.escape(BULLETS) + r"])\s*(?=\S)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -33,7 +34,7 @@ def text_blocks(text: str, markdown: bool = False) -> list[Block]:
     """Split text into blocks: one per non-empty line.
 
     Lines with tabs become table rows; "1." / "-" / "•" starts become list items with
-    ``number``; Markdown "#" lines become headings (and "**bold**" markers are dropped).
+    ``number`` (every bullet becomes "-"); Markdown "#" lines become headings (and "**bold**" markers are dropped).
     """
     blocks: list[Block] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -53,9 +54,13 @@ def text_blocks(text: str, markdown: bool = False) -> list[Block]:
             continue
         stripped = line.strip()
         m = _NUMBERED.match(stripped)
-        if m:
+        if m and (m.group(1)[0] not in BULLETS or stripped[len(m.group(0)):][:1].isalpha()):
             indent = len(line) - len(line.lstrip())
-            blocks.append(Block(LIST_ITEM, stripped, level=indent // 2, number=m.group(1)))
+            number = m.group(1)
+            if number in BULLETS:  # every bullet is "-" whatever the format drew
+                number = "-"
+                stripped = "- " + stripped[len(m.group(0)):].lstrip()
+            blocks.append(Block(LIST_ITEM, stripped, level=indent // 2, number=number))
             continue
         blocks.append(Block(PARAGRAPH, stripped))
     return blocks

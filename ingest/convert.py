@@ -1,0 +1,195 @@
+""".doc, .odt and .rtf to .docx through headless LibreOffice, one converter per process.
+
+A fresh ``soffice --convert-to`` costs 1.4-1.8 s per file, so each process keeps one
+LibreOffice running behind a small UNO helper (``_uno_helper.py``, run by the system
+Python that has ``python3-uno``) and sends it one file after another. Every process
+(every worker of a bulk import) gets its own LibreOffice with its own profile, so
+processes never share state; threads in one process take turns. The converter is
+restarted if LibreOffice dies or hangs, started again in a forked child, and shut
+down at exit. Where the helper cannot start (no python3-uno), each file is converted
+by a fresh ``soffice --convert-to``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from protokoll.errors import ConversionFailed, ConverterUnavailable
+
+HELPER = Path(__file__).with_name("_uno_helper.py")
+UNO_PYTHON = os.environ.get("PROTOKOLL_UNO_PYTHON", "/usr/bin/python3")
+TIMEOUT = 120  # seconds for one file (and for LibreOffice to start)
+
+
+def soffice() -> str:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise ConverterUnavailable("LibreOffice (soffice) is not installed")
+    return exe
+
+
+class Converter:
+    """One long-running LibreOffice. ``convert(src, dst)`` writes ``dst`` as .docx."""
+
+    def __init__(self, timeout: float = TIMEOUT):
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._pid: int | None = None  # the process that started the helper
+        self._home: tempfile.TemporaryDirectory | None = None
+        self.usable: bool | None = None  # None until the helper has been tried
+
+    def convert(self, src: Path, dst: Path) -> None:
+        with self._lock:
+            if self.usable is not False and self._ensure():
+                error = self._request({"in": str(src), "out": str(dst)})
+                if error is None and dst.exists():
+                    return
+                if self._proc is not None:  # LibreOffice answered: the file is the problem
+                    raise ConversionFailed(f"LibreOffice could not convert the file ({error})")
+        convert_once(src, dst, self.timeout)
+
+    def _ensure(self) -> bool:
+        if self._proc is not None and self._pid == os.getpid() and self._proc.poll() is None:
+            return True
+        if self._pid != os.getpid():
+            self._proc = None  # inherited from the parent across fork: not ours to use
+        exe = soffice()
+        if not (os.path.exists(UNO_PYTHON) and _has_uno()):
+            self.usable = False
+            return False
+        self._home = tempfile.TemporaryDirectory(prefix="protokoll-lo-")
+        profile = Path(self._home.name, "profile").as_uri()
+        pipe = f"protokoll-{os.getpid()}-{id(self)}"
+        self._proc = subprocess.Popen(
+            [UNO_PYTHON, str(HELPER), exe, profile, pipe],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True, text=True, bufsize=1,
+        )
+        self._pid = os.getpid()
+        reply = self._read()
+        if not (reply and reply.get("ready")):
+            self._kill()
+            self.usable = False
+            return False
+        self.usable = True
+        return True
+
+    def _request(self, req: dict) -> str | None:
+        """Send one request; None on success, else the error (the helper is killed if it hung)."""
+        try:
+            self._proc.stdin.write(json.dumps(req) + "\n")
+            self._proc.stdin.flush()
+        except OSError as e:
+            self._kill()
+            return str(e)
+        reply = self._read()
+        if reply is None:
+            self._kill()
+            return "LibreOffice stopped or hung"
+        return reply.get("error")
+
+    def _read(self) -> dict | None:
+        sel = selectors.DefaultSelector()
+        sel.register(self._proc.stdout, selectors.EVENT_READ)
+        try:
+            if not sel.select(self.timeout):
+                return None
+            line = self._proc.stdout.readline()
+        finally:
+            sel.close()
+        try:
+            return json.loads(line) if line else None
+        except ValueError:
+            return None
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the helper and its soffice
+            except OSError:
+                pass
+            proc.wait()
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._home is not None:
+            self._home.cleanup()
+            self._home = None
+
+    def close(self) -> None:
+        """Stop LibreOffice cleanly (end of input makes the helper terminate it)."""
+        with self._lock:
+            proc = self._proc
+            if proc is None or self._pid != os.getpid():
+                return
+            try:
+                proc.stdin.close()
+                proc.wait(15)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+            self._kill()
+
+
+def _has_uno() -> bool:
+    try:
+        return subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
+    """Convert one file with a fresh ``soffice --convert-to docx`` (the slow fallback)."""
+    exe = soffice()
+    with tempfile.TemporaryDirectory(prefix="protokoll-lo-") as home:
+        outdir = Path(home, "out")
+        try:
+            proc = subprocess.run(
+                [exe, "--headless", "--norestore", f"-env:UserInstallation={Path(home, 'p').as_uri()}",
+                 "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)],
+                capture_output=True, timeout=timeout, start_new_session=True,
+            )
+        except subprocess.TimeoutExpired:
+            raise ConversionFailed(f"LibreOffice took longer than {timeout:.0f} s") from None
+        out = outdir / (src.stem + ".docx")
+        if proc.returncode != 0 or not out.exists():
+            raise ConversionFailed("LibreOffice could not convert the file")
+        shutil.move(str(out), dst)
+
+
+_converter: Converter | None = None
+_converter_lock = threading.Lock()
+
+
+def converter() -> Converter:
+    """This process's converter, started on first use and stopped at exit."""
+    global _converter
+    with _converter_lock:
+        if _converter is None:
+            _converter = Converter()
+            atexit.register(_converter.close)
+        return _converter
+
+
+def to_docx(data: bytes, fmt: str, path=None) -> bytes:
+    """The bytes of a .doc/.odt/.rtf file converted to .docx."""
+    with tempfile.TemporaryDirectory(prefix="protokoll-conv-") as tmp:
+        src = Path(tmp, f"in.{fmt}")
+        dst = Path(tmp, "out.docx")
+        src.write_bytes(data)
+        try:
+            converter().convert(src, dst)
+        except (ConversionFailed, ConverterUnavailable) as e:
+            e.path = None if path is None else str(path)
+            raise
+        return dst.read_bytes()

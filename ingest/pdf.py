@@ -1,0 +1,262 @@
+"""PDF: the text layer through pypdfium2, OCR where a page has none, running lines removed.
+
+Per page, PDFium's own text (``get_text_range``) is the fast path: for the PDFs that
+Word and LibreOffice write it is already in reading order. Where the order of the
+text segments jumps back up the page into a column to the right (text written column
+by column, or labels first and values after), the page is rebuilt from the segment
+positions: label/value rows side by side, true columns one after the other.
+
+Then, across pages: lines repeated at the top or bottom of most pages (after "Sida 3
+av 22" and "Sida 4 av 22" are made equal) are running headers and footers and go;
+lines wrapped by the layout are joined into paragraphs, hyphenation undone; every
+block keeps the page it starts on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from protokoll.errors import CorruptFile, EmptyDocument, EncryptedFile
+from protokoll.records import Block
+
+from . import ocr
+from .text import BULLETS, text_blocks
+
+EDGE = 3  # lines at the top and at the bottom of a page that may be running lines
+_SOFT_HYPHEN = re.compile(r"(?<=\w)[\ufffe\x02]\s*(?=\w)")
+_DIGITS = re.compile(r"\d+")
+_SIGNATURE_BOX = re.compile(
+    r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
+)
+_STARTS_ITEM = re.compile(r"^(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)")
+_WORD = re.compile(r"[A-Za-zÅÄÖåäöÉéÜü]{2,}")
+
+
+@dataclasses.dataclass
+class Line:
+    text: str  # as extracted, trailing space kept (it marks a line wrapped by the layout)
+    page: int  # 1-based
+
+
+def blocks(data: bytes, path=None) -> tuple[list[Block], int, list[str]]:
+    """(blocks, page count, warnings) for a PDF given as bytes."""
+    pdf = open_pdf(data, path)
+    warnings: list[str] = []
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise CorruptFile("the PDF has no pages", path=path)
+        pages: list[list[str]] = []
+        scanned: list[int] = []
+        for i in range(count):
+            lines, needs_ocr = _page_lines(pdf, i)
+            pages.append(lines)
+            if needs_ocr:
+                scanned.append(i)
+        if scanned:
+            for i, text in ocr.recognise_pages(pdf, scanned, path).items():
+                pages[i] = _ocr_lines(text)
+            warnings.append(f"OCR (Tesseract, Swedish) on {len(scanned)} of {count} pages")
+    finally:
+        pdf.close()
+    lines = remove_running_lines(pages)
+    out = [b for para, page in paragraphs(lines) for b in _blocks(para, page)]
+    if not out:
+        raise EmptyDocument("the PDF has no text (and no page that OCR could read)", path=path)
+    return out, count, warnings
+
+
+def open_pdf(data: bytes, path=None) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        code = getattr(e, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise EncryptedFile("the PDF is encrypted and needs a password to open", path=path) from None
+        raise CorruptFile(f"not a readable PDF ({e})", path=path) from None
+
+
+def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
+    """The page's text lines in reading order, and whether the page needs OCR."""
+    page = pdf[index]
+    try:
+        tp = page.get_textpage()
+        try:
+            text = tp.get_text_range()
+            if is_garbage(text):
+                # Blank pages (nothing drawn) need no OCR: a 10,000-page empty PDF stays fast.
+                has_image = _has_images(page)
+                return [], has_image
+            rects = [tp.get_rect(i) for i in range(tp.count_rects())]
+            if _column_major(rects, page.get_height()):
+                return _positional_lines(tp, rects), False
+        finally:
+            tp.close()
+    finally:
+        page.close()
+    return _split_lines(text), False
+
+
+def _split_lines(text: str) -> list[str]:
+    text = _SOFT_HYPHEN.sub(_soft_hyphen, text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [ln.replace("\u00a0", " ") for ln in text.split("\n") if ln.strip()]
+
+
+def _soft_hyphen(m: re.Match) -> str:
+    # PDFium marks a hyphen it found at a line end. Between lower-case letters it was a
+    # hyphenation ("sam-verkan"); next to a capital or digit a real hyphen ("SIP-utbildning").
+    s, i = m.string, m.start()
+    before, after = s[i - 1], s[m.end()]
+    return "" if before.islower() and after.islower() else "-"
+
+
+def is_garbage(text: str) -> bool:
+    """True when a text layer is missing or unusable: unmapped glyphs, mostly non-words."""
+    chars = [c for c in text if not c.isspace()]
+    if len(chars) < 20:
+        return True
+    bad = sum(1 for c in chars if c in "\ufffd\x00" or "\ue000" <= c <= "\uf8ff" or (ord(c) < 32))
+    if bad > 0.1 * len(chars):
+        return True
+    tokens = text.split()
+    words = sum(1 for t in tokens if _WORD.search(t) and any(v in t.lower() for v in "aeiouyåäö"))
+    return words < 0.4 * len(tokens)
+
+
+def _has_images(page) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+
+
+def _column_major(rects, height: float) -> bool:
+    """True when the text order jumps back up the page into a column to the right."""
+    jumps = 0
+    for (l1, b1, r1, t1), (l2, b2, r2, t2) in zip(rects, rects[1:]):
+        if t2 > t1 + 0.2 * height and l2 > r1 - 1:
+            jumps += 1
+    return jumps > 0
+
+
+def _positional_lines(tp, rects) -> list[str]:
+    """Rebuild a page from segment positions (only for pages written column by column)."""
+    segs = [(l, b, r, t, tp.get_text_bounded(l, b, r, t).strip()) for l, b, r, t in rects]
+    segs = [s for s in segs if s[4]]
+    if not segs:
+        return []
+    # The gutter: the widest x gap that no segment crosses.
+    edges = sorted((s[0], s[2]) for s in segs)
+    gutter, reach = None, edges[0][1]
+    best = 0.0
+    for left, right in edges[1:]:
+        if left - reach > best:
+            best, gutter = left - reach, (reach + left) / 2
+        reach = max(reach, right)
+    if gutter is None:
+        return _rows(segs)
+    left_col = [s for s in segs if s[2] <= gutter]
+    right_col = [s for s in segs if s[0] >= gutter]
+    paired = sum(1 for a in left_col if any(_same_row(a, b) for b in right_col))
+    if left_col and paired >= 0.6 * len(left_col):
+        return _rows(segs)  # labels and values side by side
+    return _rows(left_col) + _rows(right_col)
+
+
+def _same_row(a, b) -> bool:
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
+
+
+def _rows(segs) -> list[str]:
+    rows: list[list] = []
+    for s in sorted(segs, key=lambda s: (-s[3], s[0])):
+        if rows and _same_row(rows[-1][0], s):
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    return [" ".join(s[4] for s in sorted(row, key=lambda s: s[0])) for row in rows]
+
+
+_OCR_BULLET = re.compile(r"^[«»•*·©®]\s+")
+
+
+def _ocr_lines(text: str) -> list[str]:
+    """Tesseract's lines, marked as wrapped (trailing space) where they fill the paragraph's width.
+
+    Tesseract reads the bullet "•" as "«", "»" or "©": those become "•" again.
+    """
+    out = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [_OCR_BULLET.sub("• ", ln.strip()) for ln in para.split("\n") if ln.strip()]
+        width = max((len(ln) for ln in lines), default=0)
+        for ln, nxt in zip(lines, lines[1:] + [""]):
+            sentence_ends = ln.endswith((".", ":", ";", ")")) and nxt[:1].isupper()
+            full = len(ln) >= 0.75 * width and nxt and not _STARTS_ITEM.match(nxt) and not sentence_ends
+            out.append(ln + " " if full and not ln.endswith("-") else ln)
+    return out
+
+
+def _key(line: str) -> str:
+    return _DIGITS.sub("#", " ".join(line.lower().split()))
+
+
+def remove_running_lines(pages: list[list[str]]) -> list[Line]:
+    """Drop running headers/footers: lines repeated at a page's top or bottom on most pages.
+
+    Digits are normalised first so "Sida 3 av 22" matches "Sida 4 av 22". Signature-box
+    lines ("Justerandes signatur", "Utdragsbestyrkande") go wherever they stand.
+    """
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({_key(ln) for ln in lines[:EDGE] + lines[-EDGE:]})
+    with_text = sum(1 for lines in pages if lines)
+    threshold = max(2, (with_text + 1) // 2)
+    running = {k for k, n in seen.items() if n >= threshold} if with_text >= 2 else set()
+    out: list[Line] = []
+    for number, lines in enumerate(pages, 1):
+        last = len(lines) - EDGE
+        for i, ln in enumerate(lines):
+            at_edge = i < EDGE or i >= last
+            if (at_edge and _key(ln) in running) or _SIGNATURE_BOX.match(ln.strip()):
+                continue
+            out.append(Line(ln, number))
+    return out
+
+
+def paragraphs(lines: list[Line]):
+    """Join lines the layout wrapped into paragraphs; yield (text, page of first line)."""
+    typical = sorted(len(ln.text.strip()) for ln in lines)
+    wide = 0.85 * typical[int(0.9 * (len(typical) - 1))] if typical else 0
+    text, page = "", None
+    for ln in lines:
+        cur = ln.text.replace("\u00a0", " ")
+        if page is None:
+            text, page = cur, ln.page
+            continue
+        nxt = cur.strip()
+        prev = text.rstrip()
+        if _STARTS_ITEM.match(nxt):
+            pass
+        elif prev.endswith("-") and prev[-2:-1].isdigit() and nxt[:1].isdigit():  # "2024-" "12-13"
+            text = prev + cur.lstrip()
+            continue
+        elif text.endswith((" ", "\t")):  # the layout wrapped the line here
+            text = prev + " " + cur.lstrip()
+            continue
+        elif prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():  # hyphenation
+            text = prev[:-1] + cur.lstrip()
+            continue
+        elif len(prev) >= wide and nxt[:1].islower():  # a full line going on in lower case
+            text = prev + " " + cur.lstrip()
+            continue
+        yield text.strip(), page
+        text, page = cur, ln.page
+    if page is not None and text.strip():
+        yield text.strip(), page
+
+
+def _blocks(para: str, page: int):
+    for b in text_blocks(para):
+        yield dataclasses.replace(b, page=page)

@@ -1,1 +1,59 @@
-"""Parsing: a Document into a Protocol (meeting, attendance, items, decisions). Pure: no I/O."""
+"""Parsing: a Document into a Protocol (meeting, attendance, items, decisions). Pure: no I/O.
+
+    >>> from protokoll import ingest, parsers
+    >>> protocol = parsers.parse(ingest.read("samples/lsvo-2024-12-13.md"))
+    >>> protocol.items[0].label, protocol.items[0].decisions[0].clauses[0][:10]
+    ('§ 94/24', 'att utse A')
+
+Four layouts are known (regional "§ 94/24", working-group "1). Title (B)", Swedish
+municipal "§ 42 Title" with Dnr and Yrkanden, Finland-Swedish "4 §"); any other text
+parses to whatever was found, with warnings. :func:`parse` never raises.
+"""
+
+from __future__ import annotations
+
+from protokoll.records import Document, Item, Protocol
+
+from . import body as _body
+from . import items as _items
+from . import meeting as _meeting
+from .lines import to_lines
+
+__all__ = ["parse"]
+
+
+def parse(doc: Document) -> Protocol:
+    """The structure of a protocol: meeting, attendance, items with their decisions."""
+    lines = to_lines(doc)
+    split = _items.split(lines)
+    items = []
+    for header, lines_ in zip(split.headers, split.bodies):
+        b = _body.parse(lines_)
+        items.append(
+            Item(
+                number=header.number,
+                label=header.label,
+                title=header.title,
+                kind=header.kind,
+                page=header.page,
+                dnr=header.dnr or b.dnr,
+                presenters=tuple(b.presenters),
+                text="\n".join(ln.text for ln in lines_),
+                decisions=tuple(b.decisions),
+                motions=tuple(b.motions),
+                votes=b.votes,
+                reservations=tuple(b.reservations),
+                conflicts=tuple(b.conflicts),
+                notes=tuple(b.notes),
+                sent_to=tuple(b.sent_to),
+            )
+        )
+    flds = _meeting.fields(split.front)
+    makers = [d.by for it in items for d in it.decisions if d.kind == "decision"]
+    return Protocol(
+        source=doc.source,
+        meeting=_meeting.meeting(split.front, flds, makers),
+        attendance=tuple(_meeting.attendance(split.front, flds)),
+        items=tuple(items),
+        warnings=(*doc.warnings, *split.warnings),
+    )

@@ -1,0 +1,146 @@
+"""An item's body: decisions, yrkanden, omröstning, reservation, jäv, notes, recipients.
+
+The body is read line by line. A section heading ("Yrkanden", "Beslutet skickas till",
+"Jäv", …; see :data:`vocab.SECTIONS`) switches what the following lines are; a
+decision opener ("LSVO beslutar") starts a decision block that runs as long as its
+"att" clauses go on. Everything stays in the item's ``text`` as well.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from protokoll.records import LIST_ITEM, TABLE_ROW, Decision, Motion, Votes
+
+from . import decisions, votes, vocab
+from .lines import MARKER, Line, key, ws
+from .people import names_in
+
+_PRESENTER = re.compile(r"^(?:föredragande|föredragare|föredragen av)\s*:\s*(?P<names>.+)$", re.I)
+_DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
+_FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
+_MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)\b")
+_RESERVES = re.compile(r"^(?P<who>.+?)\s+reserverar\s+sig", re.I)
+_CONFLICT = re.compile(r"(?P<who>.+?)\s+anmäler\s+jäv|på grund av jäv deltar inte\s+(?P<who2>.+?)\s+i\b", re.I)
+_NOTE_INLINE = re.compile(r"protokollsanteckning\s*:\s*(?P<note>.+)$", re.I)
+_TEXT_SECTIONS = ("text", "motions", "procedure")
+
+
+@dataclass
+class Body:
+    dnr: str | None = None
+    presenters: list[str] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    motions: list[Motion] = field(default_factory=list)
+    votes: Votes | None = None
+    reservations: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sent_to: list[str] = field(default_factory=list)
+
+
+def _section(line: Line) -> tuple[str, str] | None:
+    """(section, inline value) if the line is a section heading."""
+    if line.kind == TABLE_ROW:
+        return None
+    k = key(line.bare if line.kind == LIST_ITEM else line.text)
+    if k in vocab.SECTIONS:
+        return vocab.SECTIONS[k], ""
+    head, sep, value = line.text.partition(":")
+    if sep and key(head) in vocab.SECTIONS and len(head) < 40:
+        return vocab.SECTIONS[key(head)], value.strip()
+    return None
+
+
+def _add_unique(target: list[str], values) -> None:
+    for v in values:
+        if v and v not in target:
+            target.append(v)
+
+
+def parse(lines: list[Line]) -> Body:
+    body = Body()
+    mode = "default"  # or a vocab.SECTIONS value
+    current: decisions.DecisionBuilder | None = None
+    vote_lines: list[Line] = []
+    sent_list = False  # a recipient list given as bullets ends at the first non-bullet
+
+    def close():
+        nonlocal current
+        if current is not None:
+            d = current.build()
+            if d is not None:
+                body.decisions.append(d)
+            current = None
+
+    for n, line in enumerate(lines):
+        text = line.text
+        sec = _section(line)
+        opened = None if sec else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
+        if sec or opened:
+            close()
+        if current is not None:
+            if current.add(line):
+                continue
+            close()
+            mode = "default"
+        if sec:
+            mode, value = sec
+            sent_list = False
+            if not value:
+                continue
+            line = line._replace(text=value, kind="paragraph")
+            text = value
+        elif opened:
+            by, kind, rest = opened
+            current = decisions.DecisionBuilder(by, kind)
+            mode = "decision"
+            if rest:
+                current.add(line._replace(text=rest))
+            continue
+        _common(body, line, n)
+        if mode == "decision":
+            current = decisions.DecisionBuilder(None, "decision")
+            current.add(line)
+        elif mode == "motions":
+            m = _MOTION_BY.match(ws(text))
+            body.motions.append(Motion(by=m.group("by") if m else None, text=ws(text)))
+        elif mode == "votes":
+            vote_lines.append(line)
+        elif mode == "reservations":
+            m = _RESERVES.match(ws(text))
+            _add_unique(body.reservations, names_in(m.group("who") if m else text) or [ws(text)])
+        elif mode == "conflicts":
+            m = _CONFLICT.search(ws(text))
+            who = (m.group("who") or m.group("who2")) if m else text
+            _add_unique(body.conflicts, names_in(who) or [ws(text)])
+        elif mode == "notes":
+            body.notes.append(ws(text))
+        elif mode == "sent_to":
+            is_item = line.kind == LIST_ITEM or bool(MARKER.match(text))
+            if (sent_list and not is_item) or text[:1].isdigit() or len(text) > 120:
+                mode = "default"
+                continue
+            sent_list = sent_list or is_item
+            _add_unique(body.sent_to, [p.strip(" .") for p in re.split(r"[,;]", line.bare if is_item else text)])
+    close()
+    body.votes = votes.parse(vote_lines) if vote_lines else None
+    return body
+
+
+def _common(body: Body, line: Line, n: int) -> None:
+    """What can stand anywhere in an item: Dnr, Föredragande, inline reservation/jäv."""
+    text = ws(line.text)
+    if body.dnr is None and (m := _DNR.match(text)):
+        body.dnr = m.group("dnr")
+    elif body.dnr is None and n < 3 and _FI_DNR.match(text):
+        body.dnr = text
+    if m := _PRESENTER.match(text):
+        _add_unique(body.presenters, names_in(m.group("names")) or [m.group("names").strip()])
+    if m := _RESERVES.match(text):
+        _add_unique(body.reservations, names_in(m.group("who")))
+    if m := _CONFLICT.search(text):
+        _add_unique(body.conflicts, names_in(m.group("who") or m.group("who2")))
+    if m := _NOTE_INLINE.search(text):
+        body.notes.append(m.group("note"))

@@ -1,0 +1,125 @@
+"""Decision blocks: "LSVO beslutar" / "Stadsstyrelsens beslut:" and their "att" clauses.
+
+    >>> opener("Kommunstyrelsen föreslår kommunfullmäktige besluta")
+    ('Kommunstyrelsen', 'proposal', '')
+    >>> split_clauses("att anta planen, samt att ge nämnden i uppdrag att följa upp")
+    ['att anta planen', 'att ge nämnden i uppdrag att följa upp']
+"""
+
+from __future__ import annotations
+
+import re
+
+from protokoll.records import Decision
+
+from . import vocab
+from .lines import Line, ws
+
+_VERBS = "|".join(vocab.DECISION_VERBS)
+_BY = r"(?P<by>[A-ZÅÄÖ][\w:.\-–&'/ ]{0,80}?)"
+_VERB_OPENER = re.compile(
+    rf"^{_BY}\s+(?:(?P<verb>{_VERBS})|(?P<prop>föreslår\s+.{{1,60}}?\s+(?:att\s+)?besluta))\b\s*:?\s*(?P<rest>.*)$"
+)
+_NOUN_OPENER = re.compile(
+    rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
+)
+_ATT = re.compile(r"^att\b", re.I)
+_INLINE = re.compile(r"(?:\s*[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+)(?=att\s)", re.I)
+_TRAILING = re.compile(r"(?:\s*[,;]|\s+samt|\s+och)+\s*$", re.I)
+_SUBHEADING = re.compile(r"^\d+\s*[a-zA-Z]{0,2}[.):]?\s+[A-ZÅÄÖ]")
+_PAST = ("beslöt", "beslutade")
+
+
+def _organ(by: str) -> bool:
+    words = by.split()
+    if not words or len(words) > 6 or any(ch.isdigit() for ch in by):
+        return False
+    last = words[-1]
+    return (last.isupper() and len(last) >= 2) or last.lower().endswith(vocab.ORGAN_SUFFIXES)
+
+
+def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | None:
+    """(by, kind, rest) if ``text`` opens a decision block, else None."""
+    text = ws(text)
+    m = _NOUN_OPENER.match(text)
+    if m and _organ(m.group("by")) and len(m.group("by").split()) <= 4:
+        by = m.group("by")
+        kind = "proposal" if m.group("noun").startswith("förslag") else "decision"
+        return by, kind, (m.group("rest") or "").strip()
+    if nouns_only:
+        return None
+    m = _VERB_OPENER.match(text)
+    if not m or not _organ(m.group("by")):
+        return None
+    rest = m.group("rest")
+    if m.group("verb") in _PAST and re.match(r"[\d§(]", rest):
+        return None  # "Kommunfullmäktige beslutade 2022-06-20, § 88, att …": history
+    return m.group("by"), ("proposal" if m.group("prop") else "decision"), rest
+
+
+def is_clause_start(line: Line) -> bool:
+    return bool(_ATT.match(line.bare))
+
+
+def continues(clause: str, line: Line) -> bool:
+    """Does ``line`` carry on the clause (wrapped line, bullet under "följande:")?"""
+    text = line.text
+    if not text:
+        return False
+    first = text[0]
+    if first.islower() or first in "-–—•*·▪◦":
+        return True
+    if clause.rstrip().endswith((":", ",")):
+        return True
+    if clause.rstrip().endswith((".", "!", "?")):
+        return False
+    return first.isdigit() and not _SUBHEADING.match(text)
+
+
+def split_clauses(text: str) -> list[str]:
+    """One clause per "att": "…, samt att …" in one paragraph gives several."""
+    parts = _INLINE.split(ws(text))
+    out = []
+    for p in parts:
+        p = _TRAILING.sub("", p).strip()
+        if p:
+            out.append("att" + p[3:] if p[:3] == "Att" else p)
+    return out
+
+
+def outcome(text: str) -> str:
+    low = text.lower()
+    for name, phrases in vocab.OUTCOME_PHRASES:
+        if any(p in low for p in phrases):
+            return name
+    return "decided"
+
+
+class DecisionBuilder:
+    """Collects the lines of one decision block."""
+
+    def __init__(self, by: str | None, kind: str):
+        self.by = by
+        self.kind = kind
+        self.lines: list[str] = []
+        self.clauses: list[str] = []
+
+    def add(self, line: Line) -> bool:
+        """Take ``line`` if it belongs to this decision; False means the block ended."""
+        if is_clause_start(line):
+            self.clauses.append(line.bare)
+        elif self.clauses:
+            if not continues(self.clauses[-1], line):
+                return False
+            self.clauses[-1] += " " + line.text
+        elif self.lines and not continues(self.lines[-1], line) and self.lines[-1].rstrip().endswith((".", "!", "?")):
+            return False
+        self.lines.append(line.text)
+        return True
+
+    def build(self) -> Decision | None:
+        if not self.lines:
+            return None
+        text = "\n".join(self.lines)
+        clauses = [c for raw in self.clauses for c in split_clauses(raw)] or [ws(text)]
+        return Decision(by=self.by, kind=self.kind, outcome=outcome(text), text=text, clauses=tuple(clauses))

@@ -1,0 +1,209 @@
+"""Find where items start: "§ 94/24", "§ 42 Title", "4 §", "1). Title (B)", "9 a/ Title".
+
+A protocol uses one numbering style; the style with the most candidate headers wins,
+so "1 §" of an agreement printed inside a "§ 42" protocol is not an item. Where the
+protocol has a table of contents (or a "Paragrafer 40–52" header) it decides which
+numbers are items; otherwise a "§" line inside an attachment ("Bilaga …") that goes
+back in numbering belongs to the attachment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from protokoll.records import HEADING, TABLE_ROW
+
+from . import vocab
+from .lines import Line, key, ws
+
+# (style, pattern). Groups: num, letter, label, rest.
+_STYLES = (
+    ("section", re.compile(r"^(?P<label>§\s*(?P<num>\d{1,4})\s*(?P<letter>[a-z])?(?:\s*/\s*\d{2,4})?)(?=[\s.:]|$)[.:]?\s*(?P<rest>.*)$")),
+    ("section_after", re.compile(r"^(?P<label>(?P<num>\d{1,4})\s*(?P<letter>[a-z])?\s*§)(?=[\s.:]|$)[.:]?\s*(?P<rest>.*)$")),
+    ("group", re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*\)\s*\.)\s*(?P<rest>.*)$")),
+)
+_SUB_ITEM = re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*(?P<letter>[a-z])\s*/)\s*(?P<rest>\S.*)$")
+_KIND = re.compile(r"\s*\((?P<marks>[BIDbid](?:\s*/\s*[BIDbid])*)\)\s*$")
+_DNR = re.compile(r"(?:^|\s)(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
+_TOC_LABEL = re.compile(r"(?:§\s*\d{1,4}\s*[a-z]?(?:\s*/\s*\d{2,4})?|\d{1,4}\s*[a-z]?\s*§)")
+_RANGE = re.compile(r"(\d{1,4})\s*(?:[-–—]\s*(\d{1,4}))?")
+_MAX_HEADER = 160  # a longer line is prose that starts with "§88 …", not a header
+
+
+@dataclass
+class Header:
+    number: str
+    label: str
+    title: str | None
+    kind: str | None
+    dnr: str | None
+    page: int | None
+    index: int  # index of the header line
+    body_start: int  # index of the first body line
+
+
+@dataclass
+class Split:
+    front: list[Line]
+    headers: list[Header]
+    bodies: list[list[Line]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _match(line: Line, style: str):
+    if line.kind == TABLE_ROW or len(line.text) > _MAX_HEADER:
+        return None
+    for name, rx in _STYLES:
+        if name == style:
+            m = rx.match(line.text)
+            if m:
+                return m
+    if style == "group":
+        return _SUB_ITEM.match(line.text)
+    return None
+
+
+def _number(m) -> str:
+    return (m.group("num").lstrip("0") or "0") + (m.groupdict().get("letter") or "")
+
+
+def _toc(lines: list[Line]) -> tuple[set[str], dict[str, str], set[int]]:
+    """Item numbers and titles listed in a table of contents, and the lines it spans."""
+    numbers: set[str] = set()
+    titles: dict[str, str] = {}
+    spans: set[int] = set()
+    i = 0
+    while i < len(lines):
+        k = key(lines[i].text)
+        if k in vocab.TOC_HEADINGS or (lines[i].cells and key(lines[i].cells[0]) == "paragrafer"):
+            rest = lines[i].cells[1:] if lines[i].cells else ()
+            if rest and _RANGE.fullmatch(ws(" ".join(c for c in rest if c))):
+                m = _RANGE.fullmatch(ws(" ".join(c for c in rest if c)))
+                lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
+                if 0 <= hi - lo < 1000:
+                    numbers.update(str(n) for n in range(lo, hi + 1))
+                i += 1
+                continue
+            spans.add(i)
+            j = i + 1
+            while j < len(lines):
+                found = _TOC_LABEL.search(lines[j].text)
+                if not found:
+                    break
+                num = re.sub(r"[^\da-z]", "", found.group(0).split("/")[0]).lstrip("0") or "0"
+                title = ws(lines[j].text.replace(found.group(0), " ")).strip(" .\t")
+                title = re.sub(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$", "", title)  # dot leaders, page no.
+                if not title or num in numbers:  # a bare "§ 94/24": the first item itself
+                    break
+                numbers.add(num)
+                titles[num] = title
+                spans.add(j)
+                j += 1
+            i = j
+            continue
+        i += 1
+    return numbers, titles, spans
+
+
+def _kind(marks: str | None) -> str | None:
+    if not marks:
+        return None
+    return "/".join(vocab.KIND_MARKERS[m.strip().lower()] for m in marks.split("/"))
+
+
+def split(lines: list[Line]) -> Split:
+    """Cut the lines into the front matter and one body per item header."""
+    toc_numbers, toc_titles, toc_spans = _toc(lines)
+    candidates = {name: [i for i, ln in enumerate(lines) if i not in toc_spans and _match(ln, name)]
+                  for name, _ in _STYLES}
+    style = max(candidates, key=lambda s: len(candidates[s]))
+    warnings: list[str] = []
+    headers: list[Header] = []
+    in_attachment = False
+    for i, line in enumerate(lines):
+        if i in toc_spans:
+            continue
+        if headers and key(line.text).startswith("bilaga"):
+            in_attachment = True
+        m = _match(line, style) if candidates[style] else None
+        if not m:
+            continue
+        number = _number(m)
+        if toc_numbers and number not in toc_numbers:
+            continue
+        if not toc_numbers and in_attachment and headers and _order(number) <= _order(headers[-1].number):
+            continue
+        if not toc_numbers and line.kind != HEADING and m.group("rest") and _is_prose(m.group("rest")):
+            continue
+        in_attachment = False
+        headers.append(_header(lines, i, m, number, toc_titles))
+    if not headers:
+        warnings.append("no items found: the layout was not recognised")
+    bodies = []
+    for n, h in enumerate(headers):
+        end = headers[n + 1].index if n + 1 < len(headers) else len(lines)
+        bodies.append([ln for j, ln in enumerate(lines[h.body_start:end], h.body_start) if j not in toc_spans])
+    front_end = headers[0].index if headers else len(lines)
+    front = [ln for j, ln in enumerate(lines[:front_end]) if j not in toc_spans]
+    warnings.extend(_order_warnings(headers, toc_numbers))
+    return Split(front, headers, bodies, warnings)
+
+
+def _is_prose(rest: str) -> bool:
+    """"§88 Link för alla: Carina … har haft möte …" is a reference in running text."""
+    return len(rest) > 100 or rest.count(". ") >= 1 and len(rest) > 60
+
+
+def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, str]) -> Header:
+    line = lines[i]
+    rest = ws(m.group("rest"))
+    body_start = i + 1
+    if not rest and body_start < len(lines) and _title_like(lines[body_start]):
+        rest = ws(lines[body_start].text)
+        body_start += 1
+    kind = None
+    km = _KIND.search(rest)
+    if km:
+        kind = _kind(km.group("marks"))
+        rest = rest[: km.start()].strip()
+    dnr = None
+    dm = _DNR.search(rest)
+    if dm:
+        dnr = dm.group("dnr").strip()
+        rest = rest[: dm.start()].strip()
+    title = rest.strip(" .:") or toc_titles.get(number)
+    return Header(number, ws(m.group("label")), title or None, kind, dnr, line.page, i, body_start)
+
+
+def _title_like(line: Line) -> bool:
+    return (
+        line.kind != TABLE_ROW
+        and len(line.text) <= _MAX_HEADER
+        and not line.bare.lower().startswith("att ")
+        and key(line.text) not in vocab.SECTIONS
+        and not _DNR.match(line.text)
+    )
+
+
+def _order(number: str) -> tuple[int, str]:
+    digits = re.match(r"\d+", number)
+    return (int(digits.group(0)) if digits else -1, number[len(digits.group(0)):] if digits else number)
+
+
+def _order_warnings(headers: list[Header], toc_numbers: set[str]) -> list[str]:
+    out = []
+    seen: set[str] = set()
+    for prev, h in zip([None, *headers], headers):
+        if h.number in seen:
+            where = f" (again on page {h.page})" if h.page else ""
+            out.append(f"item {h.number} appears more than once{where}: both are kept")
+        elif prev is not None and _order(h.number) < _order(prev.number):
+            out.append(f"item {h.number} comes after item {prev.number}")
+        elif prev is not None and not h.number[-1].isalpha() and _order(h.number)[0] > _order(prev.number)[0] + 1:
+            out.append(f"items between {prev.number} and {h.number} are missing")
+        seen.add(h.number)
+    for missing in sorted(toc_numbers - seen, key=_order):
+        if any(_order(missing) <= _order(h.number) for h in headers):
+            out.append(f"item {missing} is listed in the table of contents but not found")
+    return out

@@ -1,0 +1,98 @@
+"""People in protocols: "Anna Andersson (S), ordförande §§94-100", name lists, check boxes."""
+
+from __future__ import annotations
+
+import re
+
+from protokoll.records import ABSENT, SUBSTITUTE, Attendee
+
+from . import vocab
+from .lines import ws
+
+_NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][\w'’\-]*"
+NAME = rf"{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{1,3}}"
+PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5})\s*\)"
+_NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*{PARTY}")
+_NAME_ONLY = re.compile(rf"^{NAME}$")
+_PARAS = re.compile(r"§§?\s*(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?((?:\s*,\s*\d{1,4})*)")
+_BOX = re.compile(r"^\s*(?P<box>\[\s*[xX✓✔]?\s*\]|[☐☒☑✓✔])\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|\s+och\s+|\s+samt\s+|\s+&\s+)\s*")
+
+
+def names_in(text: str) -> list[str]:
+    """Person names in a phrase: "Lars Berg (M) och Eva Lind (M)" → ["Lars Berg", "Eva Lind"].
+
+    Names with a party are taken wherever they are; without parties the phrase is split
+    at commas and "och" and only parts that look like a name are kept.
+    """
+    found = [m.group("name") for m in _NAME_PARTY.finditer(text)]
+    if found:
+        return _strip_titles(found)
+    parts = [p.strip(" .:") for p in _SPLIT.split(ws(text))]
+    return _strip_titles([p for p in _strip_titles(parts) if _NAME_ONLY.match(p)])
+
+
+def _strip_titles(names: list[str]) -> list[str]:
+    """"Stadsdirektör Anna Berg" → "Anna Berg"."""
+    out = []
+    for n in names:
+        words = n.split()
+        while len(words) > 2 and _is_role(words[0]):
+            words = words[1:]
+        out.append(" ".join(words))
+    return out
+
+
+def _is_role(text: str) -> bool:
+    t = text.lower().strip(" ,.")
+    return t in vocab.ROLE_WORDS or t.endswith(vocab.ROLE_SUFFIXES)
+
+
+def paragraphs(text: str) -> tuple[tuple[str, ...], str]:
+    """"§§94-100" / "§ 42, 45" → item numbers, and the text without them."""
+    nums: list[str] = []
+    for m in _PARAS.finditer(text):
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) else lo
+        if 0 <= hi - lo < 200:
+            nums.extend(str(n) for n in range(lo, hi + 1))
+        nums.extend(x.strip() for x in m.group(3).split(",") if x.strip())
+    return tuple(nums), ws(_PARAS.sub(" ", text)).strip(" ,")
+
+
+def person(text: str, status: str) -> Attendee | None:
+    """One attendance line as an :class:`Attendee`, or None if it names nobody."""
+    box = _BOX.match(text)
+    if box:
+        ticked = box.group("box").strip("[] ").lower() not in ("", "☐")
+        text = text[box.end():]
+        if not ticked:
+            status = ABSENT
+    paras, text = paragraphs(text)
+    parts = [p.strip() for p in text.split(",")]
+    head = parts[0]
+    party = None
+    m = re.search(PARTY + r"\s*$", head)
+    if m:
+        party = m.group("party")
+        head = head[: m.start()].strip()
+    if not _NAME_ONLY.match(head) or len(head) > 60:
+        return None
+    role = None
+    org: list[str] = []
+    for part in parts[1:]:
+        low = part.lower()
+        if not part:
+            continue
+        if "ersättare" in low and role is None:
+            role = part
+            if low.startswith(("tjänstgörande ersättare", "ersättare för", "tjg ersättare")):
+                status = SUBSTITUTE if status != ABSENT else status
+        elif role is None and (_is_role(low) or low in vocab.ROLE_WORDS):
+            role = part
+        else:
+            org.append(part)
+    return Attendee(
+        name=head, status=status, role=role, party=party,
+        organisation=", ".join(org) or None, paragraphs=paras,
+    )

@@ -1,0 +1,161 @@
+"""Swedish full-text search over item titles and texts and clause texts.
+
+The index is SQLite FTS5 with the ``trigram`` tokenizer: any substring of three or
+more characters matches ("avvikelse" finds "avvikelser" and "avvikelsehantering"),
+case is folded but å/ä/ö are kept distinct ("för" never matches "for"). Queries are
+rewritten by :func:`fts_expression`: each word is reduced to its Snowball Swedish stem
+(PyStemmer), so "budgeten" searches for "budget" and "förskolorna" for "förskol",
+which matches "förskolan".
+
+    >>> from protokoll import search, store
+    >>> db = store.open("protokoll.db")
+    >>> search.fts_expression("Förskolorna budgeten")
+    '"förskol" "budget"'
+    >>> search.query(db, "avvikelse", limit=10)      # ranked hits, newest imports first
+
+Tables (external content, kept in sync by triggers, rowid = the content table's rowid):
+``items_fts`` (title, text) over ``items`` and ``clauses_fts`` (text) over ``clauses``.
+Datasette finds them by itself; to make its search box (and canned queries) use the
+same rewriting, register the SQL function from a plugin::
+
+    @hookimpl
+    def prepare_connection(conn):
+        search.register_functions(conn)   # SQL: ... MATCH protokoll_fts(:q)
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import lru_cache
+
+import Stemmer
+
+TOKENIZE = "trigram"
+# Content table -> indexed columns.
+FTS_COLUMNS = {"items": ("title", "text"), "clauses": ("text",)}
+# bm25 weights per column: a hit in an item's title counts ten times one in its text.
+_WEIGHTS = {"items": "10.0, 1.0", "clauses": "1.0"}
+# Relevance is computed over at most this many of the newest matching rows per table,
+# so a word found in most rows still ranks in milliseconds; rarer words are ranked
+# over all their matches.
+CANDIDATES = 2000
+
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def enable(db, *, rebuild: bool = False) -> None:
+    """Create the FTS5 tables and triggers if missing (or if their configuration changed).
+
+    ``rebuild`` re-indexes every row, for databases migrated from an older schema or
+    after a ``VACUUM`` (which may renumber the rowids the index refers to).
+    """
+    for table, columns in FTS_COLUMNS.items():
+        fts = db[f"{table}_fts"]
+        if fts.exists() and TOKENIZE not in fts.schema:  # an older index, e.g. unicode61
+            _drop_index(db, table)
+        db[table].enable_fts(columns, tokenize=TOKENIZE, create_triggers=True, replace=True)
+        if rebuild:
+            db[table].rebuild_fts()
+
+
+def _drop_index(db, table: str) -> None:
+    """Drop ``<table>_fts`` and every trigger on ``table`` that writes to it."""
+    for trigger in db[table].triggers:
+        if f"{table}_fts" in trigger.sql:
+            db.execute(f"DROP TRIGGER [{trigger.name}]")
+    db.execute(f"DROP TABLE [{table}_fts]")
+
+
+def fts_expression(q: str) -> str:
+    """Rewrite a search-box query into an FTS5 MATCH expression for the trigram index.
+
+    Words are lower-cased and stemmed; each becomes a quoted substring term, and terms
+    must all match (``OR`` between two words means either). "Quoted phrases" are
+    matched exactly (case-insensitively), without stemming. Trigrams need three
+    characters: a two-letter word matches words that start with it (" år"), and
+    one-letter words are ignored. Returns "" when nothing searchable is left.
+    """
+    parts: list[str] = []
+    for m in _TERM.finditer(q or ""):
+        phrase, word = m.groups()
+        if word == "OR":
+            if parts and parts[-1] != "OR":
+                parts.append("OR")
+            continue
+        term = _exact(phrase) if phrase is not None else _stemmed(word)
+        if term:
+            parts.append('"' + term.replace('"', '""') + '"')
+    while parts and parts[-1] == "OR":
+        parts.pop()
+    return " ".join(parts)
+
+
+def query(db, q: str, *, limit: int = 50, candidates: int = CANDIDATES) -> list[dict]:
+    """Search items and clauses; the best ``limit`` hits, most relevant first.
+
+    Each hit is a dict: ``kind`` ('item' | 'clause'), ``id`` (of the item or clause),
+    ``item_id``, ``date``, ``body``, ``paragraph`` (the item label), ``title``,
+    ``text`` (the clause, or the item's text), ``source`` (file path), ``page`` and
+    ``score`` (bm25: lower is better).
+    """
+    expression = fts_expression(q)
+    if not expression:
+        return []
+    ranked = " UNION ALL ".join(
+        f"SELECT '{table[:-1]}' AS kind, rowid, score FROM ("
+        f"SELECT rowid, bm25([{table}_fts], {_WEIGHTS[table]}) AS score FROM [{table}_fts] "
+        f"WHERE [{table}_fts] MATCH :q ORDER BY rowid DESC LIMIT :candidates)"
+        for table in FTS_COLUMNS
+    )
+    top = db.execute(
+        f"SELECT kind, rowid, score FROM ({ranked}) ORDER BY score, rowid DESC LIMIT :limit",
+        {"q": expression, "candidates": candidates, "limit": limit},
+    ).fetchall()
+    hits = []
+    for kind, rowid, score in top:
+        if kind == "clause":
+            hit_id, item_id, text = db.execute(
+                "SELECT id, item_id, text FROM clauses WHERE rowid = ?", [rowid]).fetchone()
+        else:
+            hit_id, text = db.execute("SELECT id, text FROM items WHERE rowid = ?", [rowid]).fetchone()
+            item_id = hit_id
+        row = db.execute(
+            "SELECT meetings.date, meetings.body, items.label, items.title, documents.path, items.page "
+            "FROM items JOIN meetings ON meetings.id = items.meeting_id "
+            "JOIN documents ON documents.id = meetings.document_id WHERE items.id = ?",
+            [item_id],
+        ).fetchone()
+        hits.append(dict(
+            kind=kind, id=hit_id, item_id=item_id, date=row[0], body=row[1], paragraph=row[2],
+            title=row[3], text=text, source=row[4], page=row[5], score=score,
+        ))
+    return hits
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Add the SQL function ``protokoll_fts(q)`` (= :func:`fts_expression`) to a connection."""
+    conn.create_function("protokoll_fts", 1, fts_expression, deterministic=True)
+
+
+def _exact(phrase: str) -> str:
+    phrase = " ".join(phrase.split()).lower()
+    return phrase if len(phrase) >= 3 else ""
+
+
+def _stemmed(word: str) -> str:
+    word = _EDGE.sub("", word).lower()
+    if not re.fullmatch(r"\w+", word):  # "2024-12-13", "SIP-utbildning": as written
+        return word
+    stem = _stemmer().stemWord(word)
+    if len(stem) >= 3:
+        return stem
+    if len(word) >= 3:
+        return word
+    return " " + word if len(word) == 2 else ""
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return Stemmer.Stemmer("swedish")

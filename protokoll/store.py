@@ -1,0 +1,616 @@
+"""The SQLite store: one database file holds every imported protocol.
+
+    >>> from protokoll import store
+    >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
+    >>> doc_id = store.save(db, protocol)        # one document, one transaction
+
+Schema (``SCHEMA_VERSION`` 1; column names are stable, other modules build on them).
+Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
+same bytes gives the same ids. Children are deleted with their document
+(``ON DELETE CASCADE``). Lists are stored as JSON arrays (sqlite-utils convention).
+
+``documents``       id, path, sha256 (unique), format, pages, size, imported_at,
+                    status ('ok' | 'failed'), error_code, error, stage
+                    ('read' | 'parse' | 'tag' | 'save'), replaces (JSON list of the
+                    ids of earlier versions of the file at this path, newest first)
+``document_paths``  document_id, path: every path the same bytes were found under
+``meetings``        id, document_id, body, date (YYYY-MM-DD), start, end (HH:MM), place
+``items``           id, meeting_id, position (0-based order in the document), number,
+                    label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text
+``decisions``       id, item_id, position, by, kind, outcome, text
+``clauses``         id, decision_id, item_id, position, text, start/end (offsets of
+                    the clause in the item's text, NULL if not found), amounts (JSON
+                    list of the MONEY values inside the clause), amount (their sum)
+``motions``         id, item_id, position, by, text
+``people``          id (canonical person id), name, variants (JSON), rule
+``organisations``   id (canonical organisation id), name, variants (JSON), rule
+``attendance``      id, meeting_id, position, name, person_id, status, role, party,
+                    organisation, organisation_id, paragraphs (JSON; [] = all)
+``entities``        id, document_id, item_id (NULL for header/attendance), label,
+                    text, value (number, ISO date or JSON range), currency, start, end,
+                    person_id, organisation_id, rule
+``votes``           id, item_id, yes, no, abstain, members (JSON [{name, vote}])
+``reservations``    id, item_id, position, name, person_id
+``conflicts``       id, item_id, position, name, person_id   (jäv)
+``sent_to``         id, item_id, position, recipient, organisation_id
+``warnings``        id, document_id, position, message
+``_meta``           key, value: ``schema_version``
+
+View ``decision_register``: one row per clause (see :data:`VIEWS`). Full-text search
+tables ``items_fts`` (title, text) and ``clauses_fts`` (text) are external-content
+FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from protokoll import search
+from protokoll.errors import DatabaseBusy, DatabaseError
+from protokoll.records import Protocol, stable_id
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    path TEXT,
+    sha256 TEXT NOT NULL UNIQUE,
+    format TEXT,
+    pages INTEGER,
+    size INTEGER,
+    imported_at TEXT,
+    status TEXT NOT NULL DEFAULT 'ok',
+    error_code TEXT,
+    error TEXT,
+    stage TEXT,
+    replaces TEXT
+);
+CREATE TABLE IF NOT EXISTS document_paths (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    PRIMARY KEY (document_id, path)
+);
+CREATE TABLE IF NOT EXISTS meetings (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    body TEXT,
+    date TEXT,
+    start TEXT,
+    "end" TEXT,
+    place TEXT
+);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    position INTEGER,
+    number TEXT,
+    label TEXT,
+    title TEXT,
+    kind TEXT,
+    page INTEGER,
+    dnr TEXT,
+    presenters TEXT,
+    notes TEXT,
+    text TEXT
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    position INTEGER,
+    "by" TEXT,
+    kind TEXT,
+    outcome TEXT,
+    text TEXT
+);
+CREATE TABLE IF NOT EXISTS clauses (
+    id TEXT PRIMARY KEY,
+    decision_id TEXT NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+    item_id TEXT REFERENCES items(id) ON DELETE CASCADE,
+    position INTEGER,
+    text TEXT,
+    start INTEGER,
+    "end" INTEGER,
+    amounts TEXT,
+    amount REAL
+);
+CREATE TABLE IF NOT EXISTS motions (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    position INTEGER,
+    "by" TEXT,
+    text TEXT
+);
+CREATE TABLE IF NOT EXISTS people (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    variants TEXT,
+    rule TEXT
+);
+CREATE TABLE IF NOT EXISTS organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    variants TEXT,
+    rule TEXT
+);
+CREATE TABLE IF NOT EXISTS attendance (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    position INTEGER,
+    name TEXT,
+    person_id TEXT REFERENCES people(id),
+    status TEXT,
+    role TEXT,
+    party TEXT,
+    organisation TEXT,
+    organisation_id TEXT REFERENCES organisations(id),
+    paragraphs TEXT
+);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    item_id TEXT REFERENCES items(id) ON DELETE CASCADE,
+    label TEXT,
+    text TEXT,
+    value,
+    currency TEXT,
+    start INTEGER,
+    "end" INTEGER,
+    person_id TEXT REFERENCES people(id),
+    organisation_id TEXT REFERENCES organisations(id),
+    rule TEXT
+);
+CREATE TABLE IF NOT EXISTS votes (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    yes INTEGER,
+    no INTEGER,
+    abstain INTEGER,
+    members TEXT
+);
+CREATE TABLE IF NOT EXISTS reservations (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    position INTEGER,
+    name TEXT,
+    person_id TEXT REFERENCES people(id)
+);
+CREATE TABLE IF NOT EXISTS conflicts (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    position INTEGER,
+    name TEXT,
+    person_id TEXT REFERENCES people(id)
+);
+CREATE TABLE IF NOT EXISTS sent_to (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    position INTEGER,
+    recipient TEXT,
+    organisation_id TEXT REFERENCES organisations(id)
+);
+CREATE TABLE IF NOT EXISTS warnings (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position INTEGER,
+    message TEXT
+);
+"""
+
+# Every foreign key is indexed (cascading deletes and joins stay fast on 1M rows).
+INDEXES = """
+CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
+CREATE INDEX IF NOT EXISTS document_paths_path ON document_paths(path);
+CREATE INDEX IF NOT EXISTS meetings_document ON meetings(document_id);
+CREATE INDEX IF NOT EXISTS meetings_body_date ON meetings(body, date);
+CREATE INDEX IF NOT EXISTS meetings_date ON meetings(date);
+CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
+CREATE INDEX IF NOT EXISTS items_kind ON items(kind);
+CREATE INDEX IF NOT EXISTS decisions_item ON decisions(item_id);
+CREATE INDEX IF NOT EXISTS decisions_outcome ON decisions(outcome);
+CREATE INDEX IF NOT EXISTS clauses_decision ON clauses(decision_id);
+CREATE INDEX IF NOT EXISTS clauses_item ON clauses(item_id);
+CREATE INDEX IF NOT EXISTS clauses_amount ON clauses(amount);
+CREATE INDEX IF NOT EXISTS motions_item ON motions(item_id);
+CREATE INDEX IF NOT EXISTS attendance_meeting ON attendance(meeting_id);
+CREATE INDEX IF NOT EXISTS attendance_person ON attendance(person_id);
+CREATE INDEX IF NOT EXISTS attendance_party ON attendance(party);
+CREATE INDEX IF NOT EXISTS attendance_organisation ON attendance(organisation_id);
+CREATE INDEX IF NOT EXISTS entities_document ON entities(document_id);
+CREATE INDEX IF NOT EXISTS entities_item ON entities(item_id, label);
+CREATE INDEX IF NOT EXISTS entities_person ON entities(person_id);
+CREATE INDEX IF NOT EXISTS entities_organisation ON entities(organisation_id);
+CREATE INDEX IF NOT EXISTS votes_item ON votes(item_id);
+CREATE INDEX IF NOT EXISTS reservations_item ON reservations(item_id);
+CREATE INDEX IF NOT EXISTS reservations_person ON reservations(person_id);
+CREATE INDEX IF NOT EXISTS conflicts_item ON conflicts(item_id);
+CREATE INDEX IF NOT EXISTS conflicts_person ON conflicts(person_id);
+CREATE INDEX IF NOT EXISTS sent_to_item ON sent_to(item_id);
+CREATE INDEX IF NOT EXISTS sent_to_organisation ON sent_to(organisation_id);
+CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
+"""
+
+# Derived columns that older versions did not have.
+BACKFILL = """
+UPDATE clauses SET item_id = (SELECT item_id FROM decisions WHERE decisions.id = clauses.decision_id)
+WHERE item_id IS NULL;
+"""
+
+# The decision register: one row per clause, newest meeting first within a body.
+# ``clause_rowid`` is the clauses_fts rowid (Datasette: fts_table clauses_fts, fts_pk
+# clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none).
+VIEWS = """
+DROP VIEW IF EXISTS decision_register;
+CREATE VIEW decision_register AS
+SELECT
+    meetings.date AS date,
+    meetings.body AS body,
+    items.label AS paragraph,
+    items.number AS item_number,
+    items.title AS title,
+    items.dnr AS dnr,
+    decisions.kind AS decision_kind,
+    decisions.outcome AS outcome,
+    decisions."by" AS decided_by,
+    clauses.position AS clause_position,
+    clauses.text AS clause,
+    clauses.amounts AS amounts,
+    clauses.amount AS amount,
+    (SELECT group_concat(recipient, '; ') FROM
+        (SELECT recipient FROM sent_to WHERE sent_to.item_id = items.id ORDER BY position)
+    ) AS sent_to,
+    documents.path AS source,
+    items.page AS page,
+    documents.id AS document_id,
+    items.id AS item_id,
+    decisions.id AS decision_id,
+    clauses.id AS clause_id,
+    clauses.rowid AS clause_rowid
+FROM clauses
+JOIN decisions ON decisions.id = clauses.decision_id
+JOIN items ON items.id = decisions.item_id
+JOIN meetings ON meetings.id = items.meeting_id
+JOIN documents ON documents.id = meetings.document_id;
+"""
+
+
+def open(path) -> sqlite_utils.Database:  # noqa: A001 - mirrors sqlite_utils.Database(path)
+    """Open or create the database at ``path`` with WAL, foreign keys and the current schema."""
+    try:
+        db = sqlite_utils.Database(str(path))
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrate(db)
+    except sqlite3.DatabaseError as e:
+        raise _database_error(e, path) from None
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The recorded schema version: 0 for a database made before versions were recorded."""
+    if not db["_meta"].exists():
+        return 0
+    row = db.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Create the schema, or bring an older database up to :data:`SCHEMA_VERSION`.
+
+    Migrations are additive: missing tables, columns, indexes, views and search indexes
+    are created, and the search index is rebuilt from the stored rows. Returns the
+    version the database had before.
+    """
+    before = schema_version(db) if db.table_names() else SCHEMA_VERSION
+    if before > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"database schema version {before} is newer than this protokoll ({SCHEMA_VERSION})",
+            hint="upgrade protokoll",
+        )
+    if before == SCHEMA_VERSION and db["_meta"].exists():
+        return before
+    db.executescript(TABLES)
+    _add_missing_columns(db)
+    db.executescript(BACKFILL)
+    db.executescript(INDEXES)
+    db.executescript(VIEWS)
+    search.enable(db, rebuild=before < SCHEMA_VERSION)
+    with db.conn:
+        db.execute(
+            "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)",
+            [str(SCHEMA_VERSION)],
+        )
+    return before
+
+
+def _add_missing_columns(db: sqlite_utils.Database) -> None:
+    """ALTER TABLE … ADD COLUMN for every column of :data:`TABLES` an older table lacks."""
+    scratch = sqlite3.connect(":memory:")
+    scratch.executescript(TABLES)
+    for (table,) in scratch.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        have = {c.name for c in db[table].columns}
+        for _, name, type_, _, default, _ in scratch.execute(f"PRAGMA table_info([{table}])"):
+            if name not in have:
+                default_sql = f" DEFAULT {default}" if default is not None else ""
+                db.execute(f'ALTER TABLE [{table}] ADD COLUMN "{name}" {type_}{default_sql}')
+    scratch.close()
+
+
+def known(db: sqlite_utils.Database) -> dict[str, str]:
+    """sha256 -> status ('ok' | 'failed') of every document, to skip files already imported."""
+    return dict(db.execute("SELECT sha256, status FROM documents").fetchall())
+
+
+def add_path(db: sqlite_utils.Database, sha256: str, path) -> None:
+    """Record that the bytes with this sha256 (already imported) also live at ``path``."""
+    with _transaction(db):
+        db.execute(
+            "INSERT OR IGNORE INTO document_paths (document_id, path) "
+            "SELECT id, ? FROM documents WHERE sha256 = ?",
+            [str(path), sha256],
+        )
+
+
+def record_failure(db, *, path, sha256, format, error, stage, size=None, imported_at=None) -> str:  # noqa: A002
+    """Record a file that could not be imported; returns its document id.
+
+    ``error`` is a :class:`~protokoll.errors.ProtokollError` (its ``code`` goes to
+    ``error_code``) or a plain message. A successful import of the same bytes is kept
+    as it is; an earlier failure of the same bytes is replaced by this one.
+    """
+    doc_id = stable_id(sha256)
+    code = getattr(error, "code", "internal")
+    reason = getattr(error, "reason", None) or " ".join(str(error).split())
+    row = {
+        "id": doc_id, "path": str(path), "sha256": sha256, "format": format, "size": size,
+        "imported_at": imported_at or _now(), "status": "failed", "error_code": code,
+        "error": reason, "stage": stage,
+    }
+    with _transaction(db):
+        status = db.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if status is None:
+            _insert(db, "documents", [row])
+            _insert(db, "document_paths", [{"document_id": doc_id, "path": str(path)}], ignore=True)
+        elif status[0] == "failed":
+            cols = ", ".join(f"{k} = :{k}" for k in row if k != "id")
+            db.execute(f"UPDATE documents SET {cols} WHERE id = :id", row)
+    return doc_id
+
+
+def save(db: sqlite_utils.Database, protocol: Protocol, *, path=None, imported_at=None) -> str:
+    """Write one whole protocol in one transaction; returns the document id.
+
+    Saving the same bytes (sha256) again changes nothing. Saving new bytes for a path
+    that already holds a document replaces that document (and everything under it) in
+    the same transaction; its id is kept in ``documents.replaces``.
+    """
+    src = protocol.source
+    path = str(path if path is not None else src.path)
+    doc_id = stable_id(src.sha256)
+    with _transaction(db):
+        status = db.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if status and status[0] == "ok":
+            return doc_id
+        history = []
+        if status:  # an earlier failure of these bytes
+            history = _history(db, doc_id)
+            db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+        for old_id, old_history in db.execute(
+            "SELECT id, replaces FROM documents WHERE path = ? AND id != ? ORDER BY imported_at DESC",
+            [path, doc_id],
+        ).fetchall():
+            history += [old_id, *json.loads(old_history or "[]")]
+            db.execute("DELETE FROM documents WHERE id = ?", [old_id])
+        db.execute("DELETE FROM document_paths WHERE path = ?", [path])
+        _insert(db, "documents", [{
+            "id": doc_id, "path": path, "sha256": src.sha256, "format": src.format,
+            "pages": src.pages, "size": src.size, "imported_at": imported_at or _now(),
+            "status": "ok", "replaces": json.dumps(_unique(history)) if history else None,
+        }])
+        _insert(db, "document_paths", [{"document_id": doc_id, "path": path}])
+        for table, rows in _rows(doc_id, protocol).items():
+            _insert(db, table, rows)
+    return doc_id
+
+
+def _history(db, doc_id: str) -> list[str]:
+    row = db.execute("SELECT replaces FROM documents WHERE id = ?", [doc_id]).fetchone()
+    return json.loads(row[0]) if row and row[0] else []
+
+
+def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
+    """The protocol as rows per table, in foreign-key order."""
+    people = {c.id: c for c in p.canonicals if c.label == "PER"}
+    orgs = {c.id: c for c in p.canonicals if c.label == "ORG"}
+    person_by_name = _by_name(people.values())
+    org_by_name = _by_name(orgs.values())
+
+    def person(canonical, name):
+        return canonical if canonical in people else person_by_name.get(_key(name))
+
+    meeting_id = stable_id(doc_id, "meeting")
+    m = p.meeting
+    rows: dict[str, list[dict]] = {
+        "people": [_canonical_row(c) for c in people.values()],
+        "organisations": [_canonical_row(c) for c in orgs.values()],
+        "meetings": [{
+            "id": meeting_id, "document_id": doc_id, "body": m.body, "date": m.date,
+            "start": m.start, "end": m.end, "place": m.place,
+        }],
+        "items": [], "decisions": [], "clauses": [], "motions": [], "attendance": [],
+        "entities": [], "votes": [], "reservations": [], "conflicts": [], "sent_to": [],
+        "warnings": [
+            {"id": stable_id(doc_id, "warning", i), "document_id": doc_id, "position": i, "message": w}
+            for i, w in enumerate(p.warnings)
+        ],
+    }
+    for i, a in enumerate(p.attendance):
+        rows["attendance"].append({
+            "id": stable_id(meeting_id, "attendance", i), "meeting_id": meeting_id, "position": i,
+            "name": a.name, "person_id": person(a.canonical, a.name), "status": a.status,
+            "role": a.role, "party": a.party, "organisation": a.organisation,
+            "organisation_id": org_by_name.get(_key(a.organisation)),
+            "paragraphs": json.dumps(list(a.paragraphs)),
+        })
+    item_ids: dict[str, str] = {}  # item number -> id of the first item with that number
+    money: dict[str | None, list] = {}
+    for e in p.entities:
+        if e.label == "MONEY" and isinstance(e.value, (int, float)):
+            money.setdefault(e.item, []).append(e)
+    for i, it in enumerate(p.items):
+        item_id = stable_id(doc_id, "item", i)
+        item_ids.setdefault(it.number, item_id)
+        rows["items"].append({
+            "id": item_id, "meeting_id": meeting_id, "position": i, "number": it.number,
+            "label": it.label, "title": it.title, "kind": it.kind, "page": it.page, "dnr": it.dnr,
+            "presenters": json.dumps(list(it.presenters), ensure_ascii=False),
+            "notes": json.dumps(list(it.notes), ensure_ascii=False), "text": it.text,
+        })
+        item_money = money.get(it.number, []) if item_ids[it.number] == item_id else []
+        for j, d in enumerate(it.decisions):
+            decision_id = stable_id(item_id, "decision", j)
+            rows["decisions"].append({
+                "id": decision_id, "item_id": item_id, "position": j, "by": d.by,
+                "kind": d.kind, "outcome": d.outcome, "text": d.text,
+            })
+            for k, clause in enumerate(d.clauses):
+                rows["clauses"].append(_clause_row(decision_id, item_id, k, clause, it.text, item_money))
+        for j, mo in enumerate(it.motions):
+            rows["motions"].append(
+                {"id": stable_id(item_id, "motion", j), "item_id": item_id, "position": j,
+                 "by": mo.by, "text": mo.text})
+        if it.votes is not None:
+            v = it.votes
+            rows["votes"].append({
+                "id": stable_id(item_id, "votes"), "item_id": item_id, "yes": v.yes, "no": v.no,
+                "abstain": v.abstain,
+                "members": json.dumps([{"name": mv.name, "vote": mv.vote} for mv in v.members],
+                                      ensure_ascii=False),
+            })
+        for table, names in (("reservations", it.reservations), ("conflicts", it.conflicts)):
+            rows[table] += [
+                {"id": stable_id(item_id, table, j), "item_id": item_id, "position": j,
+                 "name": name, "person_id": person(None, name)}
+                for j, name in enumerate(names)
+            ]
+        rows["sent_to"] += [
+            {"id": stable_id(item_id, "sent_to", j), "item_id": item_id, "position": j,
+             "recipient": r, "organisation_id": org_by_name.get(_key(r))}
+            for j, r in enumerate(it.sent_to)
+        ]
+    for i, e in enumerate(p.entities):
+        rows["entities"].append({
+            "id": stable_id(doc_id, "entity", i), "document_id": doc_id,
+            "item_id": item_ids.get(e.item), "label": e.label, "text": e.text,
+            "value": json.dumps(e.value, ensure_ascii=False) if isinstance(e.value, (dict, list)) else e.value,
+            "currency": e.currency, "start": e.start, "end": e.end,
+            "person_id": e.canonical if e.canonical in people else None,
+            "organisation_id": e.canonical if e.canonical in orgs else None, "rule": e.rule,
+        })
+    return rows
+
+
+def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dict:
+    """A clause with its span in the item's text and the amounts (MONEY entities) inside it."""
+    start = item_text.find(clause) if clause else -1
+    if start < 0:
+        start = end = None
+        amounts = []
+    else:
+        end = start + len(clause)
+        amounts = [e.value for e in money if start <= e.start and e.end <= end]
+    return {
+        "id": stable_id(decision_id, "clause", position), "decision_id": decision_id,
+        "item_id": item_id, "position": position, "text": clause, "start": start, "end": end,
+        "amounts": json.dumps(amounts) if amounts else None,
+        "amount": sum(amounts) if amounts else None,
+    }
+
+
+def _canonical_row(c) -> dict:
+    return {"id": c.id, "name": c.name, "rule": c.rule,
+            "variants": json.dumps(sorted(set(c.variants)), ensure_ascii=False)}
+
+
+def _by_name(canonicals) -> dict[str, str]:
+    """Lower-cased name and variants -> canonical id."""
+    out = {}
+    for c in canonicals:
+        for name in (c.name, *c.variants):
+            out.setdefault(_key(name), c.id)
+    return out
+
+
+def _key(name) -> str | None:
+    return " ".join(name.lower().split()) if name else None
+
+
+def _insert(db, table: str, rows: list[dict], *, ignore: bool = False) -> None:
+    """INSERT the rows (all with the same keys). People/organisations merge variants."""
+    if not rows:
+        return
+    if table in ("people", "organisations"):
+        for row in rows:
+            old = db.execute(f"SELECT variants FROM {table} WHERE id = ?", [row["id"]]).fetchone()
+            if old:
+                merged = sorted(set(json.loads(old[0] or "[]")) | set(json.loads(row["variants"])))
+                row = {**row, "variants": json.dumps(merged, ensure_ascii=False)}
+            _execute_insert(db, table, [row], "INSERT OR REPLACE")
+        return
+    _execute_insert(db, table, rows, "INSERT OR IGNORE" if ignore else "INSERT")
+
+
+def _execute_insert(db, table, rows, verb) -> None:
+    cols = list(rows[0])
+    sql = "{} INTO [{}] ({}) VALUES ({})".format(
+        verb, table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols)))
+    db.conn.executemany(sql, [[r[c] for c in cols] for r in rows])
+
+
+class _transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (sqlite errors become ours)."""
+
+    def __init__(self, db):
+        self.conn = db.conn
+
+    def __enter__(self):
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise _database_error(e) from None
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            try:
+                self.conn.execute("COMMIT")
+                return False
+            except sqlite3.DatabaseError as e:
+                self.conn.execute("ROLLBACK")
+                raise _database_error(e) from None
+        self.conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise _database_error(exc) from None
+        return False
+
+
+def _database_error(e: sqlite3.DatabaseError, path=None) -> DatabaseError:
+    if "locked" in str(e) or "busy" in str(e):
+        return DatabaseBusy(str(e), path=path, stage="save")
+    return DatabaseError(str(e), path=path, stage="save")
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

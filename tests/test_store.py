@@ -1,0 +1,263 @@
+"""The SQLite store: schema, one transaction per document, re-loads, replacements, migrations.
+
+Protocols are hand-made from the samples' content (tests/data/store/*.json, written
+the way ``protokoll parse --json`` writes them) and saved into real SQLite files.
+"""
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from protokoll import search, store
+from protokoll.errors import CorruptFile, DatabaseError
+from protokoll.records import Protocol, stable_id
+
+DATA = Path(__file__).parent / "data" / "store"
+WHEN = "2025-03-01T12:00:00+00:00"
+
+
+def protocol(name: str) -> Protocol:
+    return Protocol.from_dict(json.loads((DATA / f"{name}.json").read_text()))
+
+
+@pytest.fixture
+def db(tmp_path):
+    return store.open(tmp_path / "protokoll.db")
+
+
+@pytest.fixture
+def loaded(db):
+    for name in ("lsvo", "aldras", "bun"):
+        store.save(db, protocol(name), imported_at=WHEN)
+    return db
+
+
+def content_hash(db) -> str:
+    """A hash of every row of every table (FTS shadow tables included)."""
+    h = hashlib.sha256()
+    for table in sorted(db.table_names()):
+        h.update(table.encode())
+        for row in sorted(repr(r) for r in db.execute(f"SELECT * FROM [{table}]")):
+            h.update(row.encode())
+    return h.hexdigest()
+
+
+def counts(db) -> dict:
+    return {t: db[t].count for t in db.table_names()}
+
+
+def test_open_sets_wal_foreign_keys_and_schema_version(tmp_path):
+    db = store.open(tmp_path / "new.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+    issue_tables = {"documents", "document_paths", "meetings", "items", "decisions", "clauses",
+                    "people", "organisations", "attendance", "entities", "votes", "reservations",
+                    "conflicts", "sent_to", "warnings"}
+    assert issue_tables <= set(db.table_names())
+    assert "decision_register" in db.view_names()
+    assert {"items_fts", "clauses_fts"} <= set(db.table_names())
+
+
+def test_save_writes_every_part_of_the_protocol(loaded):
+    lsvo, bun = protocol("lsvo"), protocol("bun")
+    doc_id = stable_id(lsvo.source.sha256)
+    doc = loaded["documents"].get(doc_id)
+    assert (doc["path"], doc["status"], doc["format"], doc["imported_at"]) == (
+        "samples/lsvo-2024-12-13.md", "ok", "md", WHEN)
+    meeting = next(loaded["meetings"].rows_where("document_id = ?", [doc_id]))
+    assert (meeting["body"], meeting["date"], meeting["start"], meeting["end"]) == (
+        "LSVO", "2024-12-13", "08:30", "15:00")
+    items = list(loaded["items"].rows_where("meeting_id = ?", [meeting["id"]], order_by="position"))
+    assert [i["label"] for i in items] == [i.label for i in lsvo.items]
+    assert json.loads(items[2]["presenters"]) == ["Malin Johansson", "Lena Danielsson"]
+    every = [protocol(n) for n in ("lsvo", "aldras", "bun")]
+    assert loaded["clauses"].count == sum(
+        len(d.clauses) for p in every for i in p.items for d in i.decisions)
+    assert loaded["entities"].count == sum(len(p.entities) for p in every)
+    assert loaded["warnings"].count == sum(len(p.warnings) for p in every)
+    assert loaded.execute("PRAGMA foreign_key_check").fetchall() == []
+    # Votes, reservations and jäv link to the canonical people of the protocol.
+    jonas = next(c.id for c in bun.canonicals if c.name == "Jonas Berg")
+    eva = next(c.id for c in bun.canonicals if c.name == "Eva Lindqvist")
+    assert [r["person_id"] for r in loaded["reservations"].rows] == [jonas]
+    assert [r["person_id"] for r in loaded["conflicts"].rows] == [eva]
+    vote = next(loaded["votes"].rows)
+    assert (vote["yes"], vote["no"], vote["abstain"]) == (7, 4, 0)
+    assert json.loads(vote["members"])[1] == {"name": "Jonas Berg", "vote": "no"}
+
+
+def test_names_resolve_to_canonical_people_and_organisations(loaded):
+    torill = loaded.execute(
+        "SELECT people.name, people.variants FROM attendance JOIN people ON people.id = attendance.person_id "
+        "WHERE attendance.name = 'Torill Skaar Magnusson'").fetchone()
+    assert torill[0] == "Torill Skaar Magnusson"
+    assert "Torill Skaar-Magnusson" in json.loads(torill[1])
+    org = loaded.execute(
+        "SELECT organisations.name FROM attendance JOIN organisations ON organisations.id = attendance.organisation_id "
+        "WHERE attendance.name = 'Tobias Ekblad'").fetchone()
+    assert org == ("Karlskrona kommun",)
+    sent = loaded.execute(
+        "SELECT recipient, organisation_id IS NOT NULL FROM sent_to ORDER BY item_id, position").fetchall()
+    assert ("Karlskrona kommun", 1) in sent and ("Regiondirektör", 0) in sent
+
+
+def test_entities_keep_their_item_and_values(loaded):
+    rows = {(r["label"], r["text"]): r for r in loaded["entities"].rows}
+    date = rows[("DATE", "2025-01-01 tom 2025-12-31")]
+    assert json.loads(date["value"]) == {"start": "2025-01-01", "end": "2025-12-31"}
+    item = loaded["items"].get(date["item_id"])
+    assert item["label"] == "§ 97/24"
+    assert item["text"][date["start"]:date["end"]] == date["text"]
+    assert rows[("MONEY", "-419 515 kr")]["value"] == -419515
+    # Item number 8 appears twice in åldras: the entity goes to the first one.
+    assert loaded["items"].count_where("number = '8'") == 2
+
+
+def test_decision_register_has_one_row_per_clause_with_amounts(loaded):
+    rows = list(loaded.query("SELECT * FROM decision_register WHERE body = 'LSVO' ORDER BY paragraph, clause_position"))
+    assert len(rows) == 2 + 1 + 5 + 1
+    by_clause = {r["clause"][:30]: r for r in rows}
+    payout = by_clause["att utbetalning till Karlskron"]
+    assert json.loads(payout["amounts"]) == [291336, 123664]
+    assert payout["amount"] == 291336 + 123664
+    assert payout["sent_to"] == "Föredragande; Regiondirektör; Karlskrona kommun"
+    assert (payout["paragraph"], payout["title"], payout["dnr"], payout["page"], payout["source"]) == (
+        "§ 97/24", "Uppdrag psykisk hälsa", "RB 2024/1123", 3, "samples/lsvo-2024-12-13.md")
+    assert by_clause["att bokföra återbetalningen fr"]["amount"] == -419515
+    assert by_clause["-647 771 kr från insatser för "]["amount"] == 647771
+    # The table row "-419 515" is in the item's text but in no clause.
+    assert sum(1 for r in rows if r["amount"] == -419515) == 1
+    assert by_clause["att beviljade medel gäller för"]["amounts"] is None
+    referred = loaded.execute(
+        "SELECT outcome, clause FROM decision_register WHERE paragraph = '§ 13'").fetchone()
+    assert referred == ("referred_back", "Ärendet återremitteras till förvaltningen.")
+
+
+def test_saving_the_same_bytes_again_changes_nothing(tmp_path, loaded):
+    before, before_counts = content_hash(loaded), counts(loaded)
+    assert store.save(loaded, protocol("lsvo"), imported_at="2030-01-01T00:00:00+00:00") == stable_id(
+        protocol("lsvo").source.sha256)
+    again = store.open(tmp_path / "protokoll.db")
+    for name in ("bun", "aldras", "lsvo"):
+        store.save(again, protocol(name))
+    assert counts(again) == before_counts
+    assert content_hash(again) == before
+
+
+def test_new_bytes_at_the_same_path_replace_the_old_document(loaded):
+    old = protocol("lsvo")
+    old_id = stable_id(old.source.sha256)
+    old_items = loaded["items"].count
+    item = dataclasses.replace(old.items[3], text=old.items[3].text + " Ny avvikelsehanteringsrutin.")
+    new = dataclasses.replace(
+        old, source=dataclasses.replace(old.source, sha256="f" * 64), items=old.items[:3] + (item,))
+    new_id = store.save(loaded, new, imported_at=WHEN)
+    assert new_id != old_id
+    assert loaded["documents"].count_where("path = ?", [old.source.path]) == 1
+    assert json.loads(loaded["documents"].get(new_id)["replaces"]) == [old_id]
+    assert loaded["items"].count == old_items
+    assert loaded.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert not list(loaded["meetings"].rows_where("document_id = ?", [old_id]))
+    assert any("avvikelsehanteringsrutin" in h["text"] for h in search.query(loaded, "avvikelsehanteringsrutin"))
+    # A third version keeps the whole history, newest first.
+    third = dataclasses.replace(new, source=dataclasses.replace(new.source, sha256="e" * 64))
+    third_id = store.save(loaded, third, imported_at=WHEN)
+    assert json.loads(loaded["documents"].get(third_id)["replaces"]) == [new_id, old_id]
+
+
+def test_failed_document_is_recorded_then_replaced_by_a_good_import(db):
+    p = protocol("aldras")
+    err = CorruptFile("the zip container is damaged", path="x.docx")
+    doc_id = store.record_failure(db, path=p.source.path, sha256=p.source.sha256, format="txt",
+                                  error=err, stage="read", size=123)
+    row = db["documents"].get(doc_id)
+    assert (row["status"], row["error_code"], row["error"], row["stage"], row["size"]) == (
+        "failed", "corrupt", "the zip container is damaged", "read", 123)
+    assert store.known(db) == {p.source.sha256: "failed"}
+    assert store.save(db, p) == doc_id
+    assert store.known(db) == {p.source.sha256: "ok"}
+    assert db["documents"].get(doc_id)["error"] is None
+    # A later failure of the same bytes does not wipe the good import.
+    store.record_failure(db, path="other.txt", sha256=p.source.sha256, format="txt", error="timeout", stage="parse")
+    assert store.known(db) == {p.source.sha256: "ok"}
+    assert db["items"].count == len(p.items)
+
+
+def test_add_path_records_duplicates(loaded):
+    p = protocol("bun")
+    store.add_path(loaded, p.source.sha256, "arkiv/kopia/bun.docx")
+    store.add_path(loaded, p.source.sha256, "arkiv/kopia/bun.docx")
+    paths = [r["path"] for r in loaded["document_paths"].rows_where(
+        "document_id = ?", [stable_id(p.source.sha256)], order_by="path")]
+    assert paths == ["arkiv/kopia/bun.docx", p.source.path]
+
+
+def test_a_failing_save_leaves_nothing_behind(db):
+    p = protocol("bun")
+    bad = dataclasses.replace(p, entities=p.entities + (dataclasses.replace(p.entities[0], value=object()),))
+    with pytest.raises(DatabaseError):
+        store.save(db, bad)
+    assert db["documents"].count == 0 and db["items"].count == 0 and db["clauses_fts"].count == 0
+    store.save(db, p)
+    assert db["documents"].count == 1
+
+
+V0_SCHEMA = """
+CREATE TABLE documents (id TEXT PRIMARY KEY, path TEXT, sha256 TEXT UNIQUE, format TEXT, pages INTEGER,
+                        imported_at TEXT, status TEXT, error TEXT);
+CREATE TABLE meetings (id TEXT PRIMARY KEY, document_id TEXT REFERENCES documents(id), body TEXT, date TEXT,
+                       start TEXT, "end" TEXT, place TEXT);
+CREATE TABLE items (id TEXT PRIMARY KEY, meeting_id TEXT REFERENCES meetings(id), number TEXT, label TEXT,
+                    title TEXT, kind TEXT, page INTEGER, dnr TEXT, text TEXT);
+CREATE TABLE decisions (id TEXT PRIMARY KEY, item_id TEXT REFERENCES items(id), "by" TEXT, kind TEXT,
+                        outcome TEXT, text TEXT);
+CREATE TABLE clauses (id TEXT PRIMARY KEY, decision_id TEXT REFERENCES decisions(id), position INTEGER, text TEXT);
+CREATE VIRTUAL TABLE clauses_fts USING fts5(text, content='clauses');
+INSERT INTO documents VALUES ('d0', 'gamla/ks-2019-05-02.docx', 'aa', 'docx', 3, '2020-01-01', 'ok', NULL);
+INSERT INTO meetings VALUES ('m0', 'd0', 'KS', '2019-05-02', NULL, NULL, NULL);
+INSERT INTO items VALUES ('i0', 'm0', '12', '§ 12', 'Förskolor', 'decision', 2, 'KS 2019/7',
+                          'Budgeten för förskolorna 2019.');
+INSERT INTO decisions VALUES ('dd0', 'i0', 'KS', 'decision', 'decided', 'KS beslutar');
+INSERT INTO clauses VALUES ('c0', 'dd0', 0, 'att anta budgeten för förskolorna');
+"""
+
+
+def test_migrate_upgrades_a_v0_database(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(V0_SCHEMA)
+    conn.close()
+    db = store.open(path)
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+    assert {"error_code", "stage", "replaces", "size"} <= set(db["documents"].columns_dict)
+    assert {"item_id", "amount", "amounts"} <= set(db["clauses"].columns_dict)
+    assert "trigram" in db["clauses_fts"].schema
+    # Old rows are kept and searchable with the new index.
+    assert db["documents"].get("d0")["path"] == "gamla/ks-2019-05-02.docx"
+    assert {h["id"] for h in search.query(db, "förskolorna")} == {"i0", "c0"}
+    row = db.execute("SELECT body, paragraph, clause FROM decision_register").fetchone()
+    assert row == ("KS", "§ 12", "att anta budgeten för förskolorna")
+    # New documents go into the upgraded database as usual; opening again is a no-op.
+    store.save(db, protocol("bun"))
+    assert store.migrate(store.open(path)) == store.SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path):
+    db = store.open(tmp_path / "x.db")
+    db.execute("UPDATE _meta SET value = '99' WHERE key = 'schema_version'")
+    db.conn.commit()
+    with pytest.raises(DatabaseError, match="newer"):
+        store.open(tmp_path / "x.db")
+
+
+def test_not_a_database_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("this is not sqlite " * 100)
+    with pytest.raises(DatabaseError) as e:
+        store.open(bad)
+    assert "\n" not in e.value.one_line()

@@ -1,0 +1,682 @@
+"""Bulk import of whole archives: walk, select, a pool of workers, one writer.
+
+    >>> from protokoll import bulk, store
+    >>> db = store.open("protokoll.db")
+    >>> summary = bulk.import_archive(["archive/"], db)
+    >>> summary.exit_code
+
+The parts, in the order a file meets them:
+
+* :func:`iter_files` walks folders recursively (symlinks followed, loops refused) and
+  :func:`iter_candidates` reads each file once, opening ``.zip`` archives in memory
+  (nothing is ever extracted to disk, and member names with ``..`` are refused).
+* :func:`select` decides by content (``ingest.detect``) whether a file is a protocol;
+  other files are *skipped* with a reason, except files whose name claims a document
+  format: those are *failures* (an HTML page named ``.pdf`` is a broken protocol).
+* Files whose sha256 the store already knows are skipped without starting a worker.
+* :class:`Pool` runs :func:`convert` — a pure function from (path, bytes) to a
+  picklable :class:`~protokoll.records.Protocol` or :class:`Failure` — in worker
+  processes, each with a memory ceiling and a per-file time limit (a stuck worker is
+  killed and replaced).
+* The parent is the only writer: ``store.save`` / ``store.record_failure`` commit each
+  document in its own transaction, so an interrupted import (Ctrl-C, SIGTERM, kill -9)
+  just continues where it stopped when run again.
+
+:func:`lock` keeps a second import off the same database.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import hashlib
+import io
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import stat
+import time
+import traceback
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from protokoll import ingest, pipeline
+from protokoll.errors import (
+    CorruptFile,
+    DatabaseBusy,
+    DecompressionBomb,
+    FileTooLarge,
+    ProtokollError,
+    TimeLimitExceeded,
+    UnreadableFile,
+    UnsupportedFormat,
+)
+from protokoll.ingest.detect import detect_format, zip_members
+from protokoll.ingest.safezip import MAX_RATIO, SMALL
+from protokoll.progress import SILENT, Progress
+from protokoll.records import Protocol
+
+log = logging.getLogger("protokoll.bulk")
+log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on (-v, --log-json)
+
+DEFAULT_TIMEOUT = 300.0  # seconds per file
+DEFAULT_MAX_MEMORY = 4096  # MB of address space per worker
+MAX_ZIP_DEPTH = 3  # zip inside zip inside zip
+
+# Names that claim to be a protocol: when their content is not one, that is a failure
+# (recorded in the database), not a file to skip quietly.
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown"}
+TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown"}
+
+# Which stage a failure happened in, from the module that raised it.
+_STAGE_MODULES = (
+    ("protokoll.ingest", "read"),
+    ("protokoll.parsers", "parse"),
+    ("protokoll.nlp", "tag"),
+)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one file could not be imported: picklable, stored by ``store.record_failure``."""
+
+    path: str
+    code: str  # ProtokollError.code, or internal / memory / crashed
+    reason: str  # one line
+    stage: str  # read | parse | tag | save
+    sha256: str | None = None
+    format: str | None = None
+    size: int | None = None
+
+    @classmethod
+    def from_error(cls, path: str, e: BaseException, stage: str | None = None, **kw) -> "Failure":
+        if isinstance(e, ProtokollError):
+            return cls(path, e.code, e.reason, stage or e.stage or _stage_of(e), **kw)
+        if isinstance(e, MemoryError):
+            return cls(path, "memory", "ran out of memory (over the per-worker ceiling)", stage or _stage_of(e), **kw)
+        reason = " ".join(f"{type(e).__name__}: {e}".split())
+        return cls(path, "internal", reason, stage or _stage_of(e), **kw)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file's bytes and where they came from (``zip!member`` for archive members)."""
+
+    path: str
+    data: bytes
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.path.rsplit("!", 1)[-1]).suffix.lower()
+
+
+@dataclass
+class Summary:
+    """What an import did. ``exit_code`` is 0 when every protocol is in, else 1."""
+
+    files: int = 0
+    imported: int = 0
+    pages: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    failed_earlier: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.failed_earlier or self.interrupted else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "files": self.files,
+            "imported": self.imported,
+            "pages": self.pages,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "failed": [
+                {"path": f.path, "stage": f.stage, "error_code": f.code, "error": f.reason} for f in self.failed
+            ],
+            "failed_earlier": self.failed_earlier,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "seconds": round(self.seconds, 3),
+            "files_per_second": round(self.files / self.seconds, 1) if self.seconds else None,
+            "interrupted": self.interrupted,
+        }
+
+
+def _stage_of(e: BaseException) -> str:
+    """read/parse/tag from the outermost frame of a stage's package in the traceback."""
+    for frame, _ in traceback.walk_tb(e.__traceback__):
+        module = frame.f_globals.get("__name__", "")
+        for prefix, stage in _STAGE_MODULES:
+            if module == prefix or module.startswith(prefix + "."):
+                return stage
+    return "read"
+
+
+# --------------------------------------------------------------------------- walk
+
+
+def iter_files(paths: Iterable[str | os.PathLike], skipped: list | None = None) -> Iterator[str]:
+    """Every regular file under ``paths`` (files or folders), in a stable sorted order.
+
+    Symlinks are followed; a folder reached twice (a symlink loop, or two links to
+    one folder) is walked once and the repeat goes to ``skipped`` with a reason, as do
+    folders that cannot be listed.
+    """
+    seen: set[tuple[int, int]] = set()
+    skipped = [] if skipped is None else skipped
+
+    def walk(folder: str) -> Iterator[str]:
+        try:
+            st = os.stat(folder)
+        except OSError as e:
+            skipped.append((folder, f"cannot open the folder: {e.strerror}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            skipped.append((folder, "folder already walked (symlink loop or second link)"))
+            return
+        seen.add(key)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            skipped.append((folder, f"cannot list the folder: {e.strerror}"))
+            return
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from walk(entry.path)
+            elif os.path.islink(entry.path) and not os.path.exists(entry.path):
+                skipped.append((entry.path, "broken symlink"))
+            else:
+                yield entry.path
+
+    for p in paths:
+        p = os.path.abspath(p)
+        if os.path.isdir(p):
+            yield from walk(p)
+        else:
+            yield p
+
+
+def iter_candidates(
+    files: Iterable[str], *, max_size: int = ingest.DEFAULT_MAX_SIZE, progress: Progress = SILENT
+) -> Iterator[Candidate | Failure]:
+    """Read each file once; yield its bytes, or the members of a ``.zip`` archive.
+
+    Files that cannot be read (permission denied, removed meanwhile, over ``max_size``)
+    come out as :class:`Failure` so they are recorded and the import goes on. Opening
+    an archive adds its members to ``progress.total``.
+    """
+    for path in files:
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise UnreadableFile("not a regular file", path=path)
+            if st.st_size > max_size and not path.lower().endswith(".zip"):
+                raise FileTooLarge(f"{st.st_size:,} bytes is over the limit of {max_size:,}", path=path)
+            with open(path, "rb") as f:
+                head = f.read(8)
+                if _zip_container(path, head, path):
+                    with zipfile.ZipFile(f) as z:
+                        yield from _members(z, path, max_size, progress, depth=1)
+                    continue
+                data = head + f.read(max_size + 1 - len(head))
+        except ProtokollError as e:
+            yield Failure.from_error(path, e, "read")
+            continue
+        except zipfile.BadZipFile as e:
+            yield Failure(path, CorruptFile.code, f"a broken zip archive ({e})", "read")
+            continue
+        except OSError as e:
+            yield Failure(path, UnreadableFile.code, e.strerror or str(e), "read")
+            continue
+        if len(data) > max_size:
+            yield Failure(path, FileTooLarge.code, f"grew over the limit of {max_size:,} bytes while read", "read")
+            continue
+        yield Candidate(path, data)
+
+
+def _zip_container(path: str, head: bytes, source) -> bool:
+    """A zip archive of files (not a .docx/.odt, which are zips too). ``source``: a path or file."""
+    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return False
+    if Path(path.rsplit("!", 1)[-1]).suffix.lower() in DOCUMENT_SUFFIXES:
+        return False
+    names = zip_members(source)
+    if names is None:
+        return False
+    return not {"word/document.xml", "content.xml", "[Content_Types].xml"} & set(names)
+
+
+def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progress, depth: int):
+    infos = [i for i in z.infolist() if not i.is_dir()]
+    if progress.total is not None:
+        progress.set_total(progress.total + len(infos) - 1)
+    for info in sorted(infos, key=lambda i: i.filename):
+        path = f"{container}!{info.filename}"
+        name = info.filename.replace("\\", "/")
+        try:
+            if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
+                raise CorruptFile(f"unsafe member name {info.filename!r} (points outside the archive): refused")
+            if info.file_size > max_size:
+                raise FileTooLarge(f"{info.file_size:,} bytes is over the limit of {max_size:,}")
+            if info.file_size > SMALL and info.file_size / max(info.compress_size, 1) > MAX_RATIO:
+                raise DecompressionBomb(
+                    f"expands {info.file_size / info.compress_size:,.0f} times ({info.file_size:,} bytes)"
+                )
+            with z.open(info) as f:
+                data = f.read(max_size + 1)
+            if len(data) > max_size:
+                raise DecompressionBomb(f"expands to more than the limit of {max_size:,} bytes")
+        except ProtokollError as e:
+            yield Failure.from_error(path, e, "read")
+            continue
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as e:
+            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
+            yield Failure(path, CorruptFile.code, " ".join(f"cannot read the archive member: {e}".split()), "read")
+            continue
+        if depth < MAX_ZIP_DEPTH and _zip_container(path, data[:8], io.BytesIO(data)):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                    yield from _members(inner, path, max_size, progress, depth + 1)
+            except zipfile.BadZipFile as e:
+                yield Failure(path, CorruptFile.code, f"a broken zip archive ({e})", "read")
+            continue
+        yield Candidate(path, data)
+
+
+# --------------------------------------------------------------------------- select
+
+
+def select(candidate: Candidate) -> str:
+    """The format of a candidate that is a protocol, by content.
+
+    Raises :class:`UnsupportedFormat` with the reason otherwise. The caller records it as
+    a failure when :func:`claims_document` is true, and as skipped when not.
+    """
+    data = candidate.data
+    names = zip_members(io.BytesIO(data)) if data[:2] == b"PK" else None
+    fmt = detect_format(data[:8192], candidate.path, names)
+    if fmt in ("txt", "md") and candidate.suffix not in TEXT_SUFFIXES:
+        raise UnsupportedFormat(f"a text file named {candidate.suffix}, not a protocol", path=candidate.path)
+    return fmt
+
+
+def claims_document(candidate: Candidate) -> bool:
+    return candidate.suffix in DOCUMENT_SUFFIXES
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def convert(path: str, data: bytes, *, nlp=None, max_size: int = ingest.DEFAULT_MAX_SIZE) -> Protocol | Failure:
+    """The pure step each worker runs: file bytes → Protocol, or a Failure saying why.
+
+    Nothing here touches the database or the file system beyond the stages' own
+    converters, so it runs unchanged in a process pool or on a distributed engine.
+    """
+    try:
+        return pipeline.process(path, data, nlp=nlp, max_size=max_size)
+    except (ProtokollError, MemoryError, RecursionError) as e:
+        return Failure.from_error(path, e)
+    except Exception as e:  # a bug in one stage must never stop the import
+        return Failure.from_error(path, e)
+
+
+_worker_nlp = None
+
+
+def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
+    """Once per worker: memory ceiling, signals, and the spaCy pipeline."""
+    global _worker_nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:  # die with the parent, even on kill -9
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if max_memory_mb:
+        import resource
+
+        limit = max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if tag:
+        from protokoll import nlp
+
+        _worker_nlp = nlp.load()
+
+
+def _worker_main(conn, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
+    try:
+        _worker_init(max_memory_mb, tag)
+        conn.send(("ready", None))
+    except BaseException as e:
+        conn.send(("init-failed", Failure.from_error("", e, "tag" if tag else "read")))
+        return
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        path, data = task
+        result = convert(path, data, nlp=_worker_nlp, max_size=max_size)
+        try:
+            conn.send(("done", result))
+        except (BrokenPipeError, EOFError):
+            return
+        except Exception as e:  # a result that does not pickle
+            conn.send(("done", Failure.from_error(path, e, "parse")))
+
+
+class _Worker:
+    def __init__(self, ctx, args):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, *args), daemon=True)
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.task = None  # the path while busy
+        self.deadline = None
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+class Pool:
+    """N worker processes running :func:`convert`, one file at a time each.
+
+    Unlike :mod:`concurrent.futures`, a worker that runs past ``timeout`` or dies
+    (segfault, out of memory) is killed and replaced, and only its file fails.
+    """
+
+    def __init__(self, workers: int, *, timeout: float = DEFAULT_TIMEOUT, max_memory_mb: int | None = DEFAULT_MAX_MEMORY,
+                 tag: bool = False, max_size: int = ingest.DEFAULT_MAX_SIZE):
+        self.size = max(1, workers)
+        self.timeout = timeout
+        self._args = (max_memory_mb, tag, max_size)
+        self._ctx = multiprocessing.get_context("spawn")  # workers inherit nothing but their pipe
+        self._workers: list[_Worker] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def idle(self) -> bool:
+        """True when a task can be submitted now (starting a worker if needed)."""
+        if any(w.task is None for w in self._workers):
+            return True
+        if len(self._workers) < self.size:
+            self._workers.append(_Worker(self._ctx, self._args))
+            return True
+        return False
+
+    @property
+    def busy(self) -> int:
+        return sum(1 for w in self._workers if w.task is not None)
+
+    def submit(self, path: str, data: bytes) -> None:
+        w = next(w for w in self._workers if w.task is None)
+        w.task = path
+        w.deadline = None  # the clock starts once the worker is ready
+        w.conn.send((path, data))
+        if w.ready:
+            w.deadline = time.monotonic() + self.timeout
+
+    def results(self, wait: float | None = None) -> list[tuple[str, Protocol | Failure]]:
+        """Finished (path, result) pairs; waits up to ``wait`` seconds for the first."""
+        busy = [w for w in self._workers if w.task is not None]
+        if not busy:
+            return []
+        now = time.monotonic()
+        deadlines = [w.deadline for w in busy if w.deadline is not None]
+        if deadlines:
+            until = max(0.0, min(deadlines) - now)
+            wait = until if wait is None else min(wait, until)
+        multiprocessing.connection.wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], wait)
+        out = []
+        for w in busy:
+            result = self._poll(w)
+            if result is not None:
+                out.append(result)
+        return out
+
+    def _poll(self, w: _Worker):
+        path = w.task
+        try:
+            while w.conn.poll():
+                kind, value = w.conn.recv()
+                if kind == "ready":
+                    w.ready = True
+                    w.deadline = time.monotonic() + self.timeout
+                elif kind == "init-failed":
+                    raise RuntimeError(f"a worker could not start: {value.reason}")
+                else:
+                    w.task = w.deadline = None
+                    return path, value
+        except (EOFError, OSError):
+            pass
+        if not w.proc.is_alive():
+            code = w.proc.exitcode
+            self._replace(w)
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            if code == -signal.SIGKILL:
+                how += " (out of memory?)"
+            return path, Failure(path, "crashed", f"the worker process died ({how})", "read")
+        if w.deadline is not None and time.monotonic() > w.deadline:
+            self._replace(w)
+            e = TimeLimitExceeded(f"took longer than {self.timeout:g} s: stopped")
+            return path, Failure.from_error(path, e, "read")
+        return None
+
+    def _replace(self, w: _Worker) -> None:
+        w.kill()
+        self._workers.remove(w)
+
+    def close(self) -> None:
+        for w in self._workers:
+            if w.task is None and w.proc.is_alive():
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+        for w in self._workers:
+            if w.task is not None:
+                w.kill()
+            else:
+                w.proc.join(5)
+                w.kill()
+        self._workers.clear()
+
+
+# --------------------------------------------------------------------------- lock
+
+
+@contextmanager
+def lock(db_path: str | os.PathLike):
+    """Hold ``DB.lock`` for the length of an import; a second import gets DatabaseBusy.
+
+    A POSIX lock on the file: the kernel drops it when the process ends however it
+    ends (kill -9 included), so a lock is never stale; the file itself may stay.
+    """
+    lock_path = f"{os.fspath(db_path)}.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise DatabaseBusy(f"another import (pid {holder}) is writing to this database", path=db_path) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_archive(
+    paths: Iterable[str | os.PathLike],
+    db,
+    *,
+    workers: int | None = None,
+    retry_failed: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_size: int = ingest.DEFAULT_MAX_SIZE,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY,
+    tag: bool = True,
+    progress: Progress = SILENT,
+) -> Summary:
+    """Import every protocol under ``paths`` into ``db`` (a ``store.open`` database).
+
+    Safe to interrupt at any moment and to run again: each document is committed on its
+    own and files already in the store (same sha256) are not read by a worker again.
+    Ctrl-C (KeyboardInterrupt) stops the workers and returns with ``interrupted`` set.
+    """
+    from protokoll import store
+
+    started = time.monotonic()
+    summary = Summary()
+    known = store.known(db)
+    paths_of = _known_paths(db)
+    inflight: dict[str, list[str]] = {}  # sha256 -> other paths with the same bytes
+    tasks: dict[str, tuple[str, str, int]] = {}  # path -> (sha256, format, size)
+
+    def write(path: str, result: Protocol | Failure) -> None:
+        sha, fmt, size = tasks.pop(path, (None, None, None))
+        if isinstance(result, Protocol):
+            try:
+                store.save(db, result, path=path)
+            except Exception as e:  # a store error on one document must not stop the import
+                result = Failure.from_error(path, e, "save")
+        if isinstance(result, Failure):
+            result = Failure(path, result.code, result.reason, result.stage, sha or result.sha256,
+                             fmt or result.format, size or result.size)
+            _record_failure(db, result)
+            summary.failed.append(result)
+            log.warning("failed %s: %s (%s, %s)", path, result.reason, result.stage, result.code,
+                        extra={"path": path, "status": "failed", "stage": result.stage, "code": result.code})
+            progress.update(failed=1)
+        else:
+            pages = result.source.pages or 0
+            summary.imported += 1
+            summary.pages += pages
+            log.info("imported %s", path, extra={"path": path, "status": "ok", "pages": pages})
+            progress.update(pages=pages)
+        if sha is None:
+            return
+        known[sha] = "failed" if isinstance(result, Failure) else "ok"
+        paths_of.setdefault(sha, set()).add(path)
+        for other in inflight.pop(sha, []):
+            _add_path(db, sha, other, paths_of)
+            summary.duplicates += 1
+            progress.update()
+
+    files_skipped: list[tuple[str, str]] = []
+    files = list(iter_files(paths, files_skipped))
+    for p, reason in files_skipped:
+        summary.skipped.append((p, reason))
+        log.info("skipped %s: %s", p, reason, extra={"path": p, "status": "skipped"})
+    progress.set_total(len(files))
+    pool = Pool(workers or os.cpu_count() or 1, timeout=timeout, max_memory_mb=max_memory_mb, tag=tag,
+                max_size=max_size)
+    try:
+        with pool:
+            for item in iter_candidates(files, max_size=max_size, progress=progress):
+                summary.files += 1
+                if isinstance(item, Failure):
+                    write(item.path, item)
+                    continue
+                sha = hashlib.sha256(item.data).hexdigest()
+                status = known.get(sha)
+                if sha in inflight:
+                    inflight[sha].append(item.path)
+                    continue
+                if status == "ok" or (status == "failed" and not retry_failed):
+                    if item.path not in paths_of.get(sha, ()):
+                        _add_path(db, sha, item.path, paths_of)
+                        summary.duplicates += 1
+                    elif status == "ok":
+                        summary.unchanged += 1
+                    if status == "failed":
+                        summary.failed_earlier.append(item.path)
+                    progress.update(failed=int(status == "failed"))
+                    continue
+                try:
+                    fmt = select(item)
+                except UnsupportedFormat as e:
+                    if claims_document(item):
+                        tasks[item.path] = (sha, None, len(item.data))
+                        write(item.path, Failure.from_error(item.path, e, "read"))
+                    else:
+                        summary.skipped.append((item.path, e.reason))
+                        log.info("skipped %s: %s", item.path, e.reason, extra={"path": item.path, "status": "skipped"})
+                        progress.update()
+                    continue
+                while not pool.idle():
+                    for path, result in pool.results():
+                        write(path, result)
+                tasks[item.path] = (sha, fmt, len(item.data))
+                inflight[sha] = []
+                pool.submit(item.path, item.data)
+            while pool.busy:
+                for path, result in pool.results():
+                    write(path, result)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _known_paths(db) -> dict[str, set[str]]:
+    """sha256 -> every path the store has for it (documents.path and document_paths)."""
+    out: dict[str, set[str]] = {}
+    for sha, path in db.execute(
+        "select sha256, path from documents where path is not null "
+        "union select d.sha256, p.path from document_paths p join documents d on d.id = p.document_id"
+    ):
+        out.setdefault(sha, set()).add(path)
+    return out
+
+
+def _add_path(db, sha: str, path: str, paths_of: dict[str, set[str]]) -> None:
+    from protokoll import store
+
+    store.add_path(db, sha, path)
+    paths_of.setdefault(sha, set()).add(path)
+
+
+def _record_failure(db, f: Failure) -> None:
+    """One ``documents`` row with status 'failed'; a file never read is keyed by its path."""
+    from protokoll import store
+
+    sha = f.sha256 or "unread:" + hashlib.sha256(f.path.encode("utf-8", "surrogateescape")).hexdigest()
+    store.record_failure(db, path=f.path, sha256=sha, format=f.format, error=f, stage=f.stage, size=f.size)

@@ -1,0 +1,94 @@
+"""``protokoll ingest``: bulk import of whole archives (see :mod:`protokoll.bulk`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+
+import click
+
+from protokoll import bulk, ingest as reading, log, store
+from protokoll.cli_options import progress_enabled, silent_option
+from protokoll.progress import Progress
+
+
+@click.command()
+@click.argument("archive", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="The SQLite database to fill.")
+@click.option("-w", "--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Worker processes reading files in parallel.")
+@click.option("--retry-failed", is_flag=True, help="Try files that failed in an earlier import again.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=bulk.DEFAULT_TIMEOUT,
+              show_default=True, help="Seconds one file may take before its worker is stopped.")
+@click.option("--max-size", type=click.IntRange(min=1), default=reading.DEFAULT_MAX_SIZE, show_default=True,
+              help="Refuse files larger than this many bytes.")
+@click.option("--max-memory", type=click.IntRange(min=64), default=bulk.DEFAULT_MAX_MEMORY, show_default=True,
+              help="Memory ceiling per worker in MB.")
+@click.option("--tag/--no-tag", default=True, show_default=True,
+              help="Tag people, organisations, amounts and dates with spaCy.")
+@silent_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still named.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("-v", "--verbose", count=True, help="Log every file to stderr (-vv: more).")
+@click.option("--log-json", is_flag=True, help="Log one JSON object per line to stderr.")
+def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memory, tag, silent, quiet, as_json,
+           verbose, log_json):
+    """Import every protocol in ARCHIVE (folders, files, .zip archives) into the database.
+
+    Files are chosen by content; others are skipped with a reason. Files already
+    imported (same bytes) are skipped in milliseconds, so the import can be stopped at
+    any moment (Ctrl-C, kill) and run again to continue, e.g. every night. A file
+    that fails is recorded with its reason and does not stop the import.
+
+    Exit code 0 when every protocol is in the database, 1 when some failed (the
+    summary names them), 2 on usage errors.
+
+    \b
+    Examples:
+        protokoll ingest archive/ --db protokoll.db
+        protokoll ingest 2023.zip 2024/ --db protokoll.db --workers 2 --timeout 600
+        protokoll ingest archive/ --db protokoll.db --retry-failed --json
+        protokoll ingest archive/ --db protokoll.db --quiet --log-json 2> import.log
+    """
+    logging_on = log.configure(verbose, log_json)
+    quiet = quiet or silent
+    signal.signal(signal.SIGTERM, _interrupt)
+    with bulk.lock(db_path):
+        db = store.open(db_path)
+        progress = Progress(label="ingest", enabled=progress_enabled(quiet) and not logging_on)
+        with progress:
+            summary = bulk.import_archive(
+                archive, db, workers=workers, retry_failed=retry_failed, timeout=timeout, max_size=max_size,
+                max_memory_mb=max_memory, tag=tag, progress=progress,
+            )
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    _report(summary, quiet)
+    sys.exit(130 if summary.interrupted else summary.exit_code)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _report(s: bulk.Summary, quiet: bool) -> None:
+    """The summary on stderr: a line of counts, then every failure by name."""
+    if not quiet:
+        done = f"{s.imported} imported ({s.pages} pages)"
+        rest = [f"{s.unchanged} unchanged", f"{s.duplicates} duplicates", f"{len(s.skipped)} skipped",
+                f"{len(s.failed)} failed"]
+        rate = f" in {s.seconds:.1f} s ({s.files / s.seconds:.1f} files/s)" if s.seconds else ""
+        click.echo(f"{s.files} files{rate}: {done}, " + ", ".join(rest), err=True)
+        for path, reason in s.skipped:
+            click.echo(f"Skipped: {path}: {reason}", err=True)
+    for f in s.failed:
+        click.echo(f"Failed: {f.path}: {f.reason} ({f.stage}, {f.code})", err=True)
+    if s.failed_earlier:
+        click.echo(f"{len(s.failed_earlier)} files failed in an earlier import; "
+                   "--retry-failed tries them again:", err=True)
+        for path in s.failed_earlier:
+            click.echo(f"  {path}", err=True)
+    if s.interrupted:
+        click.echo("Interrupted: run the same command again to continue.", err=True)

@@ -1,0 +1,61 @@
+"""Canonical people and organisations: normalised keys, so one person or organisation
+gets the same id in every meeting, and the rules that merge variants.
+
+    >>> person_key("Torill Skaar-Magnusson") == person_key("Skaar Magnusson Torill")
+    True
+    >>> person_key("Jesper Björnsson") == person_key("Jesper Björnson")
+    True
+    >>> org_key("Karlshamns kommun") == org_key("Karlshamn Kommun")
+    True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+from protokoll.records import stable_id
+
+_DOUBLE = re.compile(r"(.)\1+")
+_ORG_DROP = {"område", "omr", "omr."}
+
+
+def _fold(word: str) -> str:
+    """Lower case, accents other than å/ä/ö removed, doubled letters collapsed."""
+    word = word.lower()
+    word = "".join(
+        c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn"
+    ) if not any(c in word for c in "åäö") else word
+    return _DOUBLE.sub(r"\1", word)
+
+
+def person_key(name: str) -> str:
+    """Spelling- and order-insensitive key of a person's full name."""
+    parts = re.split(r"[\s\-‐–]+", name.strip())
+    return " ".join(sorted(_fold(p) for p in parts if p))
+
+
+def org_key(name: str) -> str:
+    """Key of an organisation: lower case, genitive -s of a place before kommun/region
+    dropped, "område" and punctuation ignored."""
+    words = [w for w in re.split(r"[\s,]+", name.lower().strip(" .,:;()")) if w and w not in _ORG_DROP]
+    for i, w in enumerate(words[:-1]):
+        if words[i + 1] in ("kommun", "kommuns") and w.endswith("s") and len(w) > 4:
+            words[i] = w[:-1]
+    if words and words[-1] == "kommuns":
+        words[-1] = "kommun"
+    return " ".join(words)
+
+
+def canonical_id(label: str, key: str) -> str:
+    return stable_id(label, key)
+
+
+def similar_place(a: str, b: str) -> bool:
+    """Two organisation keys that differ only by a small misspelling of the place name
+    ("kadshamn kommun" / "karlshamn kommun")."""
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or wa[1:] != wb[1:] or len(wa[0]) < 6:
+        return False
+    return SequenceMatcher(None, wa[0], wb[0]).ratio() >= 0.8

@@ -1,0 +1,121 @@
+"""MONEY: amounts with a unit ("1 476 576 kr", "2,5 mnkr", "4,1 miljoner kronor", "€ 50")
+and space-grouped amounts in budget-table cells, normalised to whole units of a currency.
+
+    >>> parse_amount("2,5 mnkr")
+    (2500000, 'SEK', ())
+    >>> parse_amount("57 0000 kr")
+    (570000, 'SEK', ('irregular digit grouping in "57 0000 kr", read as 570000',))
+
+Activity codes, years, § numbers, percentages and phone numbers carry no unit and are
+not space-grouped table amounts, so they are never money.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from spacy.language import Language
+
+from .spans import add_entity
+from .vocab import MONEY_UNITS, NOT_MONEY_AFTER_MILLIONS
+
+_UNITS = "|".join(
+    re.escape(u).replace(r"\ ", r"\s+") for u in sorted(MONEY_UNITS, key=len, reverse=True)
+)
+_NUMBER = r"(?P<sign>[-−–])?(?P<digits>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d{1,3}[ \u00a0\u202f]\d{4}(?!\d)|\d+)(?:,(?P<dec>\d+))?"
+AMOUNT_RE = re.compile(
+    rf"(?<![\w,.:/-]){_NUMBER}\s?(?P<unit>{_UNITS})(?![\wåäöÅÄÖ])"
+    rf"|(?<![\w])(?P<pre>SEK|EUR|€)\s?(?P<pdigits>\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?!\d)|\d+)(?:,(?P<pdec>\d+))?",
+    re.IGNORECASE,
+)
+# A table cell amount: a space-grouped number, optionally in parentheses or negative.
+CELL_AMOUNT_RE = re.compile(r"(?<![\w,.:/])(?P<sign>[-−])?(?P<digits>\d{1,3}(?:[ \u00a0]\d{3})+)(?!\d)(?:,(?P<dec>\d+))?(?![\d])")
+_NEXT_WORD = re.compile(r"\s*([\wåäö]+)", re.I)
+
+
+def parse_amount(text: str) -> tuple[int | float, str, tuple[str, ...]]:
+    """Value in whole currency units, currency ("SEK"/"EUR") and warnings of an amount.
+
+    Decimals are kept only where öre/cent are written; a unit-less number is SEK.
+    Raises ValueError if ``text`` holds no amount.
+    """
+    m = AMOUNT_RE.search(text)
+    if m and m.group("pre"):
+        return _value(m.group("pdigits"), m.group("pdec"), "", m.group("pre"), text)
+    if m:
+        return _value(m.group("digits"), m.group("dec"), m.group("sign") or "", m.group("unit"), text)
+    m = CELL_AMOUNT_RE.search(text) or re.search(r"(?P<sign>-)?(?P<digits>\d+)(?:,(?P<dec>\d+))?", text)
+    if not m:
+        raise ValueError(f"no amount in {text!r}")
+    return _value(m.group("digits"), m.group("dec"), m.group("sign") or "", "kr", text)
+
+
+def _value(digits: str, dec: str | None, sign: str, unit: str, text: str):
+    warnings = ()
+    groups = digits.split()
+    if len(groups) > 1 and (len(groups[-1]) != 3 or any(len(g) != 3 for g in groups[1:])):
+        joined = "".join(groups)
+        warnings = (f'irregular digit grouping in "{text.strip()}", read as {joined}',)
+    number = Decimal("".join(groups) + ("." + dec if dec else ""))
+    factor, currency = MONEY_UNITS[" ".join(unit.lower().split())]
+    value = number * Decimal(str(factor))
+    if sign:
+        value = -value
+    value = int(value) if value == value.to_integral_value() else float(round(value, 2))
+    return value, currency, warnings
+
+
+@Language.factory("protokoll_money", default_config={})
+def make_money(nlp: Language, name: str):
+    """Tag MONEY spans with ``._.value`` and ``._.currency``."""
+    return tag_money
+
+
+def tag_money(doc):
+    text = doc.text
+    for m in AMOUNT_RE.finditer(text):
+        unit = (m.group("unit") or "").lower()
+        if unit in ("miljoner", "miljon", "miljarder", "miljard"):
+            after = _NEXT_WORD.match(text, m.end())
+            if after and after.group(1).lower() in NOT_MONEY_AFTER_MILLIONS:
+                continue
+        start = m.start()
+        if m.group("sign") and _is_bullet(text, start):
+            start += 1
+        _add(doc, start, m.end(), "money-unit")
+    for line_start, line in _table_lines(text):
+        for cell_start, cell in _cells(line):
+            for m in CELL_AMOUNT_RE.finditer(cell):
+                _add(doc, line_start + cell_start + m.start(), line_start + cell_start + m.end(), "money-table-cell")
+    return doc
+
+
+def _add(doc, start, end, rule):
+    text = doc.text[start:end]
+    value, currency, warnings = parse_amount(text)
+    add_entity(doc, start, end, "MONEY", value=value, currency=currency, rule=rule,
+               warning=warnings[0] if warnings else None)
+
+
+def _is_bullet(text: str, pos: int) -> bool:
+    """A dash that opens a line of prose is a list bullet, not a minus sign."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    return not text[line_start:pos].strip() and "\t" not in line
+
+
+def _table_lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        if "\t" in line.strip("\t ") or line.count("\t") >= 2:
+            yield pos, line
+        pos += len(line) + 1
+
+
+def _cells(line: str):
+    pos = 0
+    for cell in line.split("\t"):
+        yield pos, cell
+        pos += len(cell) + 1

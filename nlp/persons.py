@@ -1,0 +1,147 @@
+"""PER: names from the protocol's attendance list, a first-name gazetteer and, only where
+those leave a capitalised run of words unexplained, the statistical NER model.
+
+Titles and roles before a name ("programledare Malin Johansson") are not part of it.
+First-name-only mentions ("Mats berättar …") are resolved later, per protocol, by
+:func:`protokoll.nlp.tagging.tag`.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .canonical import person_key
+from .spans import add_entity
+from .vocab import NOT_NAMES, ROLES, first_names
+
+_STOP = set(ROLES) | set(NOT_NAMES)
+
+
+@Language.factory("protokoll_persons", default_config={"use_model": True, "max_name_tokens": 4})
+def make_persons(nlp: Language, name: str, use_model: bool, max_name_tokens: int):
+    """Tag PER spans with ``._.key``; attendance keys come from ``doc.user_data["people"]``."""
+    return PersonTagger(nlp, use_model, max_name_tokens)
+
+
+class PersonTagger:
+    def __init__(self, nlp: Language, use_model: bool, max_name_tokens: int):
+        self.nlp = nlp
+        self.use_model = use_model
+        self.max_name_tokens = max_name_tokens
+        self.first_names = first_names()
+        lookups = nlp.get_pipe("lemmatizer").lookups if "lemmatizer" in nlp.component_names else None
+        self.lemmas = lookups.get_table("lemma_lookup") if lookups else {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        people = doc.user_data.get("people", {})
+        open_runs = []
+        for run in self.runs(doc):
+            run = self.strip_roles(run)
+            if not run:
+                continue
+            found = self.match_known(doc, run, people)
+            if found:
+                continue
+            first = run[0].text.lower()
+            if first in self.first_names and len(run) > 1:
+                add_entity(doc, run[0].idx, run[-1].idx + len(run[-1]), "PER",
+                           key=person_key(_text(run)), rule="per-gazetteer")
+            elif first in self.first_names and run[0].i > 0 and doc[run[0].i - 1].lower_ in ROLES:
+                add_entity(doc, run[0].idx, run[0].idx + len(run[0]), "PER", rule="per-role-first-name")
+            elif len(run) > 1 or not _sentence_start(run[0]):
+                open_runs.append(run)
+        if open_runs and self.use_model:
+            self.ask_model(doc, open_runs)
+        return doc
+
+    def runs(self, doc: Doc):
+        """Runs of capitalised word tokens outside entities; one line break may sit
+        between a lone first name and a surname ("Helene \\n Andersson")."""
+        run = []
+        for token in doc:
+            if token.is_space and len(run) == 1 and "\n" in token.text and run[0].lower_ in self.first_names:
+                continue
+            if _name_like(token) and token.ent_iob_ not in ("B", "I") and token.lower_ not in _STOP:
+                run.append(token)
+                continue
+            if run:
+                yield run
+            run = []
+        if run:
+            yield run
+
+    def strip_roles(self, run):
+        while run and (run[0].lower_ in _STOP or self.inflected(run[0])):
+            run = run[1:]
+        out = []
+        for t in run[: self.max_name_tokens]:
+            if out and self.inflected(t):
+                break
+            out.append(t)
+        return out
+
+    def inflected(self, token) -> bool:
+        """A known Swedish word form that is not its own lemma ("Regionen", "Kommunerna")."""
+        lemma = self.lemmas.get(token.lower_) if self.lemmas else None
+        return lemma is not None and lemma != token.lower_ and token.lower_ not in self.first_names
+
+    def match_known(self, doc, run, people) -> bool:
+        """The longest prefix of ``run`` that is a name on the attendance list."""
+        for end in range(len(run), 0, -1):
+            key = person_key(_text(run[:end]))
+            if key in people:
+                add_entity(doc, run[0].idx, run[end - 1].idx + len(run[end - 1]), "PER",
+                           key=key, rule="per-attendance")
+                return True
+        return False
+
+    def ask_model(self, doc: Doc, runs) -> None:
+        """Run the NER model on the sentences that hold unexplained runs; keep its PER
+        spans that overlap them."""
+        ner = self.nlp.get_pipe("ner")
+        windows = {}
+        for run in runs:
+            windows.setdefault(_sentence(doc, run[0].i), []).append(run)
+        for (start, end), wruns in windows.items():
+            words = [t.text for t in doc[start:end]]
+            sub = ner(Doc(self.nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc[start:end]]))
+            for ent in sub.ents:
+                if ent.label_ != "PER":
+                    continue
+                s, e = start + ent.start, start + ent.end
+                if any(s <= r[-1].i and r[0].i < e for r in wruns):
+                    span = doc[s:e]
+                    add_entity(doc, span.start_char, span.end_char, "PER",
+                               key=person_key(span.text), rule="per-model")
+
+
+def _name_like(token) -> bool:
+    t = token.text
+    return t[:1].isupper() and not t.isupper() and t.replace("-", "").isalpha() and len(t) > 1
+
+
+def _sentence_start(token) -> bool:
+    i = token.i
+    while i > 0 and token.doc[i - 1].is_space:
+        i -= 1
+    return i == 0 or token.doc[i - 1].text in (".", ":", "!", "?", "•", "-", "–", ")", "\t") or "\n" in token.doc[i - 1].whitespace_ + token.doc[i - 1].text
+
+
+def _sentence(doc: Doc, i: int) -> tuple[int, int]:
+    """Token bounds of the line/sentence around token ``i`` (at most 60 tokens)."""
+    start = i
+    while start > 0 and i - start < 40 and not _boundary(doc[start - 1]):
+        start -= 1
+    end = i + 1
+    while end < len(doc) and end - i < 20 and not _boundary(doc[end]):
+        end += 1
+    return start, end
+
+
+def _boundary(token) -> bool:
+    return token.text in (".", "!", "?") or "\n" in token.text
+
+
+def _text(tokens) -> str:
+    return " ".join(t.text for t in tokens)

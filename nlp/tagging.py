@@ -1,0 +1,131 @@
+"""``tag(protocol, nlp)``: entities, canonical people/organisations and attendee ids.
+
+Pure: returns a new :class:`~protokoll.records.Protocol`; the input is not changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+
+from protokoll.records import Canonical, Entity, Protocol
+
+from .canonical import canonical_id, person_key, similar_place
+from .orgs import tag_acronyms
+from .persons import _name_like
+from .spans import add_entity
+
+
+def tag(protocol: Protocol, nlp) -> Protocol:
+    """Tag every item's text with PER, ORG, MONEY and DATE entities."""
+    people = {person_key(a.name): a.name for a in protocol.attendance}
+    acronyms: dict[str, str] = {}
+    docs = []
+    for item in protocol.items:
+        doc = nlp.make_doc(item.text)
+        doc.user_data.update(
+            meeting_date=protocol.meeting.date, meeting_body=protocol.meeting.body,
+            people=people, acronyms=acronyms,
+        )
+        docs.append(doc)
+    docs = list(nlp.pipe(docs))
+    first_names = _first_names(docs, people, nlp)
+    for doc in docs:
+        tag_acronyms(doc, acronyms)
+        _tag_first_names(doc, first_names)
+
+    org_alias = _org_aliases(docs)
+    entities, warnings = [], list(protocol.warnings)
+    mentions: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+    for item, doc in zip(protocol.items, docs):
+        for span in doc.ents:
+            key = span._.key
+            if span.label_ == "ORG":
+                key = org_alias.get(key, key)
+            canonical = canonical_id(span.label_, key) if key else None
+            entity = Entity(
+                label=span.label_, text=span.text, item=item.number,
+                start=span.start_char, end=span.end_char, value=span._.value,
+                currency=span._.currency, canonical=canonical, rule=span._.rule,
+            )
+            entities.append(entity)
+            if key:
+                mentions[(span.label_, key)].append(entity)
+            if span._.warning:
+                warnings.append(f"§ {item.number}: {span._.warning}")
+    canonicals = _canonicals(mentions, people, org_alias)
+    attendance = tuple(
+        dataclasses.replace(a, canonical=canonical_id("PER", person_key(a.name)))
+        for a in protocol.attendance
+    )
+    return dataclasses.replace(
+        protocol, entities=tuple(entities), canonicals=canonicals,
+        attendance=attendance, warnings=tuple(warnings),
+    )
+
+
+def _first_names(docs, people: dict[str, str], nlp) -> dict[str, set[str]]:
+    """First name → keys of the people in this protocol who have it (attendance list
+    and full names written in the text)."""
+    gazetteer = nlp.get_pipe("protokoll_persons").first_names
+    names = dict(people)
+    for doc in docs:
+        for span in doc.ents:
+            if span.label_ == "PER" and len(span.text.split()) > 1:
+                names.setdefault(span._.key, span.text)
+    out: dict[str, set[str]] = defaultdict(set)
+    for key, name in names.items():
+        for part in name.split():
+            if part.lower() in gazetteer:
+                out[part.lower()].add(key)
+                break
+    return out
+
+
+def _tag_first_names(doc, first_names: dict[str, set[str]]) -> None:
+    """"Mats berättar …": a lone first name is the unique person with that first name;
+    if two people share it, it stays a PER without a canonical id."""
+    for token in doc:
+        keys = first_names.get(token.lower_)
+        if keys and _name_like(token) and token.ent_iob_ not in ("B", "I"):
+            unique = len(keys) == 1
+            add_entity(doc, token.idx, token.idx + len(token), "PER",
+                       key=next(iter(keys)) if unique else None,
+                       rule="per-first-name" if unique else "per-first-name-ambiguous")
+
+
+def _org_aliases(docs) -> dict[str, str]:
+    """Misspelled organisation keys → the more frequent similar key ("kadshamn kommun" →
+    "karlshamn kommun")."""
+    counts = Counter(span._.key for doc in docs for span in doc.ents if span.label_ == "ORG" and span._.key)
+    alias = {}
+    ranked = [k for k, _ in counts.most_common()]
+    for i, key in enumerate(ranked):
+        for better in ranked[:i]:
+            if better not in alias and similar_place(key, better):
+                alias[key] = better
+                break
+    return alias
+
+
+def _canonicals(mentions, people, org_alias) -> tuple[Canonical, ...]:
+    out = []
+    for (label, key), ents in sorted(mentions.items()):
+        variants = tuple(sorted({e.text for e in ents}))
+        if label == "PER" and key in people:
+            name, rule = people[key], "attendance"
+        else:
+            name = Counter(e.text for e in ents).most_common(1)[0][0]
+            rule = "acronym" if any(e.rule == "org-acronym" for e in ents) else ents[0].rule
+        if label == "ORG" and key in org_alias.values() and any(org_alias.get(k) == key for k in org_alias):
+            rule = "org-similar-place"
+        if len(variants) > 1 and rule not in ("acronym", "org-similar-place"):
+            rule = f"{rule}+normalised-key"
+        out.append(Canonical(id=canonical_id(label, key), label=label, name=name, variants=variants, rule=rule))
+    return tuple(out)
+
+
+def lemmas(text: str, nlp) -> list[str]:
+    """Lower-case lemmas of ``text`` from spaCy's Swedish lookup table, for search."""
+    doc = nlp.get_pipe("lemmatizer")(nlp.make_doc(text))
+    return [t.lemma_.lower() for t in doc if not t.is_space and not t.is_punct]

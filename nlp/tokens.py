@@ -1,0 +1,53 @@
+"""Swedish number tokenisation: "1 476 576 kr", "15 816 660,06", "-419 515" stay whole.
+
+spaCy's tokenizer always splits on spaces, so the ``sv_numbers`` component merges a
+space-grouped number back into one token right after tokenisation. The tokenizer itself
+learns to split a unit glued to digits ("123664kr") and keeps "§§" together.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.util import compile_prefix_regex, compile_suffix_regex
+
+# A number with Swedish digit grouping: thousands separated by (no-break) spaces,
+# decimals after a comma. "57 0000" (a mistyped group) is matched too, and flagged later.
+_SPACE = "[ \u00a0\u202f]"
+GROUPED = (
+    rf"(?<![\d,.:])\d{{1,3}}"
+    rf"(?:(?:{_SPACE}\d{{3}})+(?!\d)|{_SPACE}\d{{4}}(?=\s?(?:kr|kronor|tkr|SEK)\b))"
+    r"(?:,\d+)?(?!\d)"
+)
+GROUPED_RE = re.compile(GROUPED)
+
+_UNIT_SUFFIX = r"(?<=\d)(?:kr|tkr|mnkr|mdkr|mkr|kronor|SEK|sek|€|:-)"
+
+
+def customize_tokenizer(nlp: Language) -> None:
+    """Split "123664kr" into number + unit, a sign or bullet from digits ("-419"), and
+    keep "§§" as one token."""
+    suffixes = [_UNIT_SUFFIX, *nlp.Defaults.suffixes]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    prefixes = ["§§", r"[-−–](?=\d)", *nlp.Defaults.prefixes]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+
+
+@Language.factory("sv_numbers", default_config={})
+def make_sv_numbers(nlp: Language, name: str):
+    """Merge space-grouped Swedish numbers into single tokens."""
+    return merge_numbers
+
+
+def merge_numbers(doc):
+    spans = []
+    for m in GROUPED_RE.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None and len(span) > 1:
+            spans.append(span)
+    if spans:
+        with doc.retokenize() as retokenizer:
+            for span in spans:
+                retokenizer.merge(span)
+    return doc

@@ -2,8 +2,8 @@
 
 Per page, PDFium's own text (``get_text_range``) is the fast path: for the PDFs that
 Word and LibreOffice write it is already in reading order. Where the order of the
-text segments jumps back up the page into a column to the right (text written column
-by column, or labels first and values after), the page is rebuilt from the segment
+text segments jumps back up the page into another column (text written column by
+column, or labels first and values after), the page is rebuilt from the segment
 positions: label/value rows side by side, true columns one after the other.
 
 Then, across pages: lines repeated at the top or bottom of most pages (after "Sida 3
@@ -93,7 +93,7 @@ def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
                 has_image = _has_images(page)
                 return [], has_image
             rects = [tp.get_rect(i) for i in range(tp.count_rects())]
-            if _column_major(rects, page.get_height()):
+            if _column_major(rects):
                 return _positional_lines(tp, rects), False
         finally:
             tp.close()
@@ -132,13 +132,13 @@ def _has_images(page) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
 
 
-def _column_major(rects, height: float) -> bool:
-    """True when the text order jumps back up the page into a column to the right."""
-    jumps = 0
+def _column_major(rects) -> bool:
+    """True when the text order jumps back up the page into another column."""
     for (l1, b1, r1, t1), (l2, b2, r2, t2) in zip(rects, rects[1:]):
-        if t2 > t1 + 0.2 * height and l2 > r1 - 1:
-            jumps += 1
-    return jumps > 0
+        # Up by more than two lines of text (a wrapped table cell goes back up one line).
+        if t2 > t1 + 2.5 * max(t1 - b1, t2 - b2, 1.0) and (l2 > r1 - 1 or r2 < l1 + 1):
+            return True
+    return False
 
 
 def _positional_lines(tp, rects) -> list[str]:
@@ -159,10 +159,20 @@ def _positional_lines(tp, rects) -> list[str]:
         return _rows(segs)
     left_col = [s for s in segs if s[2] <= gutter]
     right_col = [s for s in segs if s[0] >= gutter]
-    paired = sum(1 for a in left_col if any(_same_row(a, b) for b in right_col))
-    if left_col and paired >= 0.6 * len(left_col):
-        return _rows(segs)  # labels and values side by side
+    if _labels_and_values(left_col, right_col):
+        return _rows(segs)
     return _rows(left_col) + _rows(right_col)
+
+
+def _labels_and_values(left, right) -> bool:
+    """Short labels ("Plats och tid:") beside longer values, row for row: not two text columns."""
+    if not left or not right:
+        return False
+    paired = sum(1 for a in left if any(_same_row(a, b) for b in right))
+    labels = sum(1 for a in left if a[4].endswith(":"))
+    width = sorted(s[2] - s[0] for s in left)[len(left) // 2]
+    other = sorted(s[2] - s[0] for s in right)[len(right) // 2]
+    return paired >= 0.6 * len(left) and (labels >= 0.5 * len(left) or width < 0.6 * other)
 
 
 def _same_row(a, b) -> bool:

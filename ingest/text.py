@@ -8,7 +8,9 @@ from protokoll.errors import CorruptFile
 from protokoll.records import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
 
 BULLETS = "-•*–·\uf0b7\u25aa\u25cf"
-_NUMBERED = re.compile(r"^\s*(\d{1,3}[.)]|[a-zåäö][.)/]|[" + re.escape(BULLETS) + r"])\s*(?=\S)")
+_NUMBERED = re.compile(
+    r"^\s*(?:(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/])\s+|([" + re.escape(BULLETS) + r"])\s*)(?=\S)"
+)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -53,14 +55,26 @@ def text_blocks(text: str, markdown: bool = False) -> list[Block]:
             blocks.append(Block(TABLE_ROW, "\t".join(cells), cells=cells))
             continue
         stripped = line.strip()
-        m = _NUMBERED.match(stripped)
-        if m and (m.group(1)[0] not in BULLETS or stripped[len(m.group(0)):][:1].isalpha()):
+        marked = list_marker(stripped)
+        if marked:
             indent = len(line) - len(line.lstrip())
-            number = m.group(1)
-            if number in BULLETS:  # every bullet is "-" whatever the format drew
-                number = "-"
-                stripped = "- " + stripped[len(m.group(0)):].lstrip()
-            blocks.append(Block(LIST_ITEM, stripped, level=indent // 2, number=number))
+            blocks.append(Block(LIST_ITEM, marked[1], level=indent // 2, number=marked[0]))
             continue
         blocks.append(Block(PARAGRAPH, stripped))
     return blocks
+
+
+def list_marker(line: str) -> tuple[str, str] | None:
+    """(number, text) when ``line`` starts like a list item ("1.", "a)", "•"), else None.
+
+    Every bullet becomes "-", whatever the format drew: "• Beslut" gives ("-", "- Beslut").
+    """
+    m = _NUMBERED.match(line)
+    if not m:
+        return None
+    number, rest = m.group(1) or m.group(2), line[len(m.group(0)):]
+    if m.group(2):
+        if not rest[:1].isalpha():  # "-419 515" is an amount, "*" alone no bullet
+            return None
+        return "-", "- " + rest.lstrip()
+    return number, line

@@ -19,8 +19,9 @@ from docx.oxml.ns import qn
 from protokoll.errors import CorruptFile
 from protokoll.records import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
 
-from .numbering import BULLET, Numbering
+from .numbering import Numbering
 from .safezip import check_zip
+from .text import list_marker
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
 _CUSTOM_XML, _T, _TAB, _BR, _CR = (qn(t) for t in ("w:customXml", "w:t", "w:tab", "w:br", "w:cr"))
@@ -169,10 +170,10 @@ class _Walker:
             self.out.append(Block(HEADING, text, level=level, number=number))
         elif number:
             self.out.append(Block(LIST_ITEM, text, level=lvl, number=number))
+        elif (marked := list_marker(text)) is not None:  # numbers typed by hand: "1. Att", "• att"
+            self.out.append(Block(LIST_ITEM, marked[1], level=0, number=marked[0]))
         else:
-            kind = LIST_ITEM if text.startswith(BULLET + " ") else PARAGRAPH
-            self.out.append(Block(kind, text, number=BULLET if kind == LIST_ITEM else None,
-                                  level=0 if kind == LIST_ITEM else None))
+            self.out.append(Block(PARAGRAPH, text))
 
     def table(self, tbl, depth: int) -> None:
         for tr in tbl.iter(_TR):

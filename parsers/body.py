@@ -15,7 +15,7 @@ from protokoll.records import LIST_ITEM, TABLE_ROW, Decision, Motion, Votes
 
 from . import decisions, votes, vocab
 from .lines import MARKER, Line, key, ws
-from .people import names_in
+from .people import leading_names, names_in
 
 _PRESENTER = re.compile(r"^(?:föredragande|föredragare|föredragen av)\s*:\s*(?P<names>.+)$", re.I)
 _DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
@@ -50,6 +50,10 @@ def _section(line: Line) -> tuple[str, str] | None:
     head, sep, value = line.text.partition(":")
     if sep and key(head) in vocab.SECTIONS and len(head) < 40:
         return vocab.SECTIONS[key(head)], value.strip()
+    low = ws(line.text).lower()
+    for label, what in vocab.SECTIONS.items():  # "Protokollet skickas till Ledamöter" (lost break)
+        if what == "sent_to" and low.startswith(label + " "):
+            return what, ws(line.text)[len(label):].strip()
     return None
 
 
@@ -137,7 +141,7 @@ def _common(body: Body, line: Line, n: int) -> None:
     elif body.dnr is None and n < 3 and _FI_DNR.match(text):
         body.dnr = text
     if m := _PRESENTER.match(text):
-        _add_unique(body.presenters, names_in(m.group("names")) or [m.group("names").strip()])
+        _add_unique(body.presenters, leading_names(m.group("names")))
     if m := _RESERVES.match(text):
         _add_unique(body.reservations, names_in(m.group("who")))
     if m := _CONFLICT.search(text):

@@ -24,7 +24,8 @@ _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
 _ATT = re.compile(r"^att\b", re.I)
-_INLINE = re.compile(r"(?:\s*[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+)(?=att\s)", re.I)
+# "…, samt att …", "…; att …", and "…2024. att …" where a PDF ran two clauses together.
+_INLINE = re.compile(r"(?:\s*[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+|(?<=[.!?”\"])\s+)(?=att\s)", re.I)
 _TRAILING = re.compile(r"(?:\s*[,;]|\s+samt|\s+och)+\s*$", re.I)
 _SUBHEADING = re.compile(r"^\d+\s*[a-zA-Z]{0,2}[.):]?\s+[A-ZÅÄÖ]")
 _PAST = ("beslöt", "beslutade")

@@ -16,7 +16,7 @@ from protokoll.records import ABSENT, PRESENT, SUBSTITUTE, TABLE_ROW, Attendee, 
 from . import vocab
 from .dates import find_date, find_times
 from .lines import MARKER, Line, key, ws
-from .people import names_in, person
+from .people import names_in, person, split_people
 
 _OTHER_LABELS = (
     "plats och tid för justering", "justeringens plats och tid", "justeringens tid och plats",
@@ -110,7 +110,7 @@ def attendance(lines: list[Line], flds) -> list[Attendee]:
         if not status:
             continue
         for val in vals:
-            for part in val.split(";"):
+            for part in (p for chunk in val.split(";") for p in split_people(chunk)):
                 a = person(part.strip(), status)
                 if a is not None:
                     people.append(a)

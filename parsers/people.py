@@ -32,6 +32,48 @@ def names_in(text: str) -> list[str]:
     return _strip_titles([p for p in _strip_titles(parts) if _NAME_ONLY.match(p)])
 
 
+_PERSON_BREAK = re.compile(
+    rf"(?<=\d)\s+(?=[A-ZÅÄÖ])"  # "ordförande §§94-100 Torill Skaar Magnusson, …"
+    rf"|(?<=[a-zåäö])\s+(?={NAME},)"  # "…, Karlskrona kommun Henning Fuhrman, …"
+)
+
+
+def split_people(text: str) -> list[str]:
+    """One attendance line that lost its line breaks, cut back into one part per person."""
+    return [p for p in _PERSON_BREAK.split(text) if p.strip()]
+
+
+def leading_names(text: str) -> list[str]:
+    """Names at the start of "Föredragande: Inga-Lisa Apelman Inga-Lisa berättar att …".
+
+    Where a line break was lost, the next sentence's first word (capitalised) follows
+    the name; a run of three or more capitalised words followed by more text gives up
+    its last word.
+    """
+    tokens = ws(text).replace(",", " , ").split()
+    word = re.compile(_NAME_WORD + "$")
+
+    def run_at(i: int) -> int:
+        j = i
+        while j < len(tokens) and word.match(tokens[j]):
+            j += 1
+        return j - i
+
+    out: list[str] = []
+    i = 0
+    while (run := run_at(i)) >= 2:
+        j = i + run
+        if j < len(tokens) and tokens[j] in (",", "och") and run_at(j + 1) >= 2:
+            out.append(" ".join(tokens[i:j]))
+            i = j + 1
+            continue
+        if j < len(tokens) and run >= 3:
+            run -= 1
+        out.append(" ".join(tokens[i : i + run]))
+        break
+    return _strip_titles(out)
+
+
 def _strip_titles(names: list[str]) -> list[str]:
     """"Stadsdirektör Anna Berg" → "Anna Berg"."""
     out = []

@@ -133,30 +133,40 @@ def _has_images(page) -> bool:
 
 
 def _column_major(rects) -> bool:
-    """True when the text order jumps back up the page into another column."""
+    """True when the text order jumps back up the page into another column.
+
+    Only pages split by a gutter that no text crosses count: on a page with full-width
+    paragraphs the jumps are wrapped table cells, which PDFium already orders well.
+    """
     for (l1, b1, r1, t1), (l2, b2, r2, t2) in zip(rects, rects[1:]):
         # Up by more than two lines of text (a wrapped table cell goes back up one line).
         if t2 > t1 + 2.5 * max(t1 - b1, t2 - b2, 1.0) and (l2 > r1 - 1 or r2 < l1 + 1):
-            return True
+            return _gutter(rects) is not None
     return False
 
 
-def _positional_lines(tp, rects) -> list[str]:
-    """Rebuild a page from segment positions (only for pages written column by column)."""
-    segs = [(l, b, r, t, tp.get_text_bounded(l, b, r, t).strip()) for l, b, r, t in rects]
-    segs = [s for s in segs if s[4]]
-    if not segs:
-        return []
-    # The gutter: the widest x gap that no segment crosses.
-    edges = sorted((s[0], s[2]) for s in segs)
-    gutter, reach = None, edges[0][1]
-    best = 0.0
+def _gutter(rects) -> float | None:
+    """The x of the widest vertical gap that no segment crosses, with columns on both sides."""
+    edges = sorted((r[0], r[2]) for r in rects)
+    gutter, best, reach = None, 0.0, edges[0][1]
     for left, right in edges[1:]:
         if left - reach > best:
             best, gutter = left - reach, (reach + left) / 2
         reach = max(reach, right)
     if gutter is None:
-        return _rows(segs)
+        return None
+    left, right = edges[0][0], max(r[2] for r in rects)
+    sides = (sum(1 for r in rects if r[2] <= gutter), sum(1 for r in rects if r[0] >= gutter))
+    # A split into columns, not a table's narrow last column: each side a quarter of the width.
+    wide = min(gutter - left, right - gutter) >= 0.25 * (right - left)
+    return gutter if min(sides) >= 3 and wide else None
+
+
+def _positional_lines(tp, rects) -> list[str]:
+    """Rebuild a page from segment positions (only for pages written column by column)."""
+    gutter = _gutter(rects)
+    segs = [(l, b, r, t, tp.get_text_bounded(l, b, r, t).strip()) for l, b, r, t in rects]
+    segs = [s for s in segs if s[4]]
     left_col = [s for s in segs if s[2] <= gutter]
     right_col = [s for s in segs if s[0] >= gutter]
     if _labels_and_values(left_col, right_col):

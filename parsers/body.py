@@ -20,9 +20,9 @@ from .people import leading_names, names_in
 _PRESENTER = re.compile(r"^(?:föredragande|föredragare|föredragen av)\s*:\s*(?P<names>.+)$", re.I)
 _DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
-_MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)\b")
+_MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
 _RESERVES = re.compile(r"^(?P<who>.+?)\s+reserverar\s+sig", re.I)
-_CONFLICT = re.compile(r"(?P<who>.+?)\s+anmäler\s+jäv|på grund av jäv deltar inte\s+(?P<who2>.+?)\s+i\b", re.I)
+_CONFLICT = re.compile(r"(?P<who>.+?)\s+(?:anmäler|anmälde|anmält)\s+jäv|på grund av jäv deltar inte\s+(?P<who2>.+?)\s+i\b", re.I)
 _NOTE_INLINE = re.compile(r"protokollsanteckning\s*:\s*(?P<note>.+)$", re.I)
 _TEXT_SECTIONS = ("text", "motions", "procedure")
 
@@ -82,6 +82,10 @@ def parse(lines: list[Line]) -> Body:
         text = line.text
         sec = _section(line)
         opened = None if sec else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
+        if opened and current is not None and not current.lines:
+            # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision.
+            _open(current, line, opened[2])
+            continue
         if sec or opened:
             close()
         if current is not None:
@@ -100,8 +104,7 @@ def parse(lines: list[Line]) -> Body:
             by, kind, rest = opened
             current = decisions.DecisionBuilder(by, kind)
             mode = "decision"
-            if rest:
-                current.add(line._replace(text=rest))
+            _open(current, line, rest)
             continue
         _common(body, line, n)
         if mode == "decision":
@@ -131,6 +134,15 @@ def parse(lines: list[Line]) -> Body:
     close()
     body.votes = votes.parse(vote_lines) if vote_lines else None
     return body
+
+
+def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:
+    """The opener's own line: "… beslutar att X" gives clause "att X"; "… beslöt
+    återremittera ärendet" is the decision's text as written."""
+    if rest[:4].lower() == "att ":
+        current.add(line._replace(text=rest))
+    elif rest:
+        current.add(line)
 
 
 def _common(body: Body, line: Line, n: int) -> None:

@@ -26,7 +26,7 @@ _OTHER_LABELS = (
 )
 _LABELS = sorted({*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS}, key=len, reverse=True)
 _LABEL = re.compile(
-    r"^(?P<label>" + "|".join(re.escape(x) for x in _LABELS) + r")(?:\s*[:\t]\s*|\s+(?=[\d\[☐☒☑A-ZÅÄÖ]))(?P<value>.*)$",
+    r"^(?P<label>" + "|".join(re.escape(x) for x in _LABELS) + r")(?:\s*[:\t]\s*|\s+(?=[\d\[☐☒☑A-ZÅÄÖ])|\s*$)(?P<value>.*)$",
     re.I,
 )
 _WEEKDAY = re.compile(r"\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?\b", re.I)
@@ -152,11 +152,11 @@ def _table(lines: list[Line]) -> list[Attendee]:
         if cols is None:
             continue
         cell = lambda what: line.cells[cols[what]].strip() if what in cols and cols[what] < len(line.cells) else ""
-        name = cell("name")
-        if not names_in(name):
+        member = person(cell("name"), PRESENT)
+        if member is None:
             continue
-        name = names_in(name)[0]
-        party = cell("party").strip("()") or None
+        name = member.name
+        party = cell("party").strip("()") or member.party
         sub = cell(SUBSTITUTE)
         if key(cell(PRESENT)) in vocab.TICKS:
             status = PRESENT
@@ -165,7 +165,7 @@ def _table(lines: list[Line]) -> list[Attendee]:
         else:
             status = ABSENT if (key(cell(ABSENT)) in vocab.TICKS or sub) else None
         if status:
-            out.append(Attendee(name=name, status=status, party=party))
+            out.append(Attendee(name=name, status=status, role=member.role, party=party))
         if sub and key(sub) not in vocab.TICKS:
             for s in names_in(sub):
                 out.append(Attendee(name=s, status=SUBSTITUTE, role=f"tjänstgörande ersättare för {name}", party=party))

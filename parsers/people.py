@@ -51,6 +51,8 @@ def leading_names(text: str) -> list[str]:
     its last word.
     """
     tokens = ws(text).replace(",", " , ").split()
+    while tokens and _is_role(tokens[0]):  # "Föredragande: stadsdirektör Peter Holm"
+        tokens = tokens[1:]
     word = re.compile(_NAME_WORD + "$")
 
     def run_at(i: int) -> int:
@@ -130,8 +132,8 @@ def person(text: str, status: str) -> Attendee | None:
             role = part
             if low.startswith(("tjänstgörande ersättare", "ersättare för", "tjg ersättare")):
                 status = SUBSTITUTE if status != ABSENT else status
-        elif role is None and (_is_role(low) or low in vocab.ROLE_WORDS):
-            role = part
+        elif _is_role(low):
+            role = f"{role}, {part}" if role else part
         else:
             org.append(part)
     return Attendee(

@@ -113,7 +113,7 @@ TOC_HEADINGS = ("innehållsförteckning", "innehåll", "ärendeförteckning", "�
 # Outcome phrases, checked in this order against a decision's text (lower case).
 OUTCOME_PHRASES = (
     ("referred_back", ("återremiss", "återremitter", "återremitera")),
-    ("tabled", ("bordlägg", "bordlagt", "bordläggs")),
+    ("tabled", ("bordlägg", "bordlagt", "bordlades", "bordlagd", "bordläggs")),
     ("noted", ("till handlingarna", "antecknade informationen", "antecknar informationen",
                "antecknas för kännedom", "för kännedom", "notera informationen",
                "noterar informationen", "informationen noteras")),

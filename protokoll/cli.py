@@ -44,7 +44,9 @@ def cli():
 
 from protokoll.commands import text as _text  # noqa: E402
 from protokoll.commands import ingest as _ingest, status as _status  # noqa: E402
+from protokoll.commands import serve as _serve  # noqa: E402
 
 cli.add_command(_text.text)
 cli.add_command(_ingest.ingest)
 cli.add_command(_status.status)
+cli.add_command(_serve.serve)

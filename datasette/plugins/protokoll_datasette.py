@@ -1,0 +1,197 @@
+"""protokoll's Datasette plugin: Swedish search in the normal search box, source links.
+
+Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.serve`.
+
+* Search: Datasette's search box runs ``… match escape_fts(:search)``. This plugin
+  registers its own ``escape_fts`` on every connection, so each query is rewritten by
+  :func:`protokoll.search.fts_expression` (Snowball-stemmed Swedish terms for the trigram
+  index): "budget" finds "budgeten", "förskolorna" finds "förskolan", "för" never
+  matches "for". The search box still shows what the user typed.
+* Read-only: every request but GET/HEAD/OPTIONS is answered 405, so no form, plugin
+  or canned query can write, whatever the configuration says.
+* Source files: ``/-/source/<database>/<document id>`` sends the document's file, but
+  only from the archive directory given to ``protokoll serve --archive`` and only for a
+  path recorded in the ``documents``/``document_paths`` tables: never an arbitrary path.
+  Cells in a column named ``source`` link there (``#page=N`` when the row has a page).
+* Facets: a ``year`` facet over ISO date columns (``facets: [{year: date}]`` in
+  metadata, or ``?_facet_year=date``); choosing a year filters ``date__startswith``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils.asgi import Response, asgi_send_file
+from markupsafe import Markup, escape
+
+from protokoll import search
+
+PLUGIN = "protokoll"
+
+# What each stored format is sent as. Only PDF and plain text open in the browser; the
+# rest download. Nothing is ever sent as HTML, whatever the file holds.
+CONTENT_TYPES = {
+    "pdf": ("application/pdf", "inline"),
+    "txt": ("text/plain; charset=utf-8", "inline"),
+    "md": ("text/plain; charset=utf-8", "inline"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "attachment"),
+    "doc": ("application/msword", "attachment"),
+    "odt": ("application/vnd.oasis.opendocument.text", "attachment"),
+    "rtf": ("application/rtf", "attachment"),
+}
+
+
+@hookimpl(trylast=True)  # after Datasette's own escape_fts, so this one wins
+def prepare_connection(conn):
+    # Datasette's search box matches escape_fts(:search); so do the canned queries.
+    conn.create_function("escape_fts", 1, swedish_fts, deterministic=True)
+
+
+def swedish_fts(q: str) -> str:
+    """The Swedish rewrite of a search; '""' (matches nothing) when nothing is searchable,
+    so an empty or one-letter search shows no rows instead of an FTS syntax error."""
+    return search.fts_expression(q) or '""'
+
+
+@hookimpl
+def asgi_wrapper():
+    return read_only
+
+
+def read_only(app):
+    """Answer 405 to anything but GET/HEAD/OPTIONS: no request can change anything."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            await Response.text("Read-only: only GET requests", status=405,
+                                headers={"allow": "GET, HEAD, OPTIONS"}).asgi_send(send)
+            return
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+@hookimpl
+def register_facet_classes():
+    return [YearFacet]
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source)]
+
+
+@hookimpl
+def render_cell(row, value, column, database, datasette):
+    if column != "source" or not value:
+        return None
+    keys = row.keys()
+    document = row["document_id"] if "document_id" in keys else None
+    if not document or archive(datasette) is None:
+        return None
+    url = datasette.urls.path(f"/-/source/{database}/{document}")
+    page = row["page"] if "page" in keys else None
+    if page:
+        url += f"#page={int(page)}"
+    label = Path(str(value)).name + (f", s. {page}" if page else "")
+    return Markup(f'<a href="{escape(url)}" title="{escape(value)}">{escape(label)}</a>')
+
+
+def archive(datasette) -> Path | None:
+    config = datasette.plugin_config(PLUGIN) or {}
+    return Path(config["archive"]) if config.get("archive") else None
+
+
+async def source(datasette, request, send):
+    """Send one document's source file from the archive directory, read-only."""
+    root = archive(datasette)
+    if root is None:
+        return Response.text("No archive directory: start with protokoll serve DB --archive DIR", status=404)
+    name = request.url_vars["database"]
+    if name not in datasette.databases or not await datasette.permission_allowed(
+        request.actor, "view-database", resource=name, default=True
+    ):
+        return Response.text("Not found", status=404)
+    db = datasette.get_database(name)
+    document = request.url_vars["document"]
+    found = await db.execute(
+        "select path, format from documents where id = :id "
+        "union all select p.path, d.format from document_paths p "
+        "join documents d on d.id = p.document_id where p.document_id = :id",
+        {"id": document},
+    )
+    for path, fmt in found.rows:
+        file = inside(root, path)
+        if file is not None:
+            content_type, disposition = CONTENT_TYPES.get(fmt, ("application/octet-stream", "attachment"))
+            await asgi_send_file(send, file, content_type=content_type, headers={
+                "content-disposition": f"{disposition}; filename*=UTF-8''{quote(file.name)}",
+                "x-content-type-options": "nosniff",
+                "content-security-policy": "sandbox",
+            })
+            return
+    return Response.text("Source file not in the archive directory", status=404)
+
+
+def inside(root: Path, path: str) -> Path | None:
+    """``path`` (absolute, or relative to the archive or the working directory) as an
+    existing file inside ``root`` after resolving symlinks, or None."""
+    root = root.resolve()
+    candidates = [Path(path)] if Path(path).is_absolute() else [root / path, Path.cwd() / path]
+    for candidate in candidates:
+        resolved = candidate.resolve()
+        if resolved.is_file() and resolved.is_relative_to(root):
+            return resolved
+    return None
+
+
+
+class YearFacet(Facet):
+    """Counts per year of an ISO date column; never suggested, only configured."""
+
+    type = "year"
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        args = dict(self.get_querystring_pairs())
+        size = self.get_facet_size()
+        for config in self.get_configs():
+            column = config["config"].get("column") or config["config"]["simple"]
+            sql = (
+                f"select substr({escape_sqlite(column)}, 1, 4) as value, count(*) as count "
+                f"from ({self.sql}) where {escape_sqlite(column)} glob '[0-9][0-9][0-9][0-9]*' "
+                f"group by value order by value desc limit {size + 1}"
+            )
+            try:
+                rows = await self.ds.execute(
+                    self.database, sql, self.params, truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            key = f"{column}__startswith"
+            values = []
+            for row in rows.rows[:size]:
+                selected = args.get(key) == row["value"]
+                toggle = (path_with_removed_args(self.request, {key: row["value"]}) if selected
+                          else path_with_added_args(self.request, {key: row["value"]}))
+                values.append({
+                    "value": row["value"], "label": row["value"], "count": row["count"],
+                    "toggle_url": self.ds.absolute_url(self.request, toggle), "selected": selected,
+                })
+            results.append({
+                "name": column, "type": self.type, "results": values,
+                "hideable": config["source"] != "metadata",
+                "toggle_url": path_with_removed_args(self.request, {"_facet_year": column}),
+                "truncated": len(rows.rows) > size,
+            })
+        return results, timed_out

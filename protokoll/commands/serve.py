@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import ipaddress
+import webbrowser
+
+import click
+from datasette.cli import Setting
+
+from protokoll import serve as serving
+
+
+@click.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback publishes the database.")
+@click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in your web browser.")
+@click.option("--archive", type=click.Path(file_okay=False),
+              help="Directory of the source files: rows link to the file and page in it. "
+                   "Nothing outside it is ever served.")
+@click.option("--immutable", is_flag=True,
+              help="The database will not change while served (faster counts). "
+                   "Not while an import writes to it.")
+@click.option("--setting", "settings", type=Setting(), multiple=True,
+              help="Override a Datasette setting, e.g. --setting sql_time_limit_ms 3000.")
+def serve(db, host, port, open_browser, archive, immutable, settings):
+    """Browse and search DB in Datasette, read-only.
+
+    Starts Datasette with protokoll's configuration: Swedish and English titles
+    and descriptions, facets (body, year, kind, outcome, organisation, party),
+    saved queries (the decision register, decisions by organisation, amount,
+    person or date range) and Swedish full-text search in the normal search box
+    ("budget" finds "budgeten", "för" never matches "for"). Queries are limited
+    to 1 s and 1,000 rows; there is no way to write to the database.
+
+    \b
+    Examples:
+        protokoll serve protokoll.db
+        protokoll serve protokoll.db --archive samples --open
+        protokoll serve protokoll.db --port 8080 --setting sql_time_limit_ms 3000
+    """
+    import uvicorn
+
+    ds = serving.datasette(db, archive=archive, immutable=immutable, settings=dict(settings))
+    url = f"http://{host}:{port}/{serving.database_name(db)}"
+    click.echo(f"Serving {db} read-only at {url} (Ctrl+C stops)", err=True)
+    if not _is_loopback(host):
+        click.echo("Note: anyone who can reach this address sees every name in the database; "
+                   "see docs/publishing.md", err=True)
+    if open_browser:
+        webbrowser.open(url)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

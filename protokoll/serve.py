@@ -1,0 +1,111 @@
+"""Serve a protokoll database with Datasette: read-only, with the packaged configuration.
+
+    >>> from protokoll import serve
+    >>> ds = serve.datasette("protokoll.db", archive="samples")
+    >>> response = await ds.client.get("/protokoll/decision_register.json")
+
+The configuration lives in the ``datasette/`` directory of the source tree, shipped as
+package data ``protokoll.datasette_config``: ``metadata.yml`` (titles, descriptions,
+facets, canned queries, licence), ``plugins/`` (Swedish search in the normal search
+box, links to source files) and ``templates/``. :data:`SETTINGS` are the safe defaults:
+no write endpoints exist, queries are time-limited and row-capped, and the database
+file cannot be downloaded whole unless ``allow_download`` is switched on.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.resources
+from pathlib import Path
+
+import yaml
+
+from protokoll.errors import DatabaseError
+
+# Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
+SETTINGS = {
+    "sql_time_limit_ms": 1000,  # any one query, canned or typed, is cut off after 1 s
+    "max_returned_rows": 1000,  # cap on rows from any one query or page
+    "default_page_size": 50,
+    "facet_time_limit_ms": 500,
+    "suggest_facets": False,  # suggestions run a query per column: slow on big tables
+    "allow_download": False,  # the whole .db holds personal names: opt in to share it
+    "default_cache_ttl": 0,  # the database grows while it is served (bulk import)
+}
+
+# The database name the metadata is written for; re-keyed to the served file's name.
+METADATA_DATABASE = "protokoll"
+
+
+def config_dir() -> Path:
+    """The Datasette configuration directory: package data, or the source tree."""
+    try:
+        root = Path(str(importlib.resources.files("protokoll.datasette_config")))
+    except ModuleNotFoundError:  # an editable install does not map a data-only package
+        root = Path(__file__).resolve().parent.parent / "datasette"
+    if not (root / "metadata.yml").is_file():
+        raise DatabaseError(f"Datasette configuration not found in {root}")
+    return root
+
+
+def database_name(db) -> str:
+    """The name Datasette gives a database file: its stem (``protokoll.db`` → ``protokoll``)."""
+    return Path(db).stem
+
+
+def metadata(db, *, archive=None) -> dict:
+    """``metadata.yml`` with its database section re-keyed to ``db``'s name.
+
+    ``archive`` is the one directory whose files the source links may serve; without it
+    the source path is shown as text.
+    """
+    with open(config_dir() / "metadata.yml", encoding="utf-8") as f:
+        meta = yaml.safe_load(f)
+    meta = copy.deepcopy(meta)
+    databases = meta.get("databases") or {}
+    if METADATA_DATABASE in databases:
+        databases[database_name(db)] = databases.pop(METADATA_DATABASE)
+    plugin = meta.setdefault("plugins", {}).setdefault("protokoll", {})
+    plugin["archive"] = None if archive is None else str(Path(archive).resolve())
+    return meta
+
+
+def check_database(db) -> Path:
+    """The database path, or a :class:`DatabaseError` when it is not a SQLite file."""
+    path = Path(db)
+    if not path.is_file():
+        raise DatabaseError("no such database file", path=db)
+    with open(path, "rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise DatabaseError("not a SQLite database", path=db)
+    return path
+
+
+def check_archive(archive) -> Path | None:
+    if archive is None:
+        return None
+    path = Path(archive)
+    if not path.is_dir():
+        raise DatabaseError("the archive is not a directory", path=archive)
+    return path
+
+
+def datasette(db, *, archive=None, immutable: bool = False, settings: dict | None = None):
+    """A configured, read-only :class:`datasette.app.Datasette` for ``db``.
+
+    ``immutable`` opens the file as never changing (faster counts; only for a finished
+    database, never one an import is writing to). ``settings`` override :data:`SETTINGS`.
+    """
+    from datasette.app import Datasette
+
+    path = check_database(db)
+    archive = check_archive(archive)
+    root = config_dir()
+    return Datasette(
+        files=[] if immutable else [str(path)],
+        immutables=[str(path)] if immutable else [],
+        metadata=metadata(path, archive=archive),
+        settings={**SETTINGS, **(settings or {})},
+        template_dir=str(root / "templates"),
+        plugins_dir=str(root / "plugins"),
+    )

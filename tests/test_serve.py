@@ -1,0 +1,361 @@
+"""`protokoll serve`: Datasette with protokoll's configuration, over a real SQLite file.
+
+The database is made with the real store (``store.open`` + ``store.save``) from three
+small protocols in ``tests/data/serve_protocols.json`` (LSVO 2024-12-13 and aldras from
+the samples, and a kommunstyrelse with parties, a vote, a reservation and a motion).
+Every request goes through ``Datasette(...).client``: the same app ``protokoll serve`` runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from protokoll import serve, store
+from protokoll.cli import cli
+from protokoll.records import Protocol, Source
+
+DATA = Path(__file__).parent / "data" / "serve_protocols.json"
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def protocols() -> list[Protocol]:
+    return [Protocol.from_dict(d) for d in json.loads(DATA.read_text(encoding="utf-8"))]
+
+
+def make_db(path: Path) -> Path:
+    db = store.open(path)
+    for p in protocols():
+        store.save(db, p)
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory) -> Path:
+    return make_db(tmp_path_factory.mktemp("serve") / "protokoll.db")
+
+
+@pytest.fixture(scope="module")
+def ds(db_path):
+    return serve.datasette(db_path, archive=SAMPLES)
+
+
+def get(ds, path, **kwargs):
+    return asyncio.run(ds.client.get(path, **kwargs))
+
+
+def rows(ds, path) -> list[dict]:
+    sep = "&" if "?" in path else "?"
+    r = get(ds, f"{path}{sep}_shape=array")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def doc_id(db_path, name) -> str:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("select id from documents where path = ?", [name]).fetchone()[0]
+
+
+# --- configuration and metadata -------------------------------------------------------
+
+
+def test_config_dir_ships_metadata_and_plugin():
+    root = serve.config_dir()
+    assert (root / "metadata.yml").is_file()
+    assert (root / "plugins" / "protokoll_datasette.py").is_file()
+    assert not (root / "__init__.py").exists()
+
+
+def test_every_table_and_column_has_swedish_and_english_metadata(db_path):
+    meta = serve.metadata(db_path)
+    described = meta["databases"]["protokoll"]["tables"]
+    conn = sqlite3.connect(db_path)
+    names = [
+        name for name, sql in conn.execute("select name, sql from sqlite_master where type in ('table', 'view')")
+        if not name.startswith(("sqlite_", "_")) and "_fts" not in name
+    ]
+    assert "decision_register" in names and "attendance" in names
+    for name in names:
+        table = described.get(name)
+        assert table, f"no metadata for {name}"
+        assert " / " in table["title"], f"{name}: title is not Swedish / English"
+        assert " / " in table["description"], f"{name}: description is not Swedish / English"
+        columns = [c[1] for c in conn.execute(f"pragma table_info([{name}])")]
+        missing = [c for c in columns if c not in table.get("columns", {})]
+        assert not missing, f"{name}: no description for {missing}"
+    assert meta["license"] and meta["license_url"] and meta["source"]
+
+
+def test_metadata_is_keyed_to_the_served_file(tmp_path):
+    db = make_db(tmp_path / "kommun.db")
+    ds = serve.datasette(db)
+    data = get(ds, "/kommun/decision_register.json").json()
+    assert data["table"] == "decision_register"
+    html = get(ds, "/kommun/decision_register").text
+    assert "Beslutsregister / decision register" in html
+    assert "Sammanträdets datum" in html  # column description
+
+
+def test_index_shows_titles_source_and_licence(ds):
+    html = get(ds, "/").text
+    assert "meeting minutes as data" in html
+    assert "upphovsrättslagen 9 §" in html
+
+
+# --- facets ---------------------------------------------------------------------------
+
+
+def facets(ds, path) -> dict:
+    data = get(ds, path).json()
+    return {name: {str(v["value"]): v["count"] for v in f["results"]}
+            for name, f in data["facet_results"].items()}
+
+
+def test_register_facets_body_year_kind_outcome(ds):
+    f = facets(ds, "/protokoll/decision_register.json?_size=0")
+    assert f["body"] == {"LSVO": 5, "Kommunstyrelsen": 4, "Samverkansgrupp att åldras": 1}
+    assert f["date"] == {"2024": 6, "2023": 4}  # the year facet
+    assert f["outcome"] == {"decided": 8, "referred_back": 1, "noted": 1}
+    assert f["decision_kind"] == {"decision": 10}
+
+
+def test_year_facet_filters_by_year(ds):
+    got = rows(ds, "/protokoll/decision_register.json?date__startswith=2023&_col=body")
+    assert [r["body"] for r in got] == ["Kommunstyrelsen"] * 4
+    data = get(ds, "/protokoll/decision_register.json?date__startswith=2023").json()
+    selected = [v for v in data["facet_results"]["date"]["results"] if v["selected"]]
+    assert [v["value"] for v in selected] == ["2023"]
+
+
+def test_party_organisation_and_item_kind_facets(ds):
+    f = facets(ds, "/protokoll/attendance.json?_size=0")
+    assert f["party"] == {"S": 2, "M": 1, "SD": 1}
+    assert f["organisation"]["Region Blekinge"] == 2
+    assert facets(ds, "/protokoll/items.json?_size=0")["kind"] == {"decision": 6, "information": 1}
+    assert facets(ds, "/protokoll/meetings.json?_size=0")["date"] == {"2024": 2, "2023": 1}
+
+
+# --- Swedish search in the normal search box -------------------------------------------
+
+
+def search(ds, table, q, column="clause") -> list[str]:
+    return [r[column] for r in rows(ds, f"/protokoll/{table}.json?_search={q}&_col={column}")]
+
+
+def test_search_box_finds_swedish_inflections(ds):
+    assert any("budgeten" in c for c in search(ds, "decision_register", "budget"))
+    assert any("avvikelsehantering" in c for c in search(ds, "decision_register", "avvikelse"))
+    assert any("förskolan" in c and "förskolorna" not in c
+               for c in search(ds, "decision_register", "förskolorna"))
+    assert search(ds, "items", "avvikelse", "title") == ["Avvikelser i samverkan"]
+
+
+def test_search_never_folds_swedish_letters(ds):
+    assert search(ds, "decision_register", "for") == ["att notera informationen om Health for all"]
+    assert "att notera informationen om Health for all" not in search(ds, "decision_register", "för")
+    assert search(ds, "decision_register", "för")  # and "för" itself is found
+
+
+def test_unsearchable_queries_show_no_rows_not_errors(ds):
+    for q in ("", "a", '"', "OR"):
+        r = get(ds, "/protokoll/decision_register.json", params={"_search": q})
+        assert r.status_code == 200 and r.json()["rows"] == [], q
+        r = get(ds, "/protokoll/sok.json", params={"q": q})
+        assert r.status_code == 200 and r.json()["rows"] == [], q
+
+
+def test_search_box_shows_what_was_typed(ds):
+    html = get(ds, "/protokoll/decision_register?_search=förskolorna").text
+    assert 'value="förskolorna"' in html
+    assert "förskolan" in html
+
+
+def test_search_all_tables_page(ds):
+    html = get(ds, "/-/search?q=budget").text
+    assert '"table": "items"' in html and '"table": "clauses"' in html
+
+
+# --- canned queries ---------------------------------------------------------------------
+
+
+def test_canned_search_links_rows_to_source_and_page(ds, db_path):
+    got = rows(ds, "/protokoll/sok.json?q=samverkan")
+    assert {r["paragraph"] for r in got} == {"§ 98/24", "3)."}  # "Samverkansgruppen beslutar"
+    html = get(ds, "/protokoll/sok?q=samverkan").text
+    assert f'href="/-/source/protokoll/{doc_id(db_path, "lsvo-2024-12-13.pdf")}#page=7"' in html
+
+
+def test_canned_decisions_mentioning_an_organisation(ds):
+    got = rows(ds, "/protokoll/organisation.json?organisation=Karlskrona")
+    assert {r["paragraph"] for r in got} == {"§ 97/24"}
+    assert len(got) == 3  # every clause of the item
+    got = rows(ds, "/protokoll/organisation.json?organisation=ungdomsförvaltningen")
+    assert {r["paragraph"] for r in got} == {"§ 12"}  # via sent_to
+
+
+def test_canned_amounts_above_threshold_by_body_and_year(ds):
+    got = rows(ds, "/protokoll/belopp.json?threshold=1000000&body=&year=")
+    assert [r["amount"] for r in got] == [12500000, 4100000, 1476576]
+    got = rows(ds, "/protokoll/belopp.json?threshold=1000000&body=LSVO&year=")
+    assert [r["amount"] for r in got] == [1476576]
+    got = rows(ds, "/protokoll/belopp.json?threshold=0&body=&year=2023")
+    assert [r["amount"] for r in got] == [12500000]
+    summary = rows(ds, "/protokoll/belopp_per_ar.json?threshold=200000")
+    assert {(r["body"], r["year"]): (r["clauses"], r["total"]) for r in summary} == {
+        ("Kommunstyrelsen", "2023"): (1, 12500000),
+        ("LSVO", "2024"): (2, 1476576 + 246096),
+        ("Samverkansgrupp att åldras", "2024"): (1, 4100000),
+    }
+
+
+def test_canned_everything_a_person_did(ds):
+    what = [r["what"] for r in rows(ds, "/protokoll/person.json?person=Anna Svensson")]
+    assert "närvaro / attended: present" in what
+    assert "reservation / reserved against" in what
+    assert any(w.startswith("yrkande / moved: att ärendet återremitteras") for w in what)
+    what = [r["what"] for r in rows(ds, "/protokoll/person.json?person=Titti")]
+    assert sorted(what) == ["jäv / conflict of interest", "närvaro / attended: present"]
+
+
+def test_canned_decisions_in_a_date_range(ds):
+    got = rows(ds, "/protokoll/beslut_per_datum.json?from_date=2024-01-01&to_date=2024-12-31")
+    assert [(r["date"], r["paragraph"]) for r in got] == [
+        ("2024-03-01", "3)."), ("2024-12-13", "§ 94/24"), ("2024-12-13", "§ 97/24"), ("2024-12-13", "§ 98/24"),
+    ]
+
+
+def test_canned_decision_register(ds):
+    got = rows(ds, "/protokoll/register.json?body=LSVO&from_date=&to_date=")
+    assert len(got) == 5 and {r["body"] for r in got} == {"LSVO"}
+    assert rows(ds, "/protokoll/register.json?body=&from_date=2023-01-01&to_date=2023-12-31")[0]["date"] == "2023-05-10"
+
+
+# --- safe defaults ----------------------------------------------------------------------
+
+
+def test_settings_are_safe_defaults(ds):
+    settings = get(ds, "/-/settings.json").json()
+    assert settings["sql_time_limit_ms"] == 1000
+    assert settings["max_returned_rows"] == 1000
+    assert settings["allow_download"] is False
+    assert get(ds, "/protokoll.db").status_code == 403
+
+
+def test_no_query_writes(ds, db_path):
+    before = sqlite3.connect(db_path).execute("select count(*) from documents").fetchone()[0]
+    for sql in ("delete from documents", "update documents set path = 'x'",
+                "insert into warnings (id, document_id, message) values ('x', 'y', 'z')",
+                "select 1; delete from documents", "pragma writable_schema = 1",
+                "attach database ':memory:' as x"):
+        r = get(ds, "/protokoll.json", params={"sql": sql})
+        assert r.status_code == 400, (sql, r.status_code)
+    for query in serve.metadata(db_path)["databases"]["protokoll"]["queries"].values():
+        assert not query.get("write")
+    for path in ("/protokoll/sok", "/protokoll", "/protokoll/documents", "/-/source/protokoll/00"):
+        assert asyncio.run(ds.client.post(path, data={"sql": "delete from documents"})).status_code == 405
+    after = sqlite3.connect(db_path).execute("select count(*) from documents").fetchone()[0]
+    assert after == before == 3
+
+
+def test_sql_time_limit_stops_long_queries(ds):
+    sql = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+    r = get(ds, "/protokoll.json", params={"sql": sql})
+    assert r.status_code == 400
+    assert "too long" in r.text
+
+
+def test_row_cap(ds):
+    sql = "with recursive c(x) as (select 1 union all select x + 1 from c limit 5000) select x from c"
+    data = get(ds, "/protokoll.json", params={"sql": sql, "_shape": "objects"}).json()
+    assert len(data["rows"]) == 1000 and data["truncated"] is True
+
+
+def test_sees_documents_saved_while_serving(tmp_path):
+    path = make_db(tmp_path / "growing.db")
+    ds = serve.datasette(path)
+    assert get(ds, "/growing/documents.json").json()["filtered_table_rows_count"] == 3
+    db = store.open(path)
+    p = protocols()[2]
+    store.save(db, Protocol(source=Source("ny.txt", "f" * 64, "txt"), meeting=p.meeting, items=p.items))
+    assert get(ds, "/growing/documents.json").json()["filtered_table_rows_count"] == 4
+
+
+# --- source files -----------------------------------------------------------------------
+
+
+def test_source_file_is_served_from_the_archive(ds, db_path):
+    r = get(ds, f"/-/source/protokoll/{doc_id(db_path, 'lsvo-2024-12-13.pdf')}")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.content == (SAMPLES / "lsvo-2024-12-13.pdf").read_bytes()
+    r = get(ds, f"/-/source/protokoll/{doc_id(db_path, 'aldras.txt')}")
+    assert r.headers["content-type"].startswith("text/plain")
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_source_not_in_archive_is_not_served(ds, db_path):
+    assert get(ds, f"/-/source/protokoll/{doc_id(db_path, 'ks-2023-05-10.docx')}").status_code == 404
+    assert get(ds, "/-/source/protokoll/0123456789abcdef").status_code == 404
+    assert get(ds, "/-/source/protokoll/../../etc/passwd").status_code == 404
+    assert get(ds, "/-/source/nosuchdb/0123456789abcdef").status_code == 404
+
+
+def test_source_never_leaves_the_archive(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hemlig")
+    (archive / "link.txt").symlink_to(secret)
+    db = store.open(tmp_path / "p.db")
+    p = protocols()[2]
+    ids = [store.save(db, Protocol(source=Source(path, str(i) * 64, "txt"), meeting=p.meeting, items=p.items))
+           for i, path in enumerate(["../secret.txt", str(secret), "link.txt"])]
+    ds = serve.datasette(tmp_path / "p.db", archive=archive)
+    for i in ids:
+        r = get(ds, f"/-/source/p/{i}")
+        assert r.status_code == 404 and "hemlig" not in r.text
+
+
+def test_without_archive_sources_are_plain_text(tmp_path, db_path):
+    ds = serve.datasette(db_path)
+    assert get(ds, f"/-/source/protokoll/{doc_id(db_path, 'lsvo-2024-12-13.pdf')}").status_code == 404
+    html = get(ds, "/protokoll/decision_register").text
+    assert "/-/source/" not in html and "lsvo-2024-12-13.pdf" in html
+
+
+# --- downloads --------------------------------------------------------------------------
+
+
+def test_xlsx_download_has_typed_cells(ds):
+    r = get(ds, "/protokoll/decision_register.xlsx?body=LSVO&_col=date&_col=clause&_col=amount")
+    assert r.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
+    values = list(sheet.values)
+    assert values[0] == ("date", "clause", "amount")
+    assert len(values) == 6
+    assert 1476576 in [row[2] for row in values[1:]]
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def test_serve_command_refuses_a_missing_or_non_sqlite_file(tmp_path):
+    r = CliRunner().invoke(cli, ["serve", str(tmp_path / "nope.db")])
+    assert r.exit_code == 1 and "no such database file" in r.output
+    (tmp_path / "text.db").write_text("hej")
+    r = CliRunner().invoke(cli, ["serve", str(tmp_path / "text.db")])
+    assert r.exit_code == 1 and "not a SQLite database" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_serve_command_rejects_unknown_setting(db_path):
+    r = CliRunner().invoke(cli, ["serve", str(db_path), "--setting", "no_such_setting", "1"])
+    assert r.exit_code == 2

@@ -50,3 +50,10 @@ cli.add_command(_text.text)
 cli.add_command(_ingest.ingest)
 cli.add_command(_status.status)
 cli.add_command(_serve.serve)
+from protokoll.commands import parse as _parse  # noqa: E402
+
+cli.add_command(_parse.parse)
+from protokoll.commands import export as _export, load as _load  # noqa: E402
+
+cli.add_command(_load.load)
+cli.add_command(_export.export)

@@ -32,15 +32,17 @@ def names_in(text: str) -> list[str]:
     return _strip_titles([p for p in _strip_titles(parts) if _NAME_ONLY.match(p)])
 
 
-_PERSON_BREAK = re.compile(
-    rf"(?<=\d)\s+(?=[A-ZÅÄÖ])"  # "ordförande §§94-100 Torill Skaar Magnusson, …"
-    rf"|(?<=[a-zåäö])\s+(?={NAME},)"  # "…, Karlskrona kommun Henning Fuhrman, …"
+_PERSON_BREAKS = (
+    re.compile(r"(\d)\s+(?=[A-ZÅÄÖ])"),  # "ordförande §§94-100 Torill Skaar Magnusson, …"
+    re.compile(rf"(\b[a-zåäö][\w\-]*)\s+(?={NAME},)"),  # "…, Karlskrona kommun Henning Fuhrman, …"
 )
 
 
 def split_people(text: str) -> list[str]:
     """One attendance line that lost its line breaks, cut back into one part per person."""
-    return [p for p in _PERSON_BREAK.split(text) if p.strip()]
+    for rx in _PERSON_BREAKS:
+        text = rx.sub("\\1\n", text)
+    return [p for p in text.split("\n") if p.strip()]
 
 
 def leading_names(text: str) -> list[str]:

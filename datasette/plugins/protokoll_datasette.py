@@ -13,6 +13,8 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   only from the archive directory given to ``protokoll serve --archive`` and only for a
   path recorded in the ``documents``/``document_paths`` tables: never an arbitrary path.
   Cells in a column named ``source`` link there (``#page=N`` when the row has a page).
+* Table pages: the long list of column descriptions is folded into a "Kolumner /
+  columns" disclosure, so the rows come first (descriptions also show on the headers).
 * Facets: a ``year`` facet over ISO date columns (``facets: [{year: date}]`` in
   metadata, or ``?_facet_year=date``); choosing a year filters ``date__startswith``.
 """
@@ -79,6 +81,23 @@ def read_only(app):
 @hookimpl
 def register_facet_classes():
     return [YearFacet]
+
+
+# Folds Datasette's <dl class="column-descriptions"> into a <details> element.
+FOLD_COLUMN_DESCRIPTIONS = """
+document.querySelectorAll("dl.column-descriptions").forEach(function (dl) {
+  var details = document.createElement("details"), summary = document.createElement("summary");
+  summary.textContent = "Kolumner / columns";
+  dl.parentNode.insertBefore(details, dl);
+  details.appendChild(summary);
+  details.appendChild(dl);
+});
+"""
+
+
+@hookimpl
+def extra_body_script(view_name):
+    return FOLD_COLUMN_DESCRIPTIONS if view_name == "table" else None
 
 
 @hookimpl

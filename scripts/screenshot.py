@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Make docs/screenshot.png: the samples in `protokoll serve`, searched in headless Chromium.
+
+    .venv/bin/python scripts/screenshot.py                 # → docs/screenshot.png
+    .venv/bin/python scripts/screenshot.py -o /tmp/s.png --query avvikelse
+
+Loads the bundled samples into a fresh database with `protokoll load`, starts a real
+`protokoll serve` on 127.0.0.1 (a free port), searches the decision register in
+Debian's Chromium (driven by Playwright; no browser is downloaded) and saves the page.
+tests/test_browser.py uses the same helpers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROTOKOLL = Path(sys.executable).parent / "protokoll"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SAMPLES = ["samples/lsvo-2024-12-13.pdf", "samples/aldras.pdf"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(db, *, archive=None, timeout: float = 30.0):
+    """Run `protokoll serve DB` on 127.0.0.1 and a free port; yields its base URL."""
+    port = free_port()
+    args = [str(PROTOKOLL), "serve", str(db), "--port", str(port)]
+    if archive is not None:
+        args += ["--archive", str(archive)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"protokoll serve exited: {proc.stderr.read().decode()}")
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"protokoll serve did not answer on {base}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+
+
+@contextmanager
+def chromium():
+    """Debian's headless Chromium through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def search_register(page, base: str, database: str, query: str) -> None:
+    """Type ``query`` into the decision register's search box and submit it."""
+    page.goto(f"{base}/{database}/decision_register?_col=date&_col=body&_col=paragraph"
+              "&_col=title&_col=clause&_col=amount&_col=outcome&_col=source&_col=page&_col=document_id")
+    page.fill("#_search", query)
+    with page.expect_navigation():
+        page.press("#_search", "Enter")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-o", "--output", default=str(ROOT / "docs" / "screenshot.png"))
+    parser.add_argument("--query", default="medel")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "protokoll.db"
+        subprocess.run([str(PROTOKOLL), "load", *SAMPLES, "--db", str(db), "--silent", "--no-tag"],
+                       cwd=ROOT, check=True)
+        with serving(db, archive=ROOT / "samples") as base, chromium() as browser:
+            page = browser.new_page(viewport={"width": 1280, "height": 860})
+            search_register(page, base, "protokoll", args.query)
+            page.screenshot(path=args.output)
+    print(args.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

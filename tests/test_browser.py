@@ -1,0 +1,73 @@
+"""A real `protokoll serve` on 127.0.0.1, searched in headless Chromium (Debian's package).
+
+Uses the helpers of scripts/screenshot.py (which makes docs/screenshot.png), so the
+README screenshot and this test run the same server and browser code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from test_serve import SAMPLES, make_db
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
+screenshot = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(screenshot)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(screenshot.CHROMIUM).exists(), reason="chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    db = make_db(tmp_path_factory.mktemp("browser") / "protokoll.db")
+    with screenshot.serving(db, archive=SAMPLES) as base, screenshot.chromium() as browser:
+        yield db, base, browser
+
+
+def lsvo_id(db) -> str:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select id from documents where path = 'lsvo-2024-12-13.pdf'").fetchone()[0]
+
+
+def test_search_box_shows_decision_with_source_link(served, tmp_path):
+    db, base, browser = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    screenshot.search_register(page, base, "protokoll", "avvikelse")
+    assert "_search=avvikelse" in page.url
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 1
+    row = rows.first
+    assert "avvikelsehantering" in row.inner_text()
+    link = row.locator("td.col-source a")
+    assert link.inner_text() == "lsvo-2024-12-13.pdf, s. 7"
+    href = link.get_attribute("href")
+    assert href == f"/-/source/protokoll/{lsvo_id(db)}#page=7"
+    response = page.request.get(base + href.split("#")[0])
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body() == (SAMPLES / "lsvo-2024-12-13.pdf").read_bytes()
+    shot = tmp_path / "search.png"
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_search_page_finds_inflections_across_decisions(served):
+    _, base, browser = served
+    page = browser.new_page()
+    page.goto(f"{base}/protokoll/sok")
+    page.fill("input[name=q]", "förskolorna")
+    with page.expect_navigation():
+        page.press("input[name=q]", "Enter")
+    text = page.locator("table.rows-and-columns").inner_text()
+    assert "budgeten för förskolan" in text  # "förskolorna" finds "förskolan"
+    assert "förskolorna i Lyckeby" in text
+    assert re.search(r"ks-2023-05-10\.docx", text)

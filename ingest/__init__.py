@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
-from protokoll.errors import EmptyDocument, FileTooLarge, UnreadableFile
+from protokoll.errors import CorruptFile, EmptyDocument, FileTooLarge, UnreadableFile
 from protokoll.records import Document, Source
 
 from .detect import detect_format, zip_members
@@ -31,9 +32,13 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None) -
     path = str(path)
     if data is None:
         try:
-            size = os.path.getsize(path)
+            st = os.stat(path)
         except OSError as e:
             raise UnreadableFile(e.strerror or str(e), path=path) from None
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read forever
+            what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise UnreadableFile(f"{what}, not a document", path=path)
+        size = st.st_size
         if size > max_size:
             raise FileTooLarge(f"{size:,} bytes is over the limit of {max_size:,}", path=path)
         try:
@@ -50,6 +55,8 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None) -
         import io
 
         names = zip_members(io.BytesIO(data))
+        if names is None and data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+            raise CorruptFile("a damaged zip archive (a .docx or .odt that cannot be opened)", path=path)
     fmt = detect_format(data[:8192], path, names)
     return _READERS[fmt](path, data, sha)
 

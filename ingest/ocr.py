@@ -70,7 +70,12 @@ def recognise_pages(pdf, indexes: list[int], path=None) -> dict[int, str]:
     with ThreadPoolExecutor(workers) as pool:
         futures = {}
         for i in indexes:
-            futures[i] = pool.submit(_recognise, exe, _render(pdf, i))
+            try:
+                image = _render(pdf, i)
+            except Exception:  # pypdfium2 raises PdfiumError or a bare error for a damaged page
+                results[i] = ""
+                continue
+            futures[i] = pool.submit(_recognise, exe, image)
         for i, fut in futures.items():
             try:
                 results[i] = fut.result()

@@ -53,11 +53,20 @@ def blocks(data: bytes, path=None) -> tuple[list[Block], int, list[str]]:
             raise CorruptFile("the PDF has no pages", path=path)
         pages: list[list[str]] = []
         scanned: list[int] = []
+        broken: list[int] = []
         for i in range(count):
-            lines, needs_ocr = _page_lines(pdf, i)
+            try:
+                lines, needs_ocr = _page_lines(pdf, i)
+            except pdfium.PdfiumError:
+                lines, needs_ocr = [], False
+                broken.append(i + 1)
             pages.append(lines)
             if needs_ocr:
                 scanned.append(i)
+        if broken:
+            if len(broken) == count:
+                raise CorruptFile(f"none of the {count} pages of the PDF can be read", path=path)
+            warnings.append(f"{len(broken)} damaged pages skipped: {', '.join(map(str, broken[:10]))}")
         if scanned:
             for i, text in ocr.recognise_pages(pdf, scanned, path).items():
                 pages[i] = _ocr_lines(text)

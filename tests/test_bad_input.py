@@ -1,0 +1,321 @@
+"""Every kind of bad input gives its own ProtokollError with a one-line reason.
+
+The corpus is made here, from the samples or from scratch: zero bytes, truncated,
+bit-flipped and re-xref'd PDFs, encrypted PDFs (LibreOffice's PDF export with a
+password), 10,000 blank pages, a garbage text layer, broken .docx packages, a zip
+bomb, XXE, files in disguise, size limits, unreadable paths and missing programs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from test_ingest_pdf import make_pdf
+
+from protokoll import errors, ingest
+from protokoll.records import Document
+
+PROTOKOLL = Path(sys.executable).with_name("protokoll")
+
+
+def _expect(error_class, path, **kw):
+    with pytest.raises(error_class) as info:
+        ingest.read(path, **kw)
+    e = info.value
+    assert "\n" not in e.one_line() and e.reason
+    assert type(e) is error_class or error_class is errors.ProtokollError
+    return e
+
+
+def _small_docx(tmp_path: Path, text="Kommunstyrelsen beslutar att godkänna budgeten.") -> Path:
+    d = docx.Document()
+    d.add_paragraph(text)
+    f = tmp_path / "small.docx"
+    d.save(f)
+    return f
+
+
+def _rezip(src: Path, dst: Path, replace: dict[str, bytes], drop=()) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in drop:
+                continue
+            zout.writestr(info.filename, replace.get(info.filename, zin.read(info.filename)))
+        for name, data in replace.items():
+            if name not in zin.namelist():
+                zout.writestr(name, data)
+    return dst
+
+
+# --------------------------------------------------------------------------- any format
+
+
+def test_zero_bytes(tmp_path):
+    f = tmp_path / "empty.pdf"
+    f.write_bytes(b"")
+    _expect(errors.EmptyDocument, f)
+
+
+def test_whitespace_only_text(tmp_path):
+    f = tmp_path / "blank.txt"
+    f.write_text("\n   \n\t\n")
+    _expect(errors.EmptyDocument, f)
+
+
+def test_over_the_size_limit(samples):
+    e = _expect(errors.FileTooLarge, samples / "aldras.pdf", max_size=1000)
+    assert "over the limit" in e.reason
+
+
+def test_missing_file(tmp_path):
+    _expect(errors.UnreadableFile, tmp_path / "nowhere.pdf")
+
+
+def test_directory_and_fifo_are_refused_without_blocking(tmp_path):
+    _expect(errors.UnreadableFile, tmp_path)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    _expect(errors.UnreadableFile, fifo)  # reading would block forever
+
+
+def test_permission_denied(samples, tmp_path):
+    """A file the reader may not read. Root may read anything, so as root the read runs
+    in a child process that has dropped to the unprivileged user ``nobody``."""
+    f = tmp_path / "secret.txt"
+    f.write_text("Hemligt protokoll")
+    f.chmod(0)
+    code = (
+        "import os, sys\n"
+        "from protokoll import ingest, errors\n"  # imported first: nobody may not read the venv
+        "if os.geteuid() == 0:\n"
+        "    os.setgid(65534); os.setuid(65534)\n"
+        "try:\n"
+        "    ingest.read(sys.argv[1])\n"
+        "except errors.UnreadableFile as e:\n"
+        "    print('UnreadableFile', e.reason)\n"
+    )
+    tmp_path.chmod(0o755)  # let nobody reach the file (and be refused by the file's own mode)
+    r = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, timeout=60,
+                       cwd="/")
+    assert r.stdout.startswith("UnreadableFile"), r.stderr[-500:]
+    assert "Permission denied" in r.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("page.pdf", b"<!DOCTYPE html><html><body>Protokoll</body></html>", "HTML"),
+        ("scan.pdf", b"\x89PNG\r\n\x1a\n" + bytes(200), "PNG"),
+        ("photo.docx", b"\xff\xd8\xff\xe0" + bytes(200), "JPEG"),
+        ("noise.txt", bytes(range(256)) * 40, "binary"),
+        ("archive.docx", None, "zip archive"),
+    ],
+)
+def test_files_in_disguise(tmp_path, name, data, reason):
+    f = tmp_path / name
+    if data is None:
+        with zipfile.ZipFile(f, "w") as z:
+            z.writestr("readme.txt", "inte ett protokoll")
+    else:
+        f.write_bytes(data)
+    e = _expect(errors.UnsupportedFormat, f)
+    assert reason in e.reason
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def test_truncated_pdf(samples, tmp_path):
+    f = tmp_path / "truncated.pdf"
+    f.write_bytes((samples / "aldras.pdf").read_bytes()[:600])
+    _expect(errors.CorruptFile, f)
+
+
+def test_pdf_header_then_garbage(tmp_path):
+    f = tmp_path / "garbage.pdf"
+    f.write_bytes(b"%PDF-1.7\n" + os.urandom(4000))
+    _expect(errors.CorruptFile, f)
+
+
+def test_broken_xref_is_repaired_or_refused(samples, tmp_path):
+    data = (samples / "aldras.pdf").read_bytes()
+    start = data.rindex(b"startxref")
+    f = tmp_path / "xref.pdf"
+    f.write_bytes(data[:start] + b"startxref\n999999\n%%EOF\n")
+    doc = ingest.read(f)  # PDFium rebuilds the cross-reference table from the objects
+    assert "Godkännande av dagordningen" in doc.text
+
+
+def test_bit_flipped_pdfs_give_a_document_or_a_typed_error(samples):
+    data = bytearray((samples / "lsvo-2024-12-13.pdf").read_bytes())
+    outcomes = {"document": 0, "error": 0}
+    for seed in range(12):
+        flipped = bytearray(data)
+        step = len(data) // 40
+        for i in range(seed * 97 % step, len(data), step):
+            flipped[i] ^= 1 << (seed % 8)
+        try:
+            result = ingest.read(f"flip-{seed}.pdf", data=bytes(flipped))
+            assert isinstance(result, Document)
+            outcomes["document"] += 1
+        except errors.ProtokollError as e:
+            assert e.reason and "\n" not in e.reason
+            outcomes["error"] += 1
+    assert sum(outcomes.values()) == 12
+
+
+def test_ten_thousand_blank_pages(tmp_path):
+    f = tmp_path / "blank.pdf"
+    f.write_bytes(make_pdf([[] for _ in range(10_000)]))
+    e = _expect(errors.EmptyDocument, f)  # no OCR for pages with nothing drawn
+    assert "no text" in e.reason
+
+
+@pytest.fixture(scope="module")
+def encrypted_pdfs(tmp_path_factory):
+    """(user-password PDF, owner-only-password PDF), exported by LibreOffice."""
+    tmp = tmp_path_factory.mktemp("encrypted")
+    src = _small_docx(tmp)
+    out = {}
+    for kind, options in {
+        "user": {"EncryptFile": {"type": "boolean", "value": "true"},
+                 "DocumentOpenPassword": {"type": "string", "value": "hemligt"}},
+        "owner": {"RestrictPermissions": {"type": "boolean", "value": "true"},
+                  "PermissionPassword": {"type": "string", "value": "agare"}},
+    }.items():
+        outdir = tmp / kind
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+             "--convert-to", "pdf:writer_pdf_Export:" + json.dumps(options), "--outdir", str(outdir), str(src)],
+            capture_output=True, timeout=180, check=True,
+        )
+        out[kind] = outdir / "small.pdf"
+    return out
+
+
+@pytest.mark.slow
+def test_encrypted_pdf(encrypted_pdfs):
+    e = _expect(errors.EncryptedFile, encrypted_pdfs["user"])
+    assert "password" in e.reason
+
+
+@pytest.mark.slow
+def test_owner_only_password_pdf_is_read(encrypted_pdfs):
+    assert b"/Encrypt" in encrypted_pdfs["owner"].read_bytes()
+    doc = ingest.read(encrypted_pdfs["owner"])
+    assert "Kommunstyrelsen beslutar att godkänna budgeten." in doc.text
+
+
+def _with_garbage_text_layer(src: Path) -> bytes:
+    pdf = pdfium.PdfDocument(src)
+    for page in pdf:
+        font = pdfium_c.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+        obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, 10.0)
+        encoded = ("xq7 kk3v zz9 qqq9 ]]x 8z8 77t zx1 11b 5vv 6kk " * 12 + "\0").encode("utf-16-le")
+        pdfium_c.FPDFText_SetText(obj, (ctypes.c_ushort * (len(encoded) // 2)).from_buffer_copy(encoded))
+        pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)  # like an OCR layer
+        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 40, 30)
+        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+        assert pdfium_c.FPDFPage_GenerateContent(page.raw)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.slow
+def test_garbage_text_layer_is_replaced_by_ocr(samples, tmp_path):
+    f = tmp_path / "garbage-layer.pdf"
+    f.write_bytes(_with_garbage_text_layer(samples / "aldras-scanned.pdf"))
+    assert "kk3v" in pdfium.PdfDocument(f)[0].get_textpage().get_text_range()
+    doc = ingest.read(f)
+    assert "Godkännande av dagordningen" in doc.text
+    assert "kk3v" not in doc.text
+
+
+# --------------------------------------------------------------------------- .docx
+
+
+def test_damaged_zip(tmp_path, samples):
+    f = tmp_path / "damaged.docx"
+    f.write_bytes((samples / "aldras.docx").read_bytes()[:3000])
+    _expect(errors.CorruptFile, f)
+
+
+def test_zip_without_word_document(tmp_path, samples):
+    f = _rezip(samples / "aldras.docx", tmp_path / "nodoc.docx", {}, drop=("word/document.xml",))
+    e = _expect(errors.UnsupportedFormat, f)
+    assert "word/document.xml" in e.reason
+
+
+def test_broken_document_xml(tmp_path, samples):
+    f = _rezip(samples / "aldras.docx", tmp_path / "badxml.docx", {"word/document.xml": b"<w:document><unclosed>"})
+    _expect(errors.CorruptFile, f)
+
+
+def test_decompression_bomb_refused_before_expanding(tmp_path):
+    src = _small_docx(tmp_path)
+    f = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        zout.writestr("word/media/image1.png", bytes(64 * 1024 * 1024))  # 64 MB of zeros, ~64 KB stored
+    assert f.stat().st_size < 1_000_000
+    e = _expect(errors.DecompressionBomb, f)
+    assert isinstance(e, errors.FileTooLarge) and "expands" in e.reason
+
+
+def test_xxe_reads_no_file_outside_the_document(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-42")
+    src = _small_docx(tmp_path)
+    with zipfile.ZipFile(src) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    body = xml[xml.index("<w:document"):]
+    evil = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+        f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
+        + body.replace("Kommunstyrelsen", "&xxe; Kommunstyrelsen", 1)
+    )
+    f = _rezip(src, tmp_path / "xxe.docx", {"word/document.xml": evil.encode("utf-8")})
+    try:
+        doc = ingest.read(f)
+    except errors.ProtokollError:
+        return  # refusing the file is as good as ignoring the entity
+    assert "TOPSECRET" not in doc.text
+    assert "budgeten" in doc.text
+
+
+# --------------------------------------------------------------------------- missing programs
+
+
+def _cli_without_programs(tmp_path, file):
+    """`protokoll text FILE` with a PATH that has neither Tesseract nor LibreOffice."""
+    empty = tmp_path / "bin"
+    empty.mkdir(exist_ok=True)
+    env = {**os.environ, "PATH": str(empty)}
+    return subprocess.run([str(PROTOKOLL), "text", str(file)], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_ocr_needed_but_tesseract_missing(samples, tmp_path):
+    r = _cli_without_programs(tmp_path, samples / "aldras-scanned.pdf")
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: ") and "Tesseract is not installed" in r.stderr
+    assert "Hint: install Tesseract" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_legacy_format_but_libreoffice_missing(samples, tmp_path):
+    r = _cli_without_programs(tmp_path, samples / "aldras.doc")
+    assert r.returncode == 1
+    assert "LibreOffice (soffice) is not installed" in r.stderr
+    assert "Hint: install LibreOffice" in r.stderr and "Traceback" not in r.stderr

@@ -12,7 +12,7 @@ from spacy.language import Language
 
 from .canonical import org_key
 from .spans import add_entity
-from .vocab import COMPANY_SUFFIXES, KNOWN_ORGS, ORG_UNIT_HEADS, PARTIES, ROLES
+from .vocab import COMPANY_SUFFIXES, KNOWN_ORGS, NOT_NAMES, ORG_UNIT_HEADS, PARTIES, ROLES
 
 _CAP = r"[A-ZÅÄÖÉ][\wåäöéü]+"
 _W = r"[\wåäöéü]"
@@ -47,7 +47,7 @@ def find_orgs(text: str, body: str | None = None):
             name = text[start:end]
             if acr:
                 name = name[: name.rfind(acr)].rstrip(" (")
-            if rule == "org-kommun" and name.split()[0].lower() in ROLES:
+            if rule == "org-kommun" and name.split()[0].lower() in (*ROLES, *NOT_NAMES):
                 continue
             found.append((start, start + len(name) if acr else end, org_key(name), rule, acr))
     if body:

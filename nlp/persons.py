@@ -16,6 +16,7 @@ from .spans import add_entity
 from .vocab import NOT_NAMES, ROLES, first_names
 
 _STOP = set(ROLES) | set(NOT_NAMES)
+_NOUN_ENDINGS = ("en", "et", "n", "t", "na", "erna", "arna", "orna", "ens", "ets", "nas")
 
 
 @Language.factory("protokoll_persons", default_config={"use_model": True, "max_name_tokens": 4})
@@ -82,9 +83,13 @@ class PersonTagger:
         return out
 
     def inflected(self, token) -> bool:
-        """A known Swedish word form that is not its own lemma ("Regionen", "Kommunerna")."""
-        lemma = self.lemmas.get(token.lower_) if self.lemmas else None
-        return lemma is not None and lemma != token.lower_ and token.lower_ not in self.first_names
+        """A definite or plural form of a common noun ("Regionen", "Kommunerna"): its
+        lemma from the lookup table plus a Swedish ending. Never a surname."""
+        word = token.lower_
+        lemma = self.lemmas.get(word) if self.lemmas else None
+        if lemma is None or word in self.first_names or not word.startswith(lemma[:-1]):
+            return False
+        return word[len(lemma):] in _NOUN_ENDINGS or word[len(lemma) - 1:] in _NOUN_ENDINGS
 
     def match_known(self, doc, run, people) -> bool:
         """The longest prefix of ``run`` that is a name on the attendance list."""

@@ -103,8 +103,11 @@ def test_hits_carry_source_and_page(db):
 def test_results_are_ranked_and_limited(db):
     hits = search.query(db, "för", limit=3)
     assert len(hits) == 3
-    assert [h["score"] for h in hits] == sorted(h["score"] for h in hits)
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     assert search.query(db, "i") == []
+    # The word in an item's title weighs most.
+    top = search.query(db, "avvikelse")[0]
+    assert top["kind"] == "item" and "avvik" in top["title"].lower()
 
 
 def test_candidate_cap_ranks_only_the_newest_matches(db):

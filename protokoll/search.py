@@ -11,23 +11,19 @@ which matches "förskolan".
     >>> db = store.open("protokoll.db")
     >>> search.fts_expression("Förskolorna budgeten")
     '"förskol" "budget"'
-    >>> search.query(db, "avvikelse", limit=10)      # ranked hits, newest imports first
+    >>> search.query(db, "avvikelse", limit=10)      # the ten best hits, as dicts
 
 Tables (external content, kept in sync by triggers, rowid = the content table's rowid):
 ``items_fts`` (title, text) over ``items`` and ``clauses_fts`` (text) over ``clauses``.
-Datasette finds them by itself; to make its search box (and canned queries) use the
-same rewriting, register the SQL function from a plugin::
-
-    @hookimpl
-    def prepare_connection(conn):
-        search.register_functions(conn)   # SQL: ... MATCH protokoll_fts(:q)
+Datasette finds them by itself; protokoll's Datasette plugin
+(``datasette/plugins/protokoll_datasette.py``) makes its search box use
+:func:`fts_expression` too.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from functools import lru_cache
 
 import Stemmer
@@ -157,11 +153,6 @@ def _hit(db, score: float, table: str, row) -> dict:
     ).fetchone()
     return dict(kind=table[:-1], id=hit_id, item_id=item_id, date=date, body=body, paragraph=label,
                 title=title, text=text, source=path, page=page, score=round(score, 4))
-
-
-def register_functions(conn: sqlite3.Connection) -> None:
-    """Add the SQL function ``protokoll_fts(q)`` (= :func:`fts_expression`) to a connection."""
-    conn.create_function("protokoll_fts", 1, fts_expression, deterministic=True)
 
 
 def _exact(phrase: str) -> str:

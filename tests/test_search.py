@@ -121,15 +121,6 @@ def test_candidate_cap_ranks_only_the_newest_matches(db):
             f"SELECT max(rowid) FROM {kind}s_fts WHERE {kind}s_fts MATCH ?", ['"för"']).fetchone()[0]
 
 
-def test_sql_function_for_datasette(db):
-    conn = sqlite3.connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
-    search.register_functions(conn)
-    rows = conn.execute(
-        "SELECT text FROM clauses WHERE rowid IN "
-        "(SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH protokoll_fts(?))", ["budgeten"]).fetchall()
-    assert rows == [("att fastställa budgeten för 2025 om 312 500 000 kr",)]
-
-
 def test_real_samples_are_searchable(tmp_path):
     db = store.open(tmp_path / "samples.db")
     for path in ("samples/lsvo-2024-12-13.md", "samples/aldras.txt"):

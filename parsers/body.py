@@ -40,20 +40,23 @@ class Body:
     sent_to: list[str] = field(default_factory=list)
 
 
+_SENT_TO_PREFIX = re.compile(
+    "|".join(re.escape(k) + " " for k, v in vocab.SECTIONS.items() if v == "sent_to"), re.I
+)
+
+
 def _section(line: Line) -> tuple[str, str] | None:
     """(section, inline value) if the line is a section heading."""
     if line.kind == TABLE_ROW:
         return None
-    k = key(line.bare if line.kind == LIST_ITEM else line.text)
-    if k in vocab.SECTIONS:
+    text = line.bare if line.kind == LIST_ITEM else line.text
+    if len(text) <= 60 and (k := key(text)) in vocab.SECTIONS:
         return vocab.SECTIONS[k], ""
-    head, sep, value = line.text.partition(":")
-    if sep and key(head) in vocab.SECTIONS and len(head) < 40:
-        return vocab.SECTIONS[key(head)], value.strip()
-    low = ws(line.text).lower()
-    for label, what in vocab.SECTIONS.items():  # "Protokollet skickas till Ledamöter" (lost break)
-        if what == "sent_to" and low.startswith(label + " "):
-            return what, ws(line.text)[len(label):].strip()
+    head, sep, value = text[:40].partition(":")
+    if sep and key(head) in vocab.SECTIONS:
+        return vocab.SECTIONS[key(head)], text[len(head) + 1 :].strip()
+    if m := _SENT_TO_PREFIX.match(text):  # "Protokollet skickas till Ledamöter" (lost break)
+        return "sent_to", text[m.end() :].strip()
     return None
 
 
@@ -154,9 +157,10 @@ def _common(body: Body, line: Line, n: int) -> None:
         body.dnr = text
     if m := _PRESENTER.match(text):
         _add_unique(body.presenters, leading_names(m.group("names")))
-    if m := _RESERVES.match(text):
+    low = text.lower()  # cheap checks first: these patterns are slow on long prose
+    if "reserverar" in low and (m := _RESERVES.match(text)):
         _add_unique(body.reservations, names_in(m.group("who")))
-    if m := _CONFLICT.search(text):
+    if "jäv" in low and (m := _CONFLICT.search(text)):
         _add_unique(body.conflicts, names_in(m.group("who") or m.group("who2")))
-    if m := _NOTE_INLINE.search(text):
+    if "protokollsanteckning" in low and (m := _NOTE_INLINE.search(text)):
         body.notes.append(m.group("note"))

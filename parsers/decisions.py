@@ -41,6 +41,9 @@ def _organ(by: str) -> bool:
 
 def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | None:
     """(by, kind, rest) if ``text`` opens a decision block, else None."""
+    low = text[:200].lower()
+    if "besl" not in low and "förslag" not in low and "föreslår" not in low:
+        return None
     text = ws(text)
     m = _NOUN_OPENER.match(text)
     if m and _organ(m.group("by")) and len(m.group("by").split()) <= 4:

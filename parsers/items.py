@@ -52,7 +52,8 @@ class Split:
 
 
 def _match(line: Line, style: str):
-    if line.kind == TABLE_ROW or len(line.text) > _MAX_HEADER:
+    first = line.text[:1]
+    if line.kind == TABLE_ROW or len(line.text) > _MAX_HEADER or not (first == "§" or first.isdigit()):
         return None
     for name, rx in _STYLES:
         if name == style:
@@ -75,7 +76,7 @@ def _toc(lines: list[Line]) -> tuple[set[str], dict[str, str], set[int]]:
     spans: set[int] = set()
     i = 0
     while i < len(lines):
-        k = key(lines[i].text)
+        k = key(lines[i].text) if len(lines[i].text) < 40 else ""
         if k in vocab.TOC_HEADINGS or (lines[i].cells and key(lines[i].cells[0]) == "paragrafer"):
             rest = lines[i].cells[1:] if lines[i].cells else ()
             if rest and _RANGE.fullmatch(ws(" ".join(c for c in rest if c))):

@@ -47,6 +47,8 @@ def key(text: str) -> str:
 
 
 def is_noise(text: str) -> bool:
+    if len(text) > 60:
+        return False
     k = key(text)
     return k in vocab.NOISE_LINES or bool(_PAGE_FURNITURE.match(k))
 

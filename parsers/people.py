@@ -89,9 +89,12 @@ def _strip_titles(names: list[str]) -> list[str]:
     return out
 
 
+_ROLE_WORDS = frozenset(vocab.ROLE_WORDS)
+
+
 def _is_role(text: str) -> bool:
     t = text.lower().strip(" ,.")
-    return t in vocab.ROLE_WORDS or t.endswith(vocab.ROLE_SUFFIXES)
+    return t in _ROLE_WORDS or t.endswith(vocab.ROLE_SUFFIXES)
 
 
 def paragraphs(text: str) -> tuple[tuple[str, ...], str]:

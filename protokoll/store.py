@@ -44,6 +44,7 @@ FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timezone
 
@@ -523,19 +524,28 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
 
 def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dict:
     """A clause with its span in the item's text and the amounts (MONEY entities) inside it."""
-    start = item_text.find(clause) if clause else -1
-    if start < 0:
-        start = end = None
-        amounts = []
-    else:
-        end = start + len(clause)
-        amounts = [e.value for e in money if start <= e.start and e.end <= end]
+    span = _find(clause, item_text)
+    amounts = [e.value for e in money if span and span[0] <= e.start and e.end <= span[1]]
     return {
         "id": stable_id(decision_id, "clause", position), "decision_id": decision_id,
-        "item_id": item_id, "position": position, "text": clause, "start": start, "end": end,
+        "item_id": item_id, "position": position, "text": clause,
+        "start": span[0] if span else None, "end": span[1] if span else None,
         "amounts": json.dumps(amounts) if amounts else None,
         "amount": sum(amounts) if amounts else None,
     }
+
+
+def _find(clause: str, text: str) -> tuple[int, int] | None:
+    """Where the clause stands in the item's text: exactly, or ignoring case and the
+    spacing the parser normalised ("1. Att utse …" / "att utse …", joined lines)."""
+    if not clause:
+        return None
+    start = text.find(clause)
+    if start >= 0:
+        return start, start + len(clause)
+    pattern = r"\s*".join(re.escape(word) for word in clause.split())
+    m = re.search(pattern, text, re.IGNORECASE)
+    return m.span() if m else None
 
 
 def _canonical_row(c) -> dict:

@@ -261,3 +261,19 @@ def test_not_a_database_is_a_one_line_error(tmp_path):
     with pytest.raises(DatabaseError) as e:
         store.open(bad)
     assert "\n" not in e.value.one_line()
+
+
+def test_real_sample_tagged_amounts_land_in_the_register(tmp_path, samples):
+    from protokoll import nlp, pipeline
+
+    db = store.open(tmp_path / "tagged.db")
+    store.save(db, pipeline.process(samples / "lsvo-2024-12-13.md", nlp=nlp.load(use_model=False)))
+    assert db.execute("SELECT count(*) FROM clauses WHERE start IS NULL").fetchone()[0] == 0
+    rows = {r["clause"][:60]: r for r in db.query("SELECT clause, amounts, amount FROM decision_register")}
+    # Bullets ("-647 771 kr från …") are not minus signs; several amounts in one clause.
+    (payout,) = [r for c, r in rows.items() if c.startswith("att medel inhämtas från följande: -647 771 kr")]
+    assert json.loads(payout["amounts"]) == [647771, 394332, 434473]
+    assert payout["amount"] == 647771 + 394332 + 434473
+    assert any(json.loads(r["amounts"] or "[]") == [1476576] for r in rows.values())
+    # Numbered "1. Att utse …" is found in the item's text although the clause reads "att utse …".
+    assert db.execute("SELECT start FROM clauses WHERE text LIKE 'att utse André%'").fetchone()[0] is not None

@@ -34,7 +34,10 @@ _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
 )
 _STARTS_ITEM = re.compile(r"^(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)")
-_WORD = re.compile(r"[A-Za-zÅÄÖåäöÉéÜü]{2,}")
+_SPACE = re.compile(r"\s")
+_UNMAPPED = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
+# A word: a token with two letters in a row and a vowel.
+_WORDLIKE = re.compile(r"(?<!\S)(?=\S*[A-Za-zÅÄÖåäöÉéÜü]{2})(?=\S*[aeiouyåäöAEIOUYÅÄÖéü])\S+")
 
 
 @dataclasses.dataclass
@@ -126,15 +129,12 @@ def _soft_hyphen(m: re.Match) -> str:
 
 def is_garbage(text: str) -> bool:
     """True when a text layer is missing or unusable: unmapped glyphs, mostly non-words."""
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < 20:
+    chars = len(text) - len(_SPACE.findall(text))
+    if chars < 20:
         return True
-    bad = sum(1 for c in chars if c in "\ufffd\x00" or "\ue000" <= c <= "\uf8ff" or (ord(c) < 32))
-    if bad > 0.1 * len(chars):
+    if len(_UNMAPPED.findall(text)) > 0.1 * chars:
         return True
-    tokens = text.split()
-    words = sum(1 for t in tokens if _WORD.search(t) and any(v in t.lower() for v in "aeiouyåäö"))
-    return words < 0.4 * len(tokens)
+    return len(_WORDLIKE.findall(text)) < 0.4 * len(text.split())
 
 
 def _has_images(page) -> bool:
@@ -288,4 +288,4 @@ def paragraphs(lines: list[Line]):
 
 def _blocks(para: str, page: int):
     for b in text_blocks(para):
-        yield dataclasses.replace(b, page=page)
+        yield Block(b.kind, b.text, page, b.level, b.number, b.cells)

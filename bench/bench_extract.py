@@ -1,0 +1,128 @@
+"""Extraction speed, measured in one run on the sample files (not a test: prints a table).
+
+    .venv/bin/python bench/bench_extract.py [--rounds 5]
+
+Text-layer PDFs: ``ingest.read`` (ours: text, reading order, running lines, paragraphs)
+against raw pypdfium2 ``get_text_range()`` and pdfplumber ``extract_text()`` on the same
+pages, as pages/s and ratios. Then OCR s/page (one Tesseract thread per process, pages
+in parallel, against Tesseract's own threading one page at a time), .docx ms/file, and
+legacy formats s/file with the long-running converter against a fresh soffice per file.
+Targets (issue 3): ours >= 0.5x raw and >= 10x pdfplumber; OCR <= 2 s/page on 2 cores;
+.docx <= 100 ms/file; legacy <= 0.5 s/file once the converter runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from protokoll import ingest
+from protokoll.ingest import convert, ocr
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+PDFS = [SAMPLES / "lsvo-2024-12-13.pdf", SAMPLES / "aldras.pdf"]
+DOCX = [SAMPLES / "lsvo-2024-12-13.docx", SAMPLES / "aldras.docx"]
+LEGACY = [SAMPLES / "aldras.doc", SAMPLES / "lsvo-2024-12-13.odt", SAMPLES / "lsvo-2024-12-13.rtf"]
+SCANNED = SAMPLES / "aldras-scanned.pdf"
+
+
+def timed(fn, rounds: int) -> float:
+    """Best of ``rounds`` wall-clock runs (the least disturbed by other work on the machine)."""
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def raw_pypdfium2():
+    for p in PDFS:
+        pdf = pdfium.PdfDocument(p)
+        for page in pdf:
+            page.get_textpage().get_text_range()
+        pdf.close()
+
+
+def ours():
+    for p in PDFS:
+        ingest.read(p)
+
+
+def plumber():
+    for p in PDFS:
+        with pdfplumber.open(p) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+
+
+def tesseract_threaded_sequential(pdf) -> None:
+    """The alternative: Tesseract's own OpenMP threads, one page after the other."""
+    exe = ocr.tesseract()
+    for i in range(len(pdf)):
+        subprocess.run([exe, "stdin", "stdout", "-l", ocr.LANG], input=ocr._render(pdf, i),
+                       capture_output=True, check=True, env={k: v for k, v in os.environ.items()
+                                                             if k != "OMP_THREAD_LIMIT"})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    pages = sum(len(pdfium.PdfDocument(p)) for p in PDFS)
+    rows = []
+
+    raw_s = timed(raw_pypdfium2, args.rounds)
+    ours_s = timed(ours, args.rounds)
+    plumber_s = timed(plumber, 1)
+    rows += [
+        ("raw pypdfium2 get_text_range()", f"{pages / raw_s:,.0f} pages/s", "1.00x raw"),
+        ("ours: ingest.read (text layer)", f"{pages / ours_s:,.0f} pages/s",
+         f"{raw_s / ours_s:.2f}x raw, {plumber_s / ours_s:.0f}x pdfplumber"),
+        ("pdfplumber extract_text()", f"{pages / plumber_s:,.1f} pages/s", f"{raw_s / plumber_s:.3f}x raw"),
+    ]
+
+    scanned_pages = len(pdfium.PdfDocument(SCANNED))
+    ocr_s = timed(lambda: ingest.read(SCANNED), 1)
+    pdf = pdfium.PdfDocument(SCANNED)
+    seq_s = timed(lambda: tesseract_threaded_sequential(pdf), 1)
+    rows += [
+        (f"OCR ours ({os.cpu_count()} CPUs, 1 thread/page)", f"{ocr_s / scanned_pages:.2f} s/page", ""),
+        ("OCR Tesseract threads, sequential", f"{seq_s / scanned_pages:.2f} s/page",
+         f"{seq_s / ocr_s:.2f}x slower than ours"),
+    ]
+
+    docx_s = timed(lambda: [ingest.read(p) for p in DOCX], args.rounds)
+    rows.append((".docx ingest.read", f"{1000 * docx_s / len(DOCX):.0f} ms/file", ""))
+
+    t = time.perf_counter()
+    ingest.read(LEGACY[0])  # starts the converter
+    start_s = time.perf_counter() - t
+    warm_s = timed(lambda: [ingest.read(p) for p in LEGACY], 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        for i, p in enumerate(LEGACY):
+            convert.convert_once(p, Path(tmp, f"{i}.docx"))
+        fresh_s = time.perf_counter() - t
+    rows += [
+        ("legacy: first file (starts LibreOffice)", f"{start_s:.2f} s", ""),
+        ("legacy: converter running", f"{warm_s / len(LEGACY):.2f} s/file", ""),
+        ("legacy: fresh soffice per file", f"{fresh_s / len(LEGACY):.2f} s/file",
+         f"{fresh_s / warm_s:.1f}x slower"),
+    ]
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{pages} text-layer PDF pages, {scanned_pages} scanned pages, best of {args.rounds} rounds")
+    for name, value, ratio in rows:
+        print(f"{name:<{width}}  {value:>16}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()

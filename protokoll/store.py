@@ -244,7 +244,8 @@ UPDATE clauses SET item_id = (SELECT item_id FROM decisions WHERE decisions.id =
 WHERE item_id IS NULL;
 """
 
-# The decision register: one row per clause, newest meeting first within a body.
+# The decision register: one row per clause (order by date, body, document_id,
+# item_position, decision_position, clause_position for the order of the minutes).
 # ``clause_rowid`` is the clauses_fts rowid (Datasette: fts_table clauses_fts, fts_pk
 # clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none).
 VIEWS = """
@@ -294,7 +295,7 @@ def open(path) -> sqlite_utils.Database:  # noqa: A001 - mirrors sqlite_utils.Da
         db.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
     except sqlite3.DatabaseError as e:
-        raise _database_error(e, path) from None
+        raise _database_error(e, path, stage=None) from None
     return db
 
 
@@ -614,10 +615,10 @@ class _transaction:
         return False
 
 
-def _database_error(e: sqlite3.DatabaseError, path=None) -> DatabaseError:
+def _database_error(e: sqlite3.DatabaseError, path=None, stage="save") -> DatabaseError:
     if "locked" in str(e) or "busy" in str(e):
-        return DatabaseBusy(str(e), path=path, stage="save")
-    return DatabaseError(str(e), path=path, stage="save")
+        return DatabaseBusy(str(e), path=path, stage=stage)
+    return DatabaseError(str(e), path=path, stage=stage)
 
 
 def _unique(ids: list[str]) -> list[str]:

@@ -150,17 +150,16 @@ def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:
 
 def _common(body: Body, line: Line, n: int) -> None:
     """What can stand anywhere in an item: Dnr, Föredragande, inline reservation/jäv."""
-    text = ws(line.text)
-    if body.dnr is None and (m := _DNR.match(text)):
+    low = line.text.lower()  # cheap checks first: the patterns are slow on long prose
+    if body.dnr is None and low.startswith(("dnr", "diarie")) and (m := _DNR.match(ws(line.text))):
         body.dnr = m.group("dnr")
-    elif body.dnr is None and n < 3 and _FI_DNR.match(text):
-        body.dnr = text
-    if m := _PRESENTER.match(text):
+    elif body.dnr is None and n < 3 and _FI_DNR.match(line.text):
+        body.dnr = line.text
+    if low.startswith("föredrag") and (m := _PRESENTER.match(ws(line.text))):
         _add_unique(body.presenters, leading_names(m.group("names")))
-    low = text.lower()  # cheap checks first: these patterns are slow on long prose
-    if "reserverar" in low and (m := _RESERVES.match(text)):
+    if "reserverar" in low and (m := _RESERVES.match(ws(line.text))):
         _add_unique(body.reservations, names_in(m.group("who")))
-    if "jäv" in low and (m := _CONFLICT.search(text)):
+    if "jäv" in low and (m := _CONFLICT.search(ws(line.text))):
         _add_unique(body.conflicts, names_in(m.group("who") or m.group("who2")))
-    if "protokollsanteckning" in low and (m := _NOTE_INLINE.search(text)):
+    if "protokollsanteckning" in low and (m := _NOTE_INLINE.search(ws(line.text))):
         body.notes.append(m.group("note"))

@@ -24,9 +24,10 @@ _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
 _ATT = re.compile(r"^att\b", re.I)
-# "…, samt att …", "…; att …", and "…2024. att …" where a PDF ran two clauses together.
-_INLINE = re.compile(r"(?:\s*[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+|(?<=[.!?”\"])\s+)(?=att\s)", re.I)
-_TRAILING = re.compile(r"(?:\s*[,;]|\s+samt|\s+och)+\s*$", re.I)
+_ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
+# What before an "att" starts a new clause: "…, samt att …", "…; att …", and
+# "…2024. att …" where a PDF ran two clauses together.
+_CLAUSE_BREAK = re.compile(r"(?:[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+|[.!?”\"]\s+)$", re.I)
 _SUBHEADING = re.compile(r"^\d+\s*[a-zA-Z]{0,2}[.):]?\s+[A-ZÅÄÖ]")
 _PAST = ("beslöt", "beslutade")
 
@@ -82,13 +83,29 @@ def continues(clause: str, line: Line) -> bool:
 
 def split_clauses(text: str) -> list[str]:
     """One clause per "att": "…, samt att …" in one paragraph gives several."""
-    parts = _INLINE.split(ws(text))
+    text = ws(text)
+    cuts = [0]
+    for m in _ATT_WORD.finditer(text, 1):
+        if _CLAUSE_BREAK.search(text, max(0, m.start() - 10), m.start()):
+            cuts.append(m.start())
     out = []
-    for p in parts:
-        p = _TRAILING.sub("", p).strip()
+    for start, end in zip(cuts, [*cuts[1:], len(text)]):
+        p = _strip_joiners(text[start:end])
         if p:
             out.append("att" + p[3:] if p[:3] == "Att" else p)
     return out
+
+
+def _strip_joiners(clause: str) -> str:
+    """Without what joins it to the next clause: a trailing ",", ";", "samt", "och"."""
+    while True:
+        shorter = clause.rstrip().rstrip(",;").rstrip()
+        for word in (" samt", " och"):
+            if shorter.lower().endswith(word):
+                shorter = shorter[: -len(word)]
+        if shorter == clause:
+            return clause
+        clause = shorter
 
 
 def outcome(text: str) -> str:

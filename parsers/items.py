@@ -116,8 +116,12 @@ def _kind(marks: str | None) -> str | None:
 def split(lines: list[Line]) -> Split:
     """Cut the lines into the front matter and one body per item header."""
     toc_numbers, toc_titles, toc_spans = _toc(lines)
-    candidates = {name: [i for i, ln in enumerate(lines) if i not in toc_spans and _match(ln, name)]
-                  for name, _ in _STYLES}
+    candidates: dict[str, dict[int, re.Match]] = {name: {} for name, _ in _STYLES}
+    for i, line in enumerate(lines):
+        if i not in toc_spans:
+            for name in candidates:
+                if m := _match(line, name):
+                    candidates[name][i] = m
     style = max(candidates, key=lambda s: len(candidates[s]))
     warnings: list[str] = []
     headers: list[Header] = []
@@ -125,9 +129,9 @@ def split(lines: list[Line]) -> Split:
     for i, line in enumerate(lines):
         if i in toc_spans:
             continue
-        if headers and key(line.text).startswith("bilaga"):
+        if headers and line.text[:6].lower() == "bilaga":
             in_attachment = True
-        m = _match(line, style) if candidates[style] else None
+        m = candidates[style].get(i)
         if not m:
             continue
         number = _number(m)

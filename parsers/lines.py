@@ -33,6 +33,9 @@ class Line(NamedTuple):
     @property
     def bare(self) -> str:
         """The text without a leading list number or bullet."""
+        first = self.text[:1]
+        if first.isalpha() and self.text[1:2] not in (".", ")"):
+            return self.text  # the common case, without a regex
         return MARKER.sub("", self.text, count=1)
 
 

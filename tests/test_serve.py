@@ -87,7 +87,8 @@ def test_every_table_and_column_has_swedish_and_english_metadata(db_path):
         table = described.get(name)
         assert table, f"no metadata for {name}"
         assert " / " in table["title"], f"{name}: title is not Swedish / English"
-        assert " / " in table["description"], f"{name}: description is not Swedish / English"
+        description = table.get("description") or table["description_html"]
+        assert " / " in description, f"{name}: description is not Swedish / English"
         columns = [c[1] for c in conn.execute(f"pragma table_info([{name}])")]
         missing = [c for c in columns if c not in table.get("columns", {})]
         assert not missing, f"{name}: no description for {missing}"
@@ -119,8 +120,13 @@ def facets(ds, path) -> dict:
             for name, f in data["facet_results"].items()}
 
 
+REGISTER_FACETS = "_facet=body&_facet_year=date&_facet=outcome&_facet=decision_kind"
+
+
 def test_register_facets_body_year_kind_outcome(ds):
-    f = facets(ds, "/protokoll/decision_register.json?_size=0")
+    html = get(ds, "/protokoll/decision_register").text
+    assert REGISTER_FACETS.replace("&", "&amp;") in html  # the link in the description
+    f = facets(ds, f"/protokoll/decision_register.json?_size=0&{REGISTER_FACETS}")
     assert f["body"] == {"LSVO": 5, "Kommunstyrelsen": 4, "Samverkansgrupp att åldras": 1}
     assert f["date"] == {"2024": 6, "2023": 4}  # the year facet
     assert f["outcome"] == {"decided": 8, "referred_back": 1, "noted": 1}
@@ -130,7 +136,7 @@ def test_register_facets_body_year_kind_outcome(ds):
 def test_year_facet_filters_by_year(ds):
     got = rows(ds, "/protokoll/decision_register.json?date__startswith=2023&_col=body")
     assert [r["body"] for r in got] == ["Kommunstyrelsen"] * 4
-    data = get(ds, "/protokoll/decision_register.json?date__startswith=2023").json()
+    data = get(ds, f"/protokoll/decision_register.json?date__startswith=2023&{REGISTER_FACETS}").json()
     selected = [v for v in data["facet_results"]["date"]["results"] if v["selected"]]
     assert [v["value"] for v in selected] == ["2023"]
 
@@ -140,7 +146,11 @@ def test_party_organisation_and_item_kind_facets(ds):
     assert f["party"] == {"S": 2, "M": 1, "SD": 1}
     assert f["organisation"]["Region Blekinge"] == 2
     assert facets(ds, "/protokoll/items.json?_size=0")["kind"] == {"decision": 6, "information": 1}
-    assert facets(ds, "/protokoll/meetings.json?_size=0")["date"] == {"2024": 2, "2023": 1}
+    assert facets(ds, "/protokoll/meetings.json?_size=0") == {
+        "body": {"LSVO": 1, "Kommunstyrelsen": 1, "Samverkansgrupp att åldras": 1},
+        "date": {"2024": 2, "2023": 1},
+    }
+    assert facets(ds, "/protokoll/decisions.json?_size=0")["outcome"] == {"decided": 5, "referred_back": 1, "noted": 1}
 
 
 # --- Swedish search in the normal search box -------------------------------------------

@@ -1,0 +1,95 @@
+"""The long-running LibreOffice converter: one process serves many files, in many processes."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from protokoll import ingest
+from protokoll.errors import ConversionFailed
+from protokoll.ingest import convert
+
+pytestmark = pytest.mark.slow
+
+
+def _live(marker: str) -> list[int]:
+    """Pids of running processes whose command line contains ``marker``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmd = Path("/proc", entry, "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = Path("/proc", entry, "stat").read_text().split(") ", 1)[1][:1]
+        except OSError:
+            continue
+        if marker in cmd and state != "Z":
+            pids.append(int(entry))
+    return pids
+
+
+def test_one_converter_serves_many_files(samples, tmp_path):
+    c = convert.Converter()
+    try:
+        for i, name in enumerate(["aldras.doc", "lsvo-2024-12-13.odt", "lsvo-2024-12-13.rtf", "aldras.doc"]):
+            dst = tmp_path / f"{i}.docx"
+            c.convert(samples / name, dst)
+            assert dst.read_bytes()[:2] == b"PK"
+            if i == 0:
+                helper = c._proc.pid
+            assert c._proc.pid == helper  # the same LibreOffice, not one per file
+        assert c.usable is True
+    finally:
+        c.close()
+    assert c._proc is None
+
+
+def test_close_stops_libreoffice(samples, tmp_path):
+    c = convert.Converter()
+    c.convert(samples / "lsvo-2024-12-13.rtf", tmp_path / "x.docx")
+    marker = f"protokoll-{os.getpid()}-{id(c)}"
+    assert _live(marker), "LibreOffice should be running with the converter's pipe name"
+    c.close()
+    deadline = time.monotonic() + 20
+    while _live(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _live(marker)
+
+
+def test_a_file_libreoffice_cannot_open_is_conversion_failed(tmp_path):
+    c = convert.Converter()
+    try:
+        with pytest.raises(ConversionFailed):
+            c.convert(tmp_path / "does-not-exist.doc", tmp_path / "out.docx")
+        # the converter survives a bad file and serves the next one
+        src = tmp_path / "ok.rtf"
+        src.write_bytes(rb"{\rtf1\ansi Kommunstyrelsen beslutar\par}")
+        c.convert(src, tmp_path / "ok.docx")
+        assert (tmp_path / "ok.docx").exists()
+    finally:
+        c.close()
+
+
+def _read_in_worker(path: str) -> tuple[int, str]:
+    doc = ingest.read(path)
+    return os.getpid(), doc.text
+
+
+def test_worker_processes_convert_in_parallel_and_clean_up(samples):
+    files = [str(samples / n) for n in ("aldras.doc", "lsvo-2024-12-13.odt", "lsvo-2024-12-13.rtf")] * 2
+    with ProcessPoolExecutor(2) as pool:
+        results = list(pool.map(_read_in_worker, files))
+    assert all("Godkännande av dagordningen" in t or "Att utse André Jönsson" in t for _, t in results)
+    workers = {pid for pid, _ in results}
+    # Each worker had its own LibreOffice; when a worker ends, its helper sees end of input
+    # and stops it: nothing is left behind.
+    deadline = time.monotonic() + 30
+    left = [p for w in workers for p in _live(f"protokoll-{w}-")]
+    while left and time.monotonic() < deadline:
+        time.sleep(0.3)
+        left = [p for w in workers for p in _live(f"protokoll-{w}-")]
+    assert not left

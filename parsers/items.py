@@ -24,7 +24,8 @@ _STYLES = (
     ("group", re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*\)\s*\.)\s*(?P<rest>.*)$")),
 )
 _SUB_ITEM = re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*(?P<letter>[a-z])\s*/)\s*(?P<rest>\S.*)$")
-_KIND = re.compile(r"\s*\((?P<marks>[BIDbid](?:\s*/\s*[BIDbid])*)\)\s*$")
+# "(B)", "(I/D/B)"; a subtitle after it ("… (I/D/B) -Nya rutiner") stays out of the title.
+_KIND = re.compile(r"\s*\((?P<marks>[BIDbid](?:\s*/\s*[BIDbid])*)\)(?:\s*$|\s+[-–]\s*\S)")
 _DNR = re.compile(r"(?:^|\s)(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _TOC_LABEL = re.compile(r"(?:§\s*\d{1,4}\s*[a-z]?(?:\s*/\s*\d{2,4})?|\d{1,4}\s*[a-z]?\s*§)")
 _RANGE = re.compile(r"(\d{1,4})\s*(?:[-–—]\s*(\d{1,4}))?")

@@ -160,3 +160,15 @@ def test_pdf_items_have_pages(parsed):
     assert [i["page"] for i in items][:3] == [2, 3, 3]
     assert all(i["page"] for i in items)
     assert [i["page"] for i in items] == sorted(i["page"] for i in items)
+
+
+@SLOW
+def test_ocr_scan_matches_the_gold_for_its_pages(parsed):
+    """aldras-scanned.pdf is pages 1-2 of aldras.pdf as images: items 1-4 begin there."""
+    got = parsed(SAMPLES / "aldras-scanned.pdf")
+    want = _gold("aldras")
+    assert got["meeting"] == want["meeting"]
+    head = lambda i: (i["number"], i["label"], i["title"], i["kind"], i["presenters"])  # noqa: E731
+    assert [head(i) for i in got["items"]] == [head(i) for i in want["items"][:4]]
+    for g, w in zip(got["items"][:3], want["items"][:3]):
+        assert [_decision(d) for d in g["decisions"]] == [_decision(d) for d in w["decisions"]]

@@ -1,8 +1,9 @@
 """Scoring against hand-written gold annotations and the NER corpus test split.
 
-Gold files (``tests/data/entities/<sample>.jsonl``) hold one ``[label, text, value]``
-per line, in document order; each is matched at its next occurrence in the sample's
-text, so the file needs no offsets. Used by ``bench/eval_nlp.py`` and the tests.
+Gold files (``tests/data/entities/<sample>.jsonl``) hold one ``[label, text, value,
+context]`` per line, in document order; ``context`` is the text just before the span.
+Each is matched at its next occurrence (with its context) in the sample's text, so the
+file needs no offsets and stays readable. Used by ``bench/eval_nlp.py`` and the tests.
 """
 
 from __future__ import annotations
@@ -21,24 +22,27 @@ def gold_spans(text: str, gold_path) -> list[tuple[int, int, str, object]]:
     for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
-        label, surface, value = json.loads(line)
-        start = text.find(surface, pos)
+        label, surface, value, context = json.loads(line)
+        start = text.find(context + surface, max(0, pos - len(context)))
         if start < 0:
             raise ValueError(f"gold span {surface!r} not found after offset {pos}")
+        start += len(context)
         spans.append((start, start + len(surface), label, value))
         pos = start + 1
     return spans
 
 
 def sample_protocol(path) -> tuple[str, Protocol]:
-    """The sample's raw text as one item, with meeting and attendance from the parser."""
+    """The sample's raw text as one item (so gold offsets do not depend on how the parser
+    splits items), with meeting, attendance and item presenters from the parser."""
     from protokoll import ingest, parsers
 
     text = Path(path).read_text(encoding="utf-8")
     parsed = parsers.parse(ingest.read(path))
     protocol = Protocol(
         source=parsed.source, meeting=parsed.meeting, attendance=parsed.attendance,
-        items=(Item(number="1", label="1", text=text),),
+        items=(Item(number="1", label="1", text=text,
+                    presenters=tuple(dict.fromkeys(n for it in parsed.items for n in it.presenters))),),
     )
     return text, protocol
 

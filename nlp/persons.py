@@ -21,7 +21,8 @@ _NOUN_ENDINGS = ("en", "et", "n", "t", "na", "erna", "arna", "orna", "ens", "ets
 
 @Language.factory("protokoll_persons", default_config={"use_model": True, "max_name_tokens": 4})
 def make_persons(nlp: Language, name: str, use_model: bool, max_name_tokens: int):
-    """Tag PER spans with ``._.key``; attendance keys come from ``doc.user_data["people"]``."""
+    """Tag PER spans with ``._.key``. ``doc.user_data["people"]`` maps the keys of the
+    protocol's known people (attendance list, item presenters) to the rule to report."""
     return PersonTagger(nlp, use_model, max_name_tokens)
 
 
@@ -33,6 +34,7 @@ class PersonTagger:
         self.first_names = first_names()
         lookups = nlp.get_pipe("lemmatizer").lookups if "lemmatizer" in nlp.component_names else None
         self.lemmas = lookups.get_table("lemma_lookup") if lookups else {}
+        self.lemma_forms = set(self.lemmas.values()) if use_model and lookups else set()
 
     def __call__(self, doc: Doc) -> Doc:
         people = doc.user_data.get("people", {})
@@ -92,18 +94,19 @@ class PersonTagger:
         return word[len(lemma):] in _NOUN_ENDINGS or word[len(lemma) - 1:] in _NOUN_ENDINGS
 
     def match_known(self, doc, run, people) -> bool:
-        """The longest prefix of ``run`` that is a name on the attendance list."""
+        """The longest prefix of ``run`` that is a known person of this protocol."""
         for end in range(len(run), 0, -1):
             key = person_key(_text(run[:end]))
             if key in people:
                 add_entity(doc, run[0].idx, run[end - 1].idx + len(run[end - 1]), "PER",
-                           key=key, rule="per-attendance")
+                           key=key, rule=people[key])
                 return True
         return False
 
     def ask_model(self, doc: Doc, runs) -> None:
         """Run the NER model on the sentences that hold unexplained runs; keep its PER
-        spans that overlap them."""
+        spans that overlap them and are a full name or a known first name (a lone
+        unknown capitalised word, "Link", "Sölvesborg", stays untagged)."""
         ner = self.nlp.get_pipe("ner")
         windows = {}
         for run in runs:
@@ -112,13 +115,37 @@ class PersonTagger:
             words = [t.text for t in doc[start:end]]
             sub = ner(Doc(self.nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc[start:end]]))
             for ent in sub.ents:
-                if ent.label_ != "PER":
-                    continue
                 s, e = start + ent.start, start + ent.end
+                span = doc[s:e]
+                if ent.label_ != "PER" or not self.plausible_name(span):
+                    continue
                 if any(s <= r[-1].i and r[0].i < e for r in wruns):
-                    span = doc[s:e]
                     add_entity(doc, span.start_char, span.end_char, "PER",
                                key=person_key(span.text), rule="per-model")
+
+
+    def plausible_name(self, span) -> bool:
+        """A model PER worth keeping: two or more name-like words inside a sentence (not
+        opening a heading, bullet or table cell), none of them a Swedish word or compound
+        ("Cosmic Link", "Program Nära vård", "Blekinges Närsjukvårdsmodell")."""
+        if len(span) < 2 or not all(_name_like(t) for t in span) or _line_start(span[0]):
+            return False
+        return not any(self.swedish_word(t.lower_) for t in span if t.lower_ not in self.first_names)
+
+    def swedish_word(self, word: str) -> bool:
+        if word in self.lemmas or word in self.lemma_forms:
+            return True
+        return any(word[i:] in self.lemma_forms for i in range(1, len(word) - 5))
+
+
+def _line_start(token) -> bool:
+    """Whether only bullets and punctuation precede ``token`` on its line."""
+    i = token.i - 1
+    while i >= 0 and "\n" not in token.doc[i].text and "\n" not in token.doc[i].whitespace_:
+        if token.doc[i].is_alpha or token.doc[i].like_num:
+            return False
+        i -= 1
+    return True
 
 
 def _name_like(token) -> bool:

@@ -19,17 +19,19 @@ from .spans import add_entity
 def tag(protocol: Protocol, nlp) -> Protocol:
     """Tag every item's text with PER, ORG, MONEY and DATE entities."""
     people = {person_key(a.name): a.name for a in protocol.attendance}
+    presenters = {person_key(n): n for it in protocol.items for n in it.presenters}
+    known = {**{k: "per-presenter" for k in presenters}, **{k: "per-attendance" for k in people}}
     acronyms: dict[str, str] = {}
     docs = []
     for item in protocol.items:
         doc = nlp.make_doc(item.text)
         doc.user_data.update(
             meeting_date=protocol.meeting.date, meeting_body=protocol.meeting.body,
-            people=people, acronyms=acronyms,
+            people=known, acronyms=acronyms,
         )
         docs.append(doc)
     docs = list(nlp.pipe(docs))
-    first_names = _first_names(docs, people, nlp)
+    first_names = _first_names(docs, {**presenters, **people}, nlp)
     for doc in docs:
         tag_acronyms(doc, acronyms)
         _tag_first_names(doc, first_names)
@@ -64,21 +66,22 @@ def tag(protocol: Protocol, nlp) -> Protocol:
     )
 
 
-def _first_names(docs, people: dict[str, str], nlp) -> dict[str, set[str]]:
-    """First name → keys of the people in this protocol who have it (attendance list
-    and full names written in the text)."""
+def _first_names(docs, known: dict[str, str], nlp) -> dict[str, set[str]]:
+    """First name → keys of the people in this protocol who have it: the known people
+    (attendance list, presenters; their first name is the gazetteer name in it, else the
+    first word) and full names written in the text."""
     gazetteer = nlp.get_pipe("protokoll_persons").first_names
-    names = dict(people)
+    names = {key: (name, True) for key, name in known.items()}
     for doc in docs:
         for span in doc.ents:
             if span.label_ == "PER" and len(span.text.split()) > 1:
-                names.setdefault(span._.key, span.text)
+                names.setdefault(span._.key, (span.text, False))
     out: dict[str, set[str]] = defaultdict(set)
-    for key, name in names.items():
-        for part in name.split():
-            if part.lower() in gazetteer:
-                out[part.lower()].add(key)
-                break
+    for key, (name, is_known) in names.items():
+        parts = name.split()
+        first = next((p for p in parts if p.lower() in gazetteer), parts[0] if is_known else None)
+        if first:
+            out[first.lower()].add(key)
     return out
 
 

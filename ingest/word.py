@@ -38,13 +38,15 @@ def blocks(data: bytes, path=None) -> list[Block]:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError/ValueError/lxml errors for broken packages
         raise CorruptFile(f"not a readable Word document ({type(e).__name__}: {e})", path=path) from None
-    part = document.part
     try:
-        numbering_el = part.numbering_part.element
+        numbering_el = document.part.numbering_part.element
     except (KeyError, NotImplementedError):
         numbering_el = None
-    walker = _Walker(Numbering(numbering_el, document.styles.element), _Styles(document.styles.element))
-    walker.container(document.element.body)
+    try:
+        walker = _Walker(Numbering(numbering_el, document.styles.element), _Styles(document.styles.element))
+        walker.container(document.element.body)
+    except (AttributeError, KeyError, ValueError, TypeError) as e:  # parts that are XML but not WordprocessingML
+        raise CorruptFile(f"a Word document with a damaged structure ({type(e).__name__})", path=path) from None
     return walker.out
 
 

@@ -258,8 +258,17 @@ def test_zip_without_word_document(tmp_path, samples):
     assert "word/document.xml" in e.reason
 
 
-def test_broken_document_xml(tmp_path, samples):
-    f = _rezip(samples / "aldras.docx", tmp_path / "badxml.docx", {"word/document.xml": b"<w:document><unclosed>"})
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<w:document><unclosed>",
+        b'<?xml version="1.0"?><foo><bar/></foo>',
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
+    ],
+    ids=["not-xml", "wrong-root", "no-body"],
+)
+def test_broken_document_xml(tmp_path, samples, xml):
+    f = _rezip(samples / "aldras.docx", tmp_path / "badxml.docx", {"word/document.xml": xml})
     _expect(errors.CorruptFile, f)
 
 

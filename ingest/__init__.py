@@ -4,14 +4,26 @@
     >>> doc = ingest.read("samples/lsvo-2024-12-13.docx")
     >>> doc.blocks[0].kind, doc.source.format
 
-The format is detected from the content, never from the file name.
+The format is detected from the content, never from the file name (:mod:`.detect`):
+
+- .docx: :mod:`.word` (python-docx; Word list numbering by :mod:`.numbering`; zip bombs
+  refused by :mod:`.safezip` before anything is expanded)
+- .pdf: :mod:`.pdf` (pypdfium2 text layer, running headers/footers removed, OCR by
+  :mod:`.ocr` for pages without a usable text layer)
+- .doc/.odt/.rtf: converted to .docx by one long-running LibreOffice (:mod:`.convert`)
+- .txt/.md: :mod:`.text` (UTF-8, UTF-8 BOM, UTF-16, cp1252)
+
+Anything unreadable raises a :class:`protokoll.errors.ProtokollError` subclass with a
+one-line reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import stat
+from functools import partial
 from pathlib import Path
 
 from protokoll.errors import CorruptFile, EmptyDocument, FileTooLarge, UnreadableFile
@@ -52,8 +64,6 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None) -
     sha = hashlib.sha256(data).hexdigest()
     names = None
     if data[:2] == b"PK":
-        import io
-
         names = zip_members(io.BytesIO(data))
         if names is None and data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
             raise CorruptFile("a damaged zip archive (a .docx or .odt that cannot be opened)", path=path)
@@ -62,11 +72,8 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None) -
 
 
 def _read_text(path: str, data: bytes, sha: str, fmt: str = "txt") -> Document:
-    text = decode(data, path)
-    blocks = tuple(text_blocks(text, markdown=(fmt == "md")))
-    if not blocks:
-        raise EmptyDocument("the file has no text", path=path)
-    return Document(Source(path, sha, fmt, None, len(data)), blocks)
+    blocks = text_blocks(decode(data, path), markdown=(fmt == "md"))
+    return _document(Source(path, sha, fmt, None, len(data)), blocks)
 
 
 def _read_docx(path: str, data: bytes, sha: str) -> Document:
@@ -98,10 +105,10 @@ def _document(source: Source, blocks, warnings=()) -> Document:
 
 _READERS = {
     "txt": _read_text,
-    "md": lambda p, d, s: _read_text(p, d, s, "md"),
+    "md": partial(_read_text, fmt="md"),
     "docx": _read_docx,
     "pdf": _read_pdf,
-    "doc": lambda p, d, s: _read_legacy(p, d, s, "doc"),
-    "odt": lambda p, d, s: _read_legacy(p, d, s, "odt"),
-    "rtf": lambda p, d, s: _read_legacy(p, d, s, "rtf"),
+    "doc": partial(_read_legacy, fmt="doc"),
+    "odt": partial(_read_legacy, fmt="odt"),
+    "rtf": partial(_read_legacy, fmt="rtf"),
 }

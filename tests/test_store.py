@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from protokoll import search, store
-from protokoll.errors import CorruptFile, DatabaseError
+from protokoll.errors import CorruptFile, DatabaseBusy, DatabaseError
 from protokoll.records import Protocol, stable_id
 
 DATA = Path(__file__).parent / "data" / "store"
@@ -277,3 +277,19 @@ def test_real_sample_tagged_amounts_land_in_the_register(tmp_path, samples):
     assert any(json.loads(r["amounts"] or "[]") == [1476576] for r in rows.values())
     # Numbered "1. Att utse …" is found in the item's text although the clause reads "att utse …".
     assert db.execute("SELECT start FROM clauses WHERE text LIKE 'att utse André%'").fetchone()[0] is not None
+
+
+def test_a_busy_database_is_a_one_line_error(tmp_path):
+    path = tmp_path / "busy.db"
+    writer = store.open(path)
+    other = store.open(path)
+    other.execute("PRAGMA busy_timeout = 50")
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseBusy) as e:
+            store.save(other, protocol("bun"))
+        assert e.value.code == "busy" and "\n" not in e.value.one_line()
+    finally:
+        writer.execute("ROLLBACK")
+    store.save(other, protocol("bun"))
+    assert other["documents"].count == 1

@@ -120,11 +120,12 @@ def parse(lines: list[Line]) -> Body:
             vote_lines.append(line)
         elif mode == "reservations":
             m = _RESERVES.match(ws(text))
-            _add_unique(body.reservations, names_in(m.group("who") if m else text) or [ws(text)])
+            who = m.group("who") if m else ws(text)
+            _add_unique(body.reservations, names_in(who) or [who])  # or "Moderaternas ledamöter"
         elif mode == "conflicts":
             m = _CONFLICT.search(ws(text))
-            who = (m.group("who") or m.group("who2")) if m else text
-            _add_unique(body.conflicts, names_in(who) or [ws(text)])
+            who = (m.group("who") or m.group("who2")) if m else ws(text)
+            _add_unique(body.conflicts, names_in(who) or [who])
         elif mode == "notes":
             body.notes.append(ws(text))
         elif mode == "sent_to":

@@ -39,19 +39,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db, *, archive=None, timeout: float = 30.0):
-    """Run `protokoll serve DB` on 127.0.0.1 and a free port; yields its base URL."""
+def serving(db, *, archive=None, command=None, timeout: float = 30.0):
+    """Run `protokoll serve DB` (or ``command`` + DB, e.g. plain ``datasette serve``) on
+    127.0.0.1 and a free port; yields its base URL."""
     port = free_port()
-    args = [str(PROTOKOLL), "serve", str(db), "--port", str(port)]
+    args = [*(command or [str(PROTOKOLL), "serve"]), str(db), "--port", str(port)]
     if archive is not None:
         args += ["--archive", str(archive)]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"protokoll serve exited: {proc.stderr.read().decode()}")
+                log.seek(0)
+                raise RuntimeError(f"{args[0]} exited: {log.read().decode(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
                     break
@@ -67,7 +70,7 @@ def serving(db, *, archive=None, timeout: float = 30.0):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        proc.stderr.close()
+        log.close()
 
 
 @contextmanager

@@ -101,9 +101,10 @@ def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
         try:
             text = tp.get_text_range()
             if is_garbage(text):
-                # Blank pages (nothing drawn) need no OCR: a 10,000-page empty PDF stays fast.
-                has_image = _has_images(page)
-                return [], has_image
+                if _has_images(page):
+                    return [], True
+                # Nothing to OCR (a 10,000-page blank PDF stays fast); a short clean text stays.
+                return ([] if unreadable(text) else _split_lines(text)), False
             rects = [tp.get_rect(i) for i in range(tp.count_rects())]
             if _column_major(rects):
                 return _positional_lines(tp, rects), False
@@ -129,9 +130,12 @@ def _soft_hyphen(m: re.Match) -> str:
 
 def is_garbage(text: str) -> bool:
     """True when a text layer is missing or unusable: unmapped glyphs, mostly non-words."""
+    return len(text) - len(_SPACE.findall(text)) < 20 or unreadable(text)
+
+
+def unreadable(text: str) -> bool:
+    """Unmapped glyphs (more than 1 in 10) or mostly tokens that are no words."""
     chars = len(text) - len(_SPACE.findall(text))
-    if chars < 20:
-        return True
     if len(_UNMAPPED.findall(text)) > 0.1 * chars:
         return True
     return len(_WORDLIKE.findall(text)) < 0.4 * len(text.split())

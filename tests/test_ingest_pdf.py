@@ -164,6 +164,12 @@ def test_scanned_pdf_is_read_by_ocr(samples):
     assert {b.page for b in doc.blocks} == {1, 2}
 
 
+def test_short_page_without_images_keeps_its_text(tmp_path):
+    f = tmp_path / "short.pdf"
+    f.write_bytes(make_pdf([[(72, 700, "Bilaga 1")]]))
+    assert ingest.read(f).text == "Bilaga 1"
+
+
 def test_garbage_detection():
     assert pdf_reader.is_garbage("")
     assert pdf_reader.is_garbage("\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd\ufffd")

@@ -9,9 +9,11 @@ Every request goes through ``Datasette(...).client``: the same app ``protokoll s
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -288,6 +290,18 @@ def test_row_cap(ds):
     assert len(data["rows"]) == 1000 and data["truncated"] is True
 
 
+def test_sql_can_be_switched_off_for_publishing(db_path):
+    ds = serve.datasette(db_path, settings={"default_allow_sql": False})
+    assert get(ds, "/protokoll.json", params={"sql": "select 1"}).status_code == 403
+    assert rows(ds, "/protokoll/sok.json?q=budget")  # saved queries still answer
+
+
+def test_immutable_copy_serves_the_same_pages(db_path):
+    ds = serve.datasette(db_path, immutable=True)
+    assert get(ds, "/protokoll/clauses.json").json()["filtered_table_rows_count"] == 10
+    assert rows(ds, "/protokoll/sok.json?q=förskolorna")
+
+
 def test_sees_documents_saved_while_serving(tmp_path):
     path = make_db(tmp_path / "growing.db")
     ds = serve.datasette(path)
@@ -296,6 +310,38 @@ def test_sees_documents_saved_while_serving(tmp_path):
     p = protocols()[2]
     store.save(db, Protocol(source=Source("ny.txt", "f" * 64, "txt"), meeting=p.meeting, items=p.items))
     assert get(ds, "/growing/documents.json").json()["filtered_table_rows_count"] == 4
+
+
+def test_readers_see_only_whole_documents_while_an_import_writes(tmp_path):
+    path = make_db(tmp_path / "busy.db")
+    ds = serve.datasette(path)
+    template = protocols()[1]  # 3 items, 4 clauses
+    sql = """select (select count(*) from documents) as documents,
+      (select count(*) from documents d where not exists
+         (select 1 from meetings m where m.document_id = d.id)) as without_meeting,
+      (select count(*) from (select count(c.id) as n from documents d
+         join meetings m on m.document_id = d.id join items i on i.meeting_id = m.id
+         join clauses c on c.item_id = i.id where d.path like 'nytt-%' group by d.id)
+       where n != 4) as partial"""
+
+    def write():
+        db = store.open(path)
+        for i in range(40):
+            source = Source(f"nytt-{i}.docx", f"{i:064x}", "docx")
+            store.save(db, dataclasses.replace(template, source=source))
+        db.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    seen = []
+    while writer.is_alive():
+        r = get(ds, "/busy.json", params={"sql": sql, "_shape": "array"})
+        assert r.status_code == 200, r.text
+        seen.append(r.json()[0])
+    writer.join()
+    assert all(s["without_meeting"] == 0 and s["partial"] == 0 for s in seen)
+    assert len({s["documents"] for s in seen}) > 1  # the reads really overlapped the writes
+    assert get(ds, "/busy.json", params={"sql": sql, "_shape": "array"}).json()[0]["documents"] == 43
 
 
 # --- source files -----------------------------------------------------------------------

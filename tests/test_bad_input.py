@@ -113,6 +113,18 @@ def test_permission_denied(samples, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "name",
+    ["protokoll åäö – § 12 (kopia).docx", "protokoll med  mellanslag .docx", "p" * 240 + ".docx", "ångström\u0301.docx"],
+    ids=["unicode", "spaces", "long", "combining"],
+)
+def test_odd_file_names(samples, tmp_path, name):
+    f = tmp_path / name
+    f.write_bytes((samples / "aldras.docx").read_bytes())
+    doc = ingest.read(f)
+    assert doc.source.path == str(f) and "Godkännande av dagordningen" in doc.text
+
+
+@pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
         ("page.pdf", b"<!DOCTYPE html><html><body>Protokoll</body></html>", "HTML"),

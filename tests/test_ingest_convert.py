@@ -93,3 +93,12 @@ def test_worker_processes_convert_in_parallel_and_clean_up(samples):
         time.sleep(0.3)
         left = [p for w in workers for p in _live(f"protokoll-{w}-")]
     assert not left
+
+
+def test_falls_back_to_one_soffice_per_file_without_python3_uno(samples, tmp_path, monkeypatch):
+    monkeypatch.setattr(convert, "UNO_PYTHON", str(tmp_path / "no-python-with-uno"))
+    c = convert.Converter()
+    c.convert(samples / "lsvo-2024-12-13.rtf", tmp_path / "out.docx")
+    assert c.usable is False and c._proc is None
+    text = ingest.read(tmp_path / "out.docx").text
+    assert "1. Att utse André Jönsson" in text

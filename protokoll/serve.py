@@ -7,7 +7,7 @@
 The configuration lives in the ``datasette/`` directory of the source tree, shipped as
 package data ``protokoll.datasette_config``: ``metadata.yml`` (titles, descriptions,
 facets, canned queries, licence), ``plugins/`` (Swedish search in the normal search
-box, links to source files) and ``templates/``. :data:`SETTINGS` are the safe defaults:
+box, read-only guard, links to source files, year facet). :data:`SETTINGS` are the safe defaults:
 no write endpoints exist, queries are time-limited and row-capped, and the database
 file cannot be downloaded whole unless ``allow_download`` is switched on.
 """
@@ -106,6 +106,5 @@ def datasette(db, *, archive=None, immutable: bool = False, settings: dict | Non
         immutables=[str(path)] if immutable else [],
         metadata=metadata(path, archive=archive),
         settings={**SETTINGS, **(settings or {})},
-        template_dir=str(root / "templates"),
         plugins_dir=str(root / "plugins"),
     )

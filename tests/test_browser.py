@@ -71,3 +71,23 @@ def test_search_page_finds_inflections_across_decisions(served):
     assert "budgeten för förskolan" in text  # "förskolorna" finds "förskolan"
     assert "förskolorna i Lyckeby" in text
     assert re.search(r"ks-2023-05-10\.docx", text)
+
+
+def test_amounts_chart_and_search_all_work_in_the_browser(served):
+    """datasette-vega charts a saved query; datasette-search-all lists hits per table."""
+    _, base, browser = served
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/protokoll/belopp_per_ar?threshold=0")
+    page.locator("button", has_text="Show charting options").click()
+    selects = page.locator("select")
+    selects.nth(0).select_option("year")
+    selects.nth(1).select_option(label="Category")
+    selects.nth(2).select_option("total")
+    page.check("input[value=bar]")
+    page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=10_000)
+    page.goto(f"{base}/-/search?q=förskolorna")
+    page.get_by_text("results in protokoll: clauses").wait_for(timeout=10_000)
+    assert "budgeten för förskolan" in page.inner_text("body")
+    assert errors == []

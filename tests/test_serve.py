@@ -253,6 +253,15 @@ def test_canned_decision_register(ds):
 # --- safe defaults ----------------------------------------------------------------------
 
 
+def test_pinned_plugins_are_loaded(ds):
+    plugins = {p["name"]: p["version"] for p in get(ds, "/-/plugins.json").json()}
+    assert plugins["datasette-search-all"] == "1.1.4"
+    assert plugins["datasette-vega"] == "0.6.2"
+    assert plugins["datasette-xlsx"] == "0.2.2"
+    assert "protokoll_datasette.py" in plugins
+    assert get(ds, "/-/versions.json").json()["datasette"]["version"] == "0.65.5"
+
+
 def test_settings_are_safe_defaults(ds):
     settings = get(ds, "/-/settings.json").json()
     assert settings["sql_time_limit_ms"] == 1000

@@ -6,10 +6,10 @@
 
 The configuration lives in the ``datasette/`` directory of the source tree, shipped as
 package data ``protokoll.datasette_config``: ``metadata.yml`` (titles, descriptions,
-facets, canned queries, licence), ``plugins/`` (Swedish search in the normal search
-box, read-only guard, links to source files, year facet). :data:`SETTINGS` are the safe defaults:
-no write endpoints exist, queries are time-limited and row-capped, and the database
-file cannot be downloaded whole unless ``allow_download`` is switched on.
+facets, canned queries, licence) and ``plugins/`` (Swedish search in the normal search
+box, read-only guard, links to source files, year facet). :data:`SETTINGS` are the
+safe defaults: no write endpoints exist, queries are time-limited and row-capped, and
+the database file cannot be downloaded whole unless ``allow_download`` is switched on.
 """
 
 from __future__ import annotations
@@ -40,7 +40,10 @@ METADATA_DATABASE = "protokoll"
 def config_dir() -> Path:
     """The Datasette configuration directory: package data, or the source tree."""
     try:
-        root = Path(str(importlib.resources.files("protokoll.datasette_config")))
+        # A data-only package is a namespace package: files() is a MultiplexedPath, whose
+        # joinpath() is a real file path (str() of the MultiplexedPath itself is not).
+        metadata_file = importlib.resources.files("protokoll.datasette_config").joinpath("metadata.yml")
+        root = Path(str(metadata_file)).parent
     except ModuleNotFoundError:  # an editable install does not map a data-only package
         root = Path(__file__).resolve().parent.parent / "datasette"
     if not (root / "metadata.yml").is_file():

@@ -364,7 +364,9 @@ def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
         _worker_nlp = nlp.load()
 
 
-def _worker_main(conn, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
+def _worker_main(conn, others, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
+    for other in others:  # the parent's ends of the other workers' pipes, copied by fork
+        other.close()
     try:
         _worker_init(max_memory_mb, tag)
         conn.send(("ready", None))
@@ -389,9 +391,10 @@ def _worker_main(conn, max_memory_mb: int | None, tag: bool, max_size: int) -> N
 
 
 class _Worker:
-    def __init__(self, ctx, args):
+    def __init__(self, ctx, args, others=()):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, *args), daemon=True)
+        others = [w.conn for w in others]
+        self.proc = ctx.Process(target=_worker_main, args=(child, others, *args), daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
@@ -417,7 +420,9 @@ class Pool:
         self.size = max(1, workers)
         self.timeout = timeout
         self._args = (max_memory_mb, tag, max_size)
-        self._ctx = multiprocessing.get_context("spawn")  # workers inherit nothing but their pipe
+        # fork: a worker starts in milliseconds with the parent's imports; it closes what
+        # it inherited from the parent except its own pipe (see _worker_main).
+        self._ctx = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
 
     def __enter__(self):
@@ -431,7 +436,7 @@ class Pool:
         if any(w.task is None for w in self._workers):
             return True
         if len(self._workers) < self.size:
-            self._workers.append(_Worker(self._ctx, self._args))
+            self._workers.append(_Worker(self._ctx, self._args, self._workers))
             return True
         return False
 

@@ -1,0 +1,324 @@
+"""Bulk import (protokoll.bulk, `protokoll ingest`, `protokoll status`) on real sample files.
+
+Every archive is built in tmp_path from the samples: nested folders, a zip, the same
+bytes under two names, a changed file, and files that are not protocols or are broken.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from protokoll import bulk, store
+from protokoll.cli import cli
+from protokoll.errors import DatabaseBusy, UnsupportedFormat
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+PROTOKOLL = [str(Path(sys.executable).parent / "protokoll")]
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def variant(text: str, i: int) -> str:
+    """Another meeting from a sample text: other year, other secretary, other amounts."""
+    return (
+        text.replace("2024", str(1990 + i))
+        .replace("Mats Wennstig", f"Mats Wennstig{'s' * (i % 3)} {chr(65 + i % 26)}")
+        .replace("476", f"{400 + i}")
+    )
+
+
+def docx_variant(src: Path, dest: Path, i: int) -> Path:
+    """A real .docx whose runs say another year and name (python-docx)."""
+    import docx
+
+    d = docx.Document(str(src))
+    for p in d.paragraphs:
+        for r in p.runs:
+            if "2024" in r.text or "Mats Wennstig" in r.text:
+                r.text = variant(r.text, i)
+    d.save(str(dest))
+    return dest
+
+
+def build_archive(root: Path) -> Path:
+    """A small municipal archive: 6 protocols, one duplicate, one zip, bad and foreign files."""
+    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
+    lsvo = (SAMPLES / "lsvo-2024-12-13.md").read_text(encoding="utf-8")
+    a = root / "archive"
+    (a / "2024" / "ks").mkdir(parents=True)
+    (a / "2023").mkdir()
+    (a / "2024" / "ks" / "aldras.txt").write_text(aldras, encoding="utf-8")
+    (a / "2024" / "lsvo.md").write_text(lsvo, encoding="utf-8")
+    (a / "2023" / "aldras 2023 (kopia).txt").write_text(aldras, encoding="utf-8")  # same bytes
+    (a / "2023" / "möte-åäö.txt").write_text(variant(aldras, 3), encoding="utf-8")
+    docx_variant(SAMPLES / "aldras.docx", a / "2023" / "aldras-1997.docx", 7)
+    with zipfile.ZipFile(a / "older.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("2019/aldras.txt", variant(aldras, 5))
+        z.writestr("2019/lsvo.md", variant(lsvo, 5))
+        z.writestr("2019/Thumbs.db", b"\x00\x01binary\xff" * 50)
+    (a / "2023" / "budget.csv").write_text("konto;belopp\n4010;1 476 576\n", encoding="utf-8")
+    (a / "2023" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    (a / "2023" / "webbsida.pdf").write_text("<!DOCTYPE html><html><body>404</body></html>")
+    (a / "2023" / "tom.txt").write_bytes(b"")
+    return a
+
+
+def rows(db_path, sql, params=()):
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def check_integrity(db_path) -> None:
+    con = sqlite3.connect(db_path)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        con.close()
+
+
+def ingest(*args):
+    return CliRunner().invoke(cli, ["ingest", *map(str, args), "--no-tag", "-w", "2"])
+
+
+# --------------------------------------------------------------------------- walk + select
+
+
+def test_walk_is_sorted_follows_symlinks_and_survives_loops(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "2.txt").write_text("x")
+    (tmp_path / "a" / "1.txt").write_text("x")
+    os.symlink(tmp_path / "a", tmp_path / "a" / "b" / "loop")  # a/b/loop -> a
+    os.symlink(tmp_path / "nowhere", tmp_path / "a" / "dangling.txt")
+    skipped = []
+    files = list(bulk.iter_files([tmp_path / "a"], skipped))
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == ["a/1.txt", "a/b/2.txt"]
+    reasons = dict(skipped)
+    assert "symlink loop" in reasons[str(tmp_path / "a" / "b" / "loop")]
+    assert reasons[str(tmp_path / "a" / "dangling.txt")] == "broken symlink"
+
+
+def test_zip_members_are_read_in_memory_and_unsafe_names_refused(tmp_path):
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("deep/c.txt", "Protokoll C")
+    outer = tmp_path / "archive.zip"
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.txt", "Protokoll A")
+        z.writestr("../../escape.txt", "should never be read or written")
+        z.writestr("/etc/abs.txt", "absolute")
+        z.write(inner, "nested/inner.zip")
+        z.writestr("bomb.txt", b"0" * (3 * 1024 * 1024))  # expands > 200x
+    before = set(tmp_path.parent.rglob("*escape*"))
+    out = list(bulk.iter_candidates([str(outer)]))
+    got = {c.path.split("!", 1)[1]: c for c in out}
+    assert got["a.txt"].data == b"Protokoll A"
+    assert got["nested/inner.zip!deep/c.txt"].data == b"Protokoll C"
+    assert got["../../escape.txt"].code == "corrupt" and "unsafe member name" in got["../../escape.txt"].reason
+    assert got["/etc/abs.txt"].code == "corrupt"
+    assert got["bomb.txt"].code == "bomb"
+    assert set(tmp_path.parent.rglob("*escape*")) == before  # nothing was extracted anywhere
+
+
+def test_unreadable_and_too_large_files_are_failures_not_crashes(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 5000)
+    locked = tmp_path / "locked.txt"
+    locked.write_text("secret")
+    locked.chmod(0)
+    gone = tmp_path / "removed.txt"
+    try:
+        out = list(bulk.iter_candidates([str(big), str(locked), str(gone)], max_size=1000))
+    finally:
+        locked.chmod(0o644)
+    codes = {Path(f.path).name: getattr(f, "code", "read") for f in out}
+    assert codes["big.txt"] == "too-large"
+    assert codes["removed.txt"] == "unreadable"
+    if os.geteuid() != 0:  # root reads anything
+        assert codes["locked.txt"] == "unreadable"
+
+
+@pytest.mark.parametrize(
+    "name, data, fmt, claims",
+    [
+        ("protokoll.txt", "Protokoll § 1".encode(), "txt", True),
+        ("protokoll.dat", (SAMPLES / "aldras.pdf").read_bytes(), "pdf", False),  # by content
+        ("protokoll.docx", (SAMPLES / "aldras.docx").read_bytes(), "docx", True),
+        ("budget.csv", b"a;b\n1;2\n", None, False),
+        ("webbsida.pdf", b"<!DOCTYPE html><html></html>", None, True),
+        ("logo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, None, False),
+        ("noise.txt", bytes(range(256)) * 4, None, True),
+    ],
+)
+def test_select_by_content(name, data, fmt, claims):
+    c = bulk.Candidate(f"/archive/{name}", data)
+    assert bulk.claims_document(c) is claims
+    if fmt is None:
+        with pytest.raises(UnsupportedFormat):
+            bulk.select(c)
+    else:
+        assert bulk.select(c) == fmt
+
+
+def test_lock_refuses_a_second_holder(tmp_path):
+    db = tmp_path / "p.db"
+    script = f"from protokoll import bulk\nwith bulk.lock({str(db)!r}):\n    print('held', flush=True)\n    input()\n"
+    holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseBusy, match=f"pid {holder.pid}"):
+            with bulk.lock(db):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with bulk.lock(db):  # released by the kernel when the holder died
+        pass
+
+
+# --------------------------------------------------------------------------- import
+
+
+def test_ingest_archive_end_to_end(tmp_path):
+    a = build_archive(tmp_path)
+    db = tmp_path / "p.db"
+    r = ingest(a, "--db", db, "--json")
+    assert r.exit_code == 1, r.output  # two broken files
+    summary = json.loads(r.stdout)
+    assert summary["files"] == 12
+    assert summary["imported"] == 6
+    assert summary["duplicates"] == 1
+    failed = {Path(f["path"]).name: f for f in summary["failed"]}
+    assert set(failed) == {"webbsida.pdf", "tom.txt"}
+    assert failed["webbsida.pdf"]["error_code"] == "unsupported" and failed["webbsida.pdf"]["stage"] == "read"
+    assert failed["tom.txt"]["error_code"] == "empty"
+    skipped = {p.rsplit("/", 1)[-1] for p in (s["path"] for s in summary["skipped"])}
+    assert skipped == {"budget.csv", "logo.png", "Thumbs.db"}
+    for name in ("webbsida.pdf", "tom.txt"):  # failures are named on stderr, one line, no traceback
+        assert f"Failed: {a}" in r.stderr and name in r.stderr
+    assert "Traceback" not in r.output
+
+    check_integrity(db)
+    docs = dict(rows(db, "select path, status from documents"))
+    assert docs[str(a / "older.zip") + "!2019/lsvo.md"] == "ok"
+    assert docs[str(a / "2023" / "aldras-1997.docx")] == "ok"
+    assert docs[str(a / "2023" / "webbsida.pdf")] == "failed"
+    assert rows(db, "select stage, error_code from documents where path like '%tom.txt'") == [("read", "empty")]
+    # the same bytes under two names: one document, both paths
+    same = rows(db, "select p.path from document_paths p join documents d on d.id = p.document_id "
+                    "where d.path = ? order by p.path", [str(a / "2023" / "aldras 2023 (kopia).txt")])
+    assert [Path(p).name for (p,) in same] == ["aldras 2023 (kopia).txt", "aldras.txt"]
+    n_meetings = rows(db, "select count(*) from meetings")[0][0]
+    assert n_meetings == 6
+    dates = rows(db, "select distinct date from meetings where date is not null order by date")
+    assert dates == [("1995-12-13",), ("2024-12-13",)]  # the LSVO minutes and their zipped variant
+
+
+def test_rerun_skips_everything_and_changes_nothing(tmp_path):
+    a = build_archive(tmp_path)
+    db = tmp_path / "p.db"
+    ingest(a, "--db", db)
+    before = rows(db, "select id, path, status, imported_at from documents order by id")
+    r = ingest(a, "--db", db, "--json")
+    summary = json.loads(r.stdout)
+    assert summary["imported"] == 0 and summary["failed"] == []
+    assert summary["unchanged"] == 7 and summary["duplicates"] == 0  # 6 protocols, one under two names
+    assert sorted(Path(p).name for p in summary["failed_earlier"]) == ["tom.txt", "webbsida.pdf"]
+    assert r.exit_code == 1 and "--retry-failed" in r.stderr
+    assert rows(db, "select id, path, status, imported_at from documents order by id") == before
+
+
+def test_changed_file_replaces_its_earlier_version(tmp_path):
+    a = build_archive(tmp_path)
+    db = tmp_path / "p.db"
+    ingest(a, "--db", db)
+    path = a / "2024" / "lsvo.md"
+    (old_id,) = rows(db, "select id from documents where path = ?", [str(path)])[0]
+    path.write_text(variant(path.read_text(encoding="utf-8"), 11), encoding="utf-8")
+    r = ingest(a, "--db", db, "--json")
+    assert json.loads(r.stdout)["imported"] == 1
+    (new_id, replaces), = rows(db, "select id, replaces from documents where path = ?", [str(path)])
+    assert new_id != old_id and json.loads(replaces) == [old_id]
+    assert rows(db, "select count(*) from documents where id = ?", [old_id]) == [(0,)]
+    assert rows(db, "select count(*) from meetings")[0][0] == 6
+    check_integrity(db)
+
+
+def test_retry_failed_and_time_limit(tmp_path):
+    """A file stopped by the time limit fails; --retry-failed with more time imports it."""
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "scan.pdf").write_bytes((SAMPLES / "aldras-scanned.pdf").read_bytes())  # needs OCR: seconds
+    (a / "aldras.txt").write_bytes((SAMPLES / "aldras.txt").read_bytes())
+    db = tmp_path / "p.db"
+    started = time.monotonic()
+    r = ingest(a, "--db", db, "--timeout", "0.5", "--json")
+    assert r.exit_code == 1
+    (failure,) = json.loads(r.stdout)["failed"]
+    assert failure["error_code"] == "timeout" and failure["path"].endswith("scan.pdf")
+    assert time.monotonic() - started < 60  # the stuck worker was killed, not waited for
+    r = ingest(a, "--db", db)
+    assert r.exit_code == 1 and "failed in an earlier import" in r.stderr
+    r = ingest(a, "--db", db, "--retry-failed", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["imported"] == 1
+    assert rows(db, "select status, error from documents where path like '%scan.pdf'") == [("ok", None)]
+
+
+def test_json_log_and_status(tmp_path):
+    a = build_archive(tmp_path)
+    db = tmp_path / "p.db"
+    r = ingest(a, "--db", db, "--log-json", "-q")
+    records = [json.loads(line) for line in r.stderr.splitlines() if line.startswith("{")]
+    by_status = {}
+    for rec in records:
+        by_status.setdefault(rec.get("status"), []).append(rec)
+    assert len(by_status["ok"]) == 6 and all(rec["path"] for rec in by_status["ok"])
+    assert {rec["code"] for rec in by_status["failed"]} == {"unsupported", "empty"}
+    assert len(by_status["skipped"]) == 3
+    s = CliRunner().invoke(cli, ["status", str(db), "--json"])
+    assert s.exit_code == 0
+    counts = {(r["group"], r["value"]): r["documents"] for r in json.loads(s.output)}
+    assert counts[("status", "ok")] == 6 and counts[("status", "failed")] == 2
+    assert counts[("format", "docx")] == 1 and counts[("format", "md")] == 2
+    assert sum(n for (g, _), n in counts.items() if g == "year") == 6
+    f = CliRunner().invoke(cli, ["status", str(db), "--failed", "--csv"])
+    assert f.output.splitlines()[0] == "path,stage,error_code,error"
+    assert len(f.output.splitlines()) == 3
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert ingest(tmp_path / "missing", "--db", tmp_path / "p.db").exit_code == 2
+    assert CliRunner().invoke(cli, ["ingest", str(tmp_path)]).exit_code == 2  # no --db
+    assert CliRunner().invoke(cli, ["ingest", str(tmp_path), "--db", "x.db", "-w", "0"]).exit_code == 2
+
+
+def test_two_imports_at_once_one_refuses_nothing_corrupted(tmp_path):
+    a = build_archive(tmp_path)
+    db = tmp_path / "p.db"
+    cmd = [*PROTOKOLL, "ingest", str(a), "--db", str(db), "--no-tag", "-w", "1", "-q"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    refused = [err for code, err in outs if "another import" in err]
+    assert len(refused) == 1, outs
+    assert "Traceback" not in refused[0] and refused[0].startswith("Error: ")
+    assert sorted(code for code, _ in outs) == [1, 1]  # the refused one, and the one with 2 bad files
+    check_integrity(db)
+    assert rows(db, "select status, count(*) from documents group by status") == [("failed", 2), ("ok", 6)]

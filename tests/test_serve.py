@@ -379,10 +379,11 @@ def test_source_never_leaves_the_archive(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("hemlig")
     (archive / "link.txt").symlink_to(secret)
+    (archive / "loop.txt").symlink_to(archive / "loop.txt")
     db = store.open(tmp_path / "p.db")
     p = protocols()[2]
     ids = [store.save(db, Protocol(source=Source(path, str(i) * 64, "txt"), meeting=p.meeting, items=p.items))
-           for i, path in enumerate(["../secret.txt", str(secret), "link.txt"])]
+           for i, path in enumerate(["../secret.txt", str(secret), "link.txt", "loop.txt", "."])]
     ds = serve.datasette(tmp_path / "p.db", archive=archive)
     for i in ids:
         r = get(ds, f"/-/source/p/{i}")

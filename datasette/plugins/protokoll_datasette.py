@@ -115,8 +115,9 @@ def render_cell(row, value, column, database, datasette):
         return None
     url = datasette.urls.path(f"/-/source/{database}/{document}")
     page = row["page"] if "page" in keys else None
+    page = page if isinstance(page, int) and page > 0 else None
     if page:
-        url += f"#page={int(page)}"
+        url += f"#page={page}"
     label = Path(str(value)).name + (f", s. {page}" if page else "")
     return Markup(f'<a href="{escape(url)}" title="{escape(value)}">{escape(label)}</a>')
 
@@ -160,14 +161,18 @@ async def source(datasette, request, send):
 def inside(root: Path, path: str) -> Path | None:
     """``path`` (absolute, or relative to the archive or the working directory) as an
     existing file inside ``root`` after resolving symlinks, or None."""
+    if not path:
+        return None
     root = root.resolve()
     candidates = [Path(path)] if Path(path).is_absolute() else [root / path, Path.cwd() / path]
     for candidate in candidates:
-        resolved = candidate.resolve()
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            continue
         if resolved.is_file() and resolved.is_relative_to(root):
             return resolved
     return None
-
 
 
 class YearFacet(Facet):

@@ -18,7 +18,7 @@ from spacy.language import Language
 
 from protokoll.parsers.dates import MONTHS
 
-from .spans import add_entity
+from .spans import add_entities, doc_text, make_span
 from .vocab import PERIOD_WORDS, YYMMDD_CONTEXT
 
 _FULL_MONTHS = "|".join(m for m in MONTHS if len(m) > 4 or m in ("mars", "maj", "juni", "juli"))
@@ -114,6 +114,6 @@ def make_dates(nlp: Language, name: str):
 
 
 def tag_dates(doc):
-    for start, end, value, rule in find_dates(doc.text, doc.user_data.get("meeting_date")):
-        add_entity(doc, start, end, "DATE", value=value, rule=rule)
+    found = find_dates(doc_text(doc), doc.user_data.get("meeting_date"))
+    add_entities(doc, [make_span(doc, s, e, "DATE", value=v, rule=r) for s, e, v, r in found])
     return doc

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from spacy.language import Language
 
-from .spans import add_entity
+from .spans import add_entities, doc_text, make_span
 from .vocab import MONEY_UNITS, NOT_MONEY_AFTER_MILLIONS
 
 _UNITS = "|".join(
@@ -73,7 +73,7 @@ def make_money(nlp: Language, name: str):
 
 
 def tag_money(doc):
-    text = doc.text
+    text, spans = doc_text(doc), []
     for m in AMOUNT_RE.finditer(text):
         unit = (m.group("unit") or "").lower()
         if unit in ("miljoner", "miljon", "miljarder", "miljard"):
@@ -83,19 +83,20 @@ def tag_money(doc):
         start = m.start()
         if m.group("sign") and _is_bullet(text, start):
             start += 1
-        _add(doc, start, m.end(), "money-unit")
+        spans.append(_span(doc, text, start, m.end(), "money-unit"))
     for line_start, line in _table_lines(text):
         for cell_start, cell in _cells(line):
             for m in CELL_AMOUNT_RE.finditer(cell):
-                _add(doc, line_start + cell_start + m.start(), line_start + cell_start + m.end(), "money-table-cell")
+                start = line_start + cell_start + m.start()
+                spans.append(_span(doc, text, start, line_start + cell_start + m.end(), "money-table-cell"))
+    add_entities(doc, spans)
     return doc
 
 
-def _add(doc, start, end, rule):
-    text = doc.text[start:end]
-    value, currency, warnings = parse_amount(text)
-    add_entity(doc, start, end, "MONEY", value=value, currency=currency, rule=rule,
-               warning=warnings[0] if warnings else None)
+def _span(doc, text, start, end, rule):
+    value, currency, warnings = parse_amount(text[start:end])
+    return make_span(doc, start, end, "MONEY", value=value, currency=currency, rule=rule,
+                     warning=warnings[0] if warnings else None)
 
 
 def _is_bullet(text: str, pos: int) -> bool:

@@ -11,14 +11,17 @@ import re
 from spacy.language import Language
 
 from .canonical import org_key
-from .spans import add_entity
-from .vocab import COMPANY_SUFFIXES, KNOWN_ORGS, NOT_NAMES, ORG_UNIT_HEADS, PARTIES, ROLES
+from .spans import add_entities, doc_text, make_span
+from .vocab import (
+    BODY_NOUNS, BODY_VERBS, COMPANY_SUFFIXES, KNOWN_ORGS, NOT_NAMES, ORG_SUFFIXES, ORG_UNIT_HEADS,
+    PARTIES, ROLES,
+)
 
 _CAP = r"[A-ZÅÄÖÉ][\wåäöéü]+"
 _W = r"[\wåäöéü]"
 _ACRONYM = r"[A-ZÅÄÖ][A-Za-zåäöÅÄÖ]{0,6}[A-ZÅÄÖ][A-Za-zåäö]{0,3}"
 _AREA = rf"(?:,?\s+[Oo]mråde\s+{_CAP}(?:\s+[a-zåäö]+)?|\s+Nära\s+vård)"
-_ORG_SUFFIX = r"(?:förvaltning|nämnd|styrelse|fullmäktige|utskott)(?:en|n|et)?s?"
+_ORG_SUFFIX = rf"(?:{'|'.join(ORG_SUFFIXES)})(?:en|n|et)?s?"
 
 PATTERNS = (
     ("org-region", re.compile(rf"\b(?:Region|Landstinget)\s+{_CAP}(?:{_AREA})?")),
@@ -31,6 +34,18 @@ PATTERNS = (
     ("org-known", re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(k) for k in sorted(KNOWN_ORGS, key=len, reverse=True))})s?(?!{_W})", re.I)),
     ("org-party", re.compile(rf"(?<=[\wåäö]\s)\((?P<party>{'|'.join(PARTIES)})\)")),
 )
+
+
+_BODY_ACRONYM = re.compile(
+    rf"(?<![\w-])(?P<acr>{_ACRONYM})(?:(?::s|s)\s+(?:[a-zåäö]+\s+)?(?:{'|'.join(BODY_NOUNS)})"
+    rf"|\s+(?:har\s+|hade\s+)?(?:{'|'.join(BODY_VERBS)}))(?![\wåäö])"
+)
+
+
+def body_acronyms(text: str) -> set[str]:
+    """Acronyms that act as a body in ``text``: they decide ("LSVO beslutade") or own a
+    meeting, protocol or plan ("PSVOs senaste möte", "FoUs verksamhetsplan")."""
+    return {m.group("acr") for m in _BODY_ACRONYM.finditer(text)}
 
 
 def find_orgs(text: str, body: str | None = None):
@@ -65,16 +80,24 @@ def make_orgs(nlp: Language, name: str):
 
 def tag_orgs(doc):
     acronyms = doc.user_data.setdefault("acronyms", {})
-    for start, end, key, rule, acr in find_orgs(doc.text, doc.user_data.get("meeting_body")):
-        span = add_entity(doc, start, end, "ORG", key=key, rule=rule)
-        if span is not None and acr:
-            acronyms.setdefault(acr, key)
+    text = doc_text(doc)
+    found = find_orgs(text, doc.user_data.get("meeting_body"))
+    spans = [make_span(doc, s, e, "ORG", key=key, rule=rule) for s, e, key, rule, _ in found]
+    defined = {(span.start_char, span.end_char): acr for span, (*_, acr) in zip(spans, found) if span is not None and acr}
+    for span in add_entities(doc, spans):
+        acr = defined.get((span.start_char, span.end_char))
+        if acr:
+            acronyms.setdefault(acr, span._.key)
+    for acr in body_acronyms(text):
+        acronyms.setdefault(acr, org_key(acr))
     return tag_acronyms(doc, acronyms)
 
 
 def tag_acronyms(doc, acronyms: dict[str, str]):
     """Tag each use of an acronym defined in the protocol ("KoU", "KoU:s") as its ORG."""
+    spans, text = [], doc_text(doc)
     for acr, key in acronyms.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(acr)}(?=[\s*:.,)]|s\b|$)", doc.text):
-            add_entity(doc, m.start(), m.end(), "ORG", key=key, rule="org-acronym")
+        for m in re.finditer(rf"(?:(?<![\w-])|(?<=^-)|(?<=\n-)){re.escape(acr)}(?=[\s*:.,)]|s\b|$)", text):
+            spans.append(make_span(doc, m.start(), m.end(), "ORG", key=key, rule="org-acronym"))
+    add_entities(doc, spans)
     return doc

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .canonical import person_key
-from .spans import add_entity
+from .spans import add_entities, make_span
 from .vocab import NOT_NAMES, ROLES, first_names
 
 _STOP = set(ROLES) | set(NOT_NAMES)
@@ -38,22 +38,23 @@ class PersonTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         people = doc.user_data.get("people", {})
-        open_runs = []
+        open_runs, spans = [], []
         for run in self.runs(doc):
             run = self.strip_roles(run)
             if not run:
                 continue
-            found = self.match_known(doc, run, people)
-            if found:
-                continue
+            known = self.match_known(doc, run, people)
             first = run[0].text.lower()
-            if first in self.first_names and len(run) > 1:
-                add_entity(doc, run[0].idx, run[-1].idx + len(run[-1]), "PER",
-                           key=person_key(_text(run)), rule="per-gazetteer")
+            if known is not None:
+                spans.append(known)
+            elif first in self.first_names and len(run) > 1:
+                spans.append(make_span(doc, run[0].idx, run[-1].idx + len(run[-1]), "PER",
+                                       key=person_key(_text(run)), rule="per-gazetteer"))
             elif first in self.first_names and run[0].i > 0 and doc[run[0].i - 1].lower_ in ROLES:
-                add_entity(doc, run[0].idx, run[0].idx + len(run[0]), "PER", rule="per-role-first-name")
-            elif len(run) > 1 or not _sentence_start(run[0]):
+                spans.append(make_span(doc, run[0].idx, run[0].idx + len(run[0]), "PER", rule="per-role-first-name"))
+            elif self.open_question(run):
                 open_runs.append(run)
+        add_entities(doc, spans)
         if open_runs and self.use_model:
             self.ask_model(doc, open_runs)
         return doc
@@ -94,35 +95,43 @@ class PersonTagger:
         return word[len(lemma):] in _NOUN_ENDINGS or word[len(lemma) - 1:] in _NOUN_ENDINGS
 
     def match_known(self, doc, run, people) -> bool:
-        """The longest prefix of ``run`` that is a known person of this protocol."""
+        """A span for the longest prefix of ``run`` that is a known person of this
+        protocol, or None."""
         for end in range(len(run), 0, -1):
             key = person_key(_text(run[:end]))
             if key in people:
-                add_entity(doc, run[0].idx, run[end - 1].idx + len(run[end - 1]), "PER",
-                           key=key, rule=people[key])
-                return True
-        return False
+                return make_span(doc, run[0].idx, run[end - 1].idx + len(run[end - 1]), "PER",
+                                 key=key, rule=people[key])
+        return None
 
     def ask_model(self, doc: Doc, runs) -> None:
         """Run the NER model on the sentences that hold unexplained runs; keep its PER
         spans that overlap them and are a full name or a known first name (a lone
         unknown capitalised word, "Link", "Sölvesborg", stays untagged)."""
         ner = self.nlp.get_pipe("ner")
-        windows = {}
+        windows, spans = {}, []
         for run in runs:
             windows.setdefault(_sentence(doc, run[0].i), []).append(run)
-        for (start, end), wruns in windows.items():
-            words = [t.text for t in doc[start:end]]
-            sub = ner(Doc(self.nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc[start:end]]))
+        subs = ner.pipe(
+            Doc(self.nlp.vocab, words=[t.text for t in doc[s:e]], spaces=[bool(t.whitespace_) for t in doc[s:e]])
+            for s, e in windows
+        )
+        for ((start, end), wruns), sub in zip(windows.items(), subs):
             for ent in sub.ents:
                 s, e = start + ent.start, start + ent.end
                 span = doc[s:e]
                 if ent.label_ != "PER" or not self.plausible_name(span):
                     continue
                 if any(s <= r[-1].i and r[0].i < e for r in wruns):
-                    add_entity(doc, span.start_char, span.end_char, "PER",
-                               key=person_key(span.text), rule="per-model")
+                    spans.append(make_span(doc, span.start_char, span.end_char, "PER",
+                                           key=person_key(span.text), rule="per-model"))
+        add_entities(doc, spans)
 
+
+    def open_question(self, run) -> bool:
+        """Whether the model could add a name here: two or more words inside a sentence,
+        not all of them Swedish words (see :meth:`plausible_name`)."""
+        return len(run) > 1 and not _line_start(run[0]) and not all(self.swedish_word(t.lower_) for t in run)
 
     def plausible_name(self, span) -> bool:
         """A model PER worth keeping: two or more name-like words inside a sentence (not
@@ -151,13 +160,6 @@ def _line_start(token) -> bool:
 def _name_like(token) -> bool:
     t = token.text
     return t[:1].isupper() and not t.isupper() and t.replace("-", "").isalpha() and len(t) > 1
-
-
-def _sentence_start(token) -> bool:
-    i = token.i
-    while i > 0 and token.doc[i - 1].is_space:
-        i -= 1
-    return i == 0 or token.doc[i - 1].text in (".", ":", "!", "?", "•", "-", "–", ")", "\t") or "\n" in token.doc[i - 1].whitespace_ + token.doc[i - 1].text
 
 
 def _sentence(doc: Doc, i: int) -> tuple[int, int]:

@@ -16,19 +16,36 @@ def register_extensions() -> None:
             Span.set_extension(name, default=None)
 
 
-def add_entity(doc: Doc, start: int, end: int, label: str, **attrs) -> Span | None:
-    """A span over characters ``start:end`` (expanded to whole tokens), or None if
-    it overlaps an entity already found (earlier components win)."""
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined from the tokens once and kept in ``doc.user_data``: no
+    component changes the text, and joining it is the costliest step of a rule."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
+def make_span(doc: Doc, start: int, end: int, label: str, **attrs) -> Span | None:
+    """A span over characters ``start:end`` (expanded to whole tokens) with attributes."""
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
-    if span is None or any(doc[i].ent_iob_ in ("B", "I") for i in range(span.start, span.end)):
-        return None
-    for name, value in attrs.items():
-        setattr(span._, name, value)
-    doc.set_ents([span], default="unmodified")
+    if span is not None:
+        for name, value in attrs.items():
+            setattr(span._, name, value)
     return span
 
 
-def covered(doc: Doc, start_char: int, end_char: int) -> bool:
-    """Whether any character of ``start_char:end_char`` lies inside an entity."""
-    span = doc.char_span(start_char, end_char, alignment_mode="expand")
-    return span is not None and any(t.ent_iob_ in ("B", "I") for t in span)
+def add_entities(doc: Doc, spans) -> list[Span]:
+    """Add ``spans`` (None ignored) to ``doc.ents`` in one go. A span that overlaps an
+    entity already there, or an earlier span of the list, is dropped: earlier wins."""
+    taken = bytearray(len(doc))
+    for ent in doc.ents:
+        taken[ent.start:ent.end] = b"\x01" * len(ent)
+    kept = []
+    for span in spans:
+        if span is None or any(taken[span.start:span.end]):
+            continue
+        taken[span.start:span.end] = b"\x01" * len(span)
+        kept.append(span)
+    if kept:
+        doc.set_ents(kept, default="unmodified")
+    return kept

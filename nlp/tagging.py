@@ -13,7 +13,7 @@ from protokoll.records import Canonical, Entity, Protocol
 from .canonical import canonical_id, person_key, similar_place
 from .orgs import tag_acronyms
 from .persons import _name_like
-from .spans import add_entity
+from .spans import add_entities, make_span
 
 
 def tag(protocol: Protocol, nlp) -> Protocol:
@@ -26,7 +26,7 @@ def tag(protocol: Protocol, nlp) -> Protocol:
     for item in protocol.items:
         doc = nlp.make_doc(item.text)
         doc.user_data.update(
-            meeting_date=protocol.meeting.date, meeting_body=protocol.meeting.body,
+            text=item.text, meeting_date=protocol.meeting.date, meeting_body=protocol.meeting.body,
             people=known, acronyms=acronyms,
         )
         docs.append(doc)
@@ -88,13 +88,15 @@ def _first_names(docs, known: dict[str, str], nlp) -> dict[str, set[str]]:
 def _tag_first_names(doc, first_names: dict[str, set[str]]) -> None:
     """"Mats berättar …": a lone first name is the unique person with that first name;
     if two people share it, it stays a PER without a canonical id."""
+    spans = []
     for token in doc:
         keys = first_names.get(token.lower_)
         if keys and _name_like(token) and token.ent_iob_ not in ("B", "I"):
             unique = len(keys) == 1
-            add_entity(doc, token.idx, token.idx + len(token), "PER",
-                       key=next(iter(keys)) if unique else None,
-                       rule="per-first-name" if unique else "per-first-name-ambiguous")
+            spans.append(make_span(doc, token.idx, token.idx + len(token), "PER",
+                                   key=next(iter(keys)) if unique else None,
+                                   rule="per-first-name" if unique else "per-first-name-ambiguous"))
+    add_entities(doc, spans)
 
 
 def _org_aliases(docs) -> dict[str, str]:

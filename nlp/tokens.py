@@ -12,6 +12,8 @@ import re
 from spacy.language import Language
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
+from .spans import doc_text
+
 # A number with Swedish digit grouping: thousands separated by (no-break) spaces,
 # decimals after a comma. "57 0000" (a mistyped group) is matched too, and flagged later.
 _SPACE = "[ \u00a0\u202f]"
@@ -42,7 +44,7 @@ def make_sv_numbers(nlp: Language, name: str):
 
 def merge_numbers(doc):
     spans = []
-    for m in GROUPED_RE.finditer(doc.text):
+    for m in GROUPED_RE.finditer(doc_text(doc)):
         span = doc.char_span(m.start(), m.end())
         if span is not None and len(span) > 1:
             spans.append(span)

@@ -32,11 +32,9 @@ PERIOD_WORDS = ("tom", "t.o.m.", "t.o.m", "till och med", "till", "–", "-", "�
 YYMMDD_CONTEXT = ("möte", "mötet", "sammanträde", "sammanträdet", "perioden", "datum", "den", "från", "till", "tom", "–", "-")
 
 # Organisation heads and suffixes.
-ORG_SUFFIX_WORDS = (
-    "förvaltning", "förvaltningen", "nämnd", "nämnden", "styrelse", "styrelsen",
-    "fullmäktige", "utskott", "utskottet", "verket", "verksamheten", "enheten",
-    "centralen", "förbundet", "bolaget", "myndigheten", "inspektionen",
-)
+# Last part of a named public body: "äldreförvaltningen", "Socialnämnden", "Kommunstyrelsen"
+# (definite and genitive endings are added by the pattern).
+ORG_SUFFIXES = ("förvaltning", "nämnd", "styrelse", "fullmäktige", "utskott")
 ORG_UNIT_HEADS = ("enheten", "avdelningen", "sektionen", "kontoret", "staben", "centrum")
 COMPANY_SUFFIXES = ("AB", "HB", "KB", "Ab", "Oy", "Ltd", "AS", "GmbH", "ek. för.")
 
@@ -47,6 +45,14 @@ KNOWN_ORGS = (
     "försäkringskassan", "arbetsförmedlingen", "ivo", "inspektionen för vård och omsorg",
     "länsstyrelsen", "folkhälsomyndigheten", "hjälpmedelscentralen", "fou-verksamheten",
     "e-hälsomyndigheten", "kammarkollegiet", "skatteverket", "polisen", "migrationsverket",
+)
+
+# An acronym that decides, or whose meeting/protocol is mentioned, names a body:
+# "LSVO beslutade", "LSVO har fattat beslut", "PSVOs senaste möte", "FoUs verksamhetsplan".
+BODY_VERBS = ("beslutar", "beslutade", "beslutat", "beslöt", "fattat", "fattade", "fattar", "valde", "tillstyrker")
+BODY_NOUNS = (
+    "möte", "mötet", "protokoll", "protokollet", "sammanträde", "sammanträdet", "ledningsgrupp",
+    "ledamöter", "verksamhetsplan", "styrgrupp", "presidium", "ordförande",
 )
 
 # Swedish party abbreviations written "(S)", "(M)", …

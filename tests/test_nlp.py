@@ -134,6 +134,16 @@ def test_org_variants_and_acronym(rules):
     assert canon[orgs["KoU"]].rule == "acronym"
 
 
+def test_body_acronyms_recur(rules):
+    p = tagging.tag(protocol(
+        "Programledare UPH deltog. Sammanfattning från LSVO:s senaste möte.",
+        "LSVO valde att stå bakom besluten. Vid PSVOs senaste möte diskuterades UPH:s roll.",
+    ), rules)
+    orgs = [e.text for e in ents(p, "ORG")]
+    assert orgs.count("LSVO:s") == 1 and orgs.count("LSVO") == 1 and "PSVOs" in orgs
+    assert not any(o.startswith("UPH") for o in orgs)
+
+
 # People ------------------------------------------------------------------------------
 
 def test_people_canonical_and_first_names(rules):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -41,6 +42,11 @@ def timed(fn, rounds: int) -> float:
         fn()
         best = min(best, time.perf_counter() - t)
     return best
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def raw_pypdfium2():
@@ -90,11 +96,15 @@ def main() -> None:
     ]
 
     scanned_pages = len(pdfium.PdfDocument(SCANNED))
+    cpu_before = _children_cpu()
     ocr_s = timed(lambda: ingest.read(SCANNED), 1)
+    ocr_cpu = (_children_cpu() - cpu_before) / scanned_pages
     pdf = pdfium.PdfDocument(SCANNED)
     seq_s = timed(lambda: tesseract_threaded_sequential(pdf), 1)
     rows += [
         (f"OCR ours ({os.cpu_count()} CPUs, 1 thread/page)", f"{ocr_s / scanned_pages:.2f} s/page", ""),
+        ("OCR Tesseract CPU time (1 thread)", f"{ocr_cpu:.2f} s/page",
+         f"= {ocr_cpu / (os.cpu_count() or 1):.2f} s/page on {os.cpu_count()} idle CPUs"),
         ("OCR Tesseract threads, sequential", f"{seq_s / scanned_pages:.2f} s/page",
          f"{seq_s / ocr_s:.2f}x slower than ours"),
     ]
@@ -119,7 +129,9 @@ def main() -> None:
     ]
 
     width = max(len(r[0]) for r in rows)
-    print(f"{pages} text-layer PDF pages, {scanned_pages} scanned pages, best of {args.rounds} rounds")
+    load = os.getloadavg()
+    print(f"{pages} text-layer PDF pages, {scanned_pages} scanned pages, best of {args.rounds} rounds; "
+          f"load average {load[0]:.1f} at the end ({os.cpu_count()} CPUs)")
     for name, value, ratio in rows:
         print(f"{name:<{width}}  {value:>16}  {ratio}")
 

@@ -30,7 +30,9 @@ def tag(protocol: Protocol, nlp) -> Protocol:
             people=known, acronyms=acronyms,
         )
         docs.append(doc)
-    docs = list(nlp.pipe(docs))
+    # Token lemmas are not part of the output (see :func:`lemmas`); the rules read the
+    # lookup table directly, so the lemmatizer is skipped here.
+    docs = list(nlp.pipe(docs, disable=["lemmatizer"]))
     first_names = _first_names(docs, {**presenters, **people}, nlp)
     for doc in docs:
         tag_acronyms(doc, acronyms)

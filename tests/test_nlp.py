@@ -34,6 +34,19 @@ def swedish(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+# Tokens ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,tokens", [
+    ("1 476 576 kr", ["1 476 576", "kr"]), ("15 816 660,06", ["15 816 660,06"]),
+    ("-419 515", ["-", "419 515"]), ("123664kr", ["123664", "kr"]),
+    ("§§94-100", ["§§", "94-100"]), ("2025-01-01 tom 2025-12-31", ["2025-01-01", "tom", "2025-12-31"]),
+    ("4a-c Ansökningar", ["4a-c", "Ansökningar"]), ("vecka 11 2025", ["vecka", "11", "2025"]),
+    ("Inga-Lisa Runesson-Ottosson", ["Inga-Lisa", "Runesson-Ottosson"]),
+])
+def test_swedish_tokens(rules, text, tokens):
+    assert [t.text for t in rules(text)] == tokens
+
+
 # Money -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,value", [

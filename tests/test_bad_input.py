@@ -335,6 +335,16 @@ def test_ocr_needed_but_tesseract_missing(samples, tmp_path):
     assert "Hint: install Tesseract" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_tesseract_without_swedish(samples, tmp_path):
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    env = {**os.environ, "TESSDATA_PREFIX": str(tessdata)}  # a Tesseract with no language data
+    r = subprocess.run([str(PROTOKOLL), "text", str(samples / "aldras-scanned.pdf")],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 1
+    assert "Tesseract has no Swedish language data" in r.stderr and "Traceback" not in r.stderr
+
+
 def test_legacy_format_but_libreoffice_missing(samples, tmp_path):
     r = _cli_without_programs(tmp_path, samples / "aldras.doc")
     assert r.returncode == 1

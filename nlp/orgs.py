@@ -84,10 +84,13 @@ def tag_orgs(doc):
     found = find_orgs(text, doc.user_data.get("meeting_body"))
     spans = [make_span(doc, s, e, "ORG", key=key, rule=rule) for s, e, key, rule, _ in found]
     defined = {(span.start_char, span.end_char): acr for span, (*_, acr) in zip(spans, found) if span is not None and acr}
+    aliases = doc.user_data.setdefault("acronym_aliases", {})
     for span in add_entities(doc, spans):
         acr = defined.get((span.start_char, span.end_char))
         if acr:
-            acronyms.setdefault(acr, span._.key)
+            first = acronyms.setdefault(acr, span._.key)
+            if first != span._.key:
+                aliases[span._.key] = first
     for acr in body_acronyms(text):
         acronyms.setdefault(acr, org_key(acr))
     return tag_acronyms(doc, acronyms)

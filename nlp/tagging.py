@@ -10,8 +10,8 @@ from collections import Counter, defaultdict
 
 from protokoll.records import Canonical, Entity, Protocol
 
-from .canonical import canonical_id, person_key, similar_place
-from .orgs import tag_acronyms
+from .canonical import canonical_id, org_key, person_key, similar_place
+from .orgs import find_orgs, tag_acronyms
 from .persons import _name_like
 from .spans import add_entities, make_span
 
@@ -38,7 +38,7 @@ def tag(protocol: Protocol, nlp) -> Protocol:
         tag_acronyms(doc, acronyms)
         _tag_first_names(doc, first_names)
 
-    org_alias = _org_aliases(docs)
+    org_alias, similar = _org_aliases(docs, protocol.attendance)
     entities, warnings = [], list(protocol.warnings)
     mentions: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for item, doc in zip(protocol.items, docs):
@@ -57,7 +57,7 @@ def tag(protocol: Protocol, nlp) -> Protocol:
                 mentions[(span.label_, key)].append(entity)
             if span._.warning:
                 warnings.append(f"§ {item.number}: {span._.warning}")
-    canonicals = _canonicals(mentions, people, org_alias)
+    canonicals = _canonicals(mentions, people, similar)
     attendance = tuple(
         dataclasses.replace(a, canonical=canonical_id("PER", person_key(a.name)))
         for a in protocol.attendance
@@ -101,30 +101,44 @@ def _tag_first_names(doc, first_names: dict[str, set[str]]) -> None:
     add_entities(doc, spans)
 
 
-def _org_aliases(docs) -> dict[str, str]:
-    """Misspelled organisation keys → the more frequent similar key ("kadshamn kommun" →
-    "karlshamn kommun")."""
+def _org_aliases(docs, attendance) -> tuple[dict[str, str], set[str]]:
+    """Organisation keys merged into another: a second expansion of an acronym into the
+    first ("enheten för kvalitet och utvecklingsenheten" → "enheten för kvalitet och
+    utveckling", both "(KoU)"), and a misspelled place into the similar key that the
+    attendance list uses or that is written more often ("kadshamn kommun" →
+    "karlshamn kommun"). Also returns the keys that absorbed a misspelling."""
+    alias, similar = {}, set()
+    for doc in docs:
+        for key, first in doc.user_data.get("acronym_aliases", {}).items():
+            alias.setdefault(key, first)
     counts = Counter(span._.key for doc in docs for span in doc.ents if span.label_ == "ORG" and span._.key)
-    alias = {}
+    for a in attendance:  # the attendance list spells its organisations carefully
+        for _, _, key, _, _ in find_orgs(a.organisation or ""):
+            counts[key] += 1000
     ranked = [k for k, _ in counts.most_common()]
     for i, key in enumerate(ranked):
         for better in ranked[:i]:
-            if better not in alias and similar_place(key, better):
+            if key not in alias and better not in alias and similar_place(key, better):
                 alias[key] = better
+                similar.add(better)
                 break
-    return alias
+    return alias, similar
 
 
-def _canonicals(mentions, people, org_alias) -> tuple[Canonical, ...]:
+def _canonicals(mentions, people, similar: set[str]) -> tuple[Canonical, ...]:
+    """One Canonical per key. Its name is the attendance spelling, else the most frequent
+    mention whose own key is the canonical key (so not a misspelling or an acronym)."""
+    keyer = {"PER": person_key, "ORG": org_key}
     out = []
     for (label, key), ents in sorted(mentions.items()):
         variants = tuple(sorted({e.text for e in ents}))
         if label == "PER" and key in people:
             name, rule = people[key], "attendance"
         else:
-            name = Counter(e.text for e in ents).most_common(1)[0][0]
+            own = [e.text for e in ents if keyer[label](e.text) == key] or [e.text for e in ents]
+            name = Counter(own).most_common(1)[0][0]
             rule = "acronym" if any(e.rule == "org-acronym" for e in ents) else ents[0].rule
-        if label == "ORG" and key in org_alias.values() and any(org_alias.get(k) == key for k in org_alias):
+        if label == "ORG" and key in similar:
             rule = "org-similar-place"
         if len(variants) > 1 and rule not in ("acronym", "org-similar-place"):
             rule = f"{rule}+normalised-key"

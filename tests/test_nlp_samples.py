@@ -118,3 +118,15 @@ def test_tagged_protocol_roundtrips_through_json(tagged):
     p = tagged["lsvo-2024-12-13.md"]
     again = Protocol.from_dict(json.loads(json.dumps(to_dict(p))))
     assert again == p
+
+
+def test_organisation_canonicals(tagged):
+    canon = {c.name: c for c in tagged["lsvo-2024-12-13.md"].canonicals if c.label == "ORG"}
+    # The misspelled table cells join the attendance list's spelling.
+    assert "Kadskrona kommun" in canon["Karlskrona kommun"].variants
+    assert canon["Karlskrona kommun"].rule == "org-similar-place"
+    # Both expansions that define "(KoU)" are one organisation, named by its expansion.
+    kou = canon["Enheten för kvalitet och utveckling"]
+    assert kou.rule == "acronym"
+    assert {"KoU", "Enheten för Kvalitet och utvecklingsenheten"} <= set(kou.variants)
+    assert canon["LSVO"].variants == ("LSVO", "LSVO:s", "LSVOs")

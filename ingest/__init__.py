@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from protokoll.errors import CorruptFile, EmptyDocument, FileTooLarge, UnreadableFile
+from protokoll.progress import SILENT, Progress
 from protokoll.records import Document, Source
 
 from .detect import detect_format, zip_members
@@ -35,11 +36,13 @@ from .text import decode, text_blocks
 DEFAULT_MAX_SIZE = 200 * 1024 * 1024  # bytes
 
 
-def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None) -> Document:
+def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None,
+         progress: Progress = SILENT) -> Document:
     """Read one file into a :class:`Document`.
 
-    Raises a :class:`protokoll.errors.ProtokollError` subclass with a one-line reason
-    for anything it cannot read.
+    ``progress`` counts OCR'd pages (the only slow part). Raises a
+    :class:`protokoll.errors.ProtokollError` subclass with a one-line reason for anything
+    it cannot read.
     """
     path = str(path)
     if data is None:
@@ -68,6 +71,8 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None) -
         if names is None and data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
             raise CorruptFile("a damaged zip archive (a .docx or .odt that cannot be opened)", path=path)
     fmt = detect_format(data[:8192], path, names)
+    if fmt == "pdf":
+        return _read_pdf(path, data, sha, progress)
     return _READERS[fmt](path, data, sha)
 
 
@@ -89,10 +94,10 @@ def _read_legacy(path: str, data: bytes, sha: str, fmt: str) -> Document:
     return _document(Source(path, sha, fmt, None, len(data)), blocks)
 
 
-def _read_pdf(path: str, data: bytes, sha: str) -> Document:
+def _read_pdf(path: str, data: bytes, sha: str, progress: Progress = SILENT) -> Document:
     from . import pdf
 
-    blocks, pages, warnings = pdf.blocks(data, path)
+    blocks, pages, warnings = pdf.blocks(data, path, progress)
     return _document(Source(path, sha, "pdf", pages, len(data)), blocks, warnings)
 
 
@@ -103,11 +108,11 @@ def _document(source: Source, blocks, warnings=()) -> Document:
     return Document(source, blocks, tuple(warnings))
 
 
+# Readers by format; PDF is read by _read_pdf, the one reader that reports progress.
 _READERS = {
     "txt": _read_text,
     "md": partial(_read_text, fmt="md"),
     "docx": _read_docx,
-    "pdf": _read_pdf,
     "doc": partial(_read_legacy, fmt="doc"),
     "odt": partial(_read_legacy, fmt="odt"),
     "rtf": partial(_read_legacy, fmt="rtf"),

@@ -15,6 +15,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 from protokoll.errors import OcrUnavailable
+from protokoll.progress import SILENT, Progress
 
 DPI = 200
 LANG = "swe"
@@ -56,7 +57,7 @@ def _recognise(exe: str, image: bytes) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def recognise_pages(pdf, indexes: list[int], path=None) -> dict[int, str]:
+def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT) -> dict[int, str]:
     """OCR text of the given 0-based pages of an open ``pypdfium2.PdfDocument``."""
     if not indexes:
         return {}
@@ -66,6 +67,7 @@ def recognise_pages(pdf, indexes: list[int], path=None) -> dict[int, str]:
         e.path = None if path is None else str(path)
         raise
     workers = max(1, min(len(indexes), os.cpu_count() or 1))
+    progress.set_total(len(indexes))
     results: dict[int, str] = {}
     with ThreadPoolExecutor(workers) as pool:
         futures = {}
@@ -84,4 +86,5 @@ def recognise_pages(pdf, indexes: list[int], path=None) -> dict[int, str]:
             except OcrUnavailable as e:
                 e.path, e.page = (None if path is None else str(path)), i + 1
                 raise
+            progress.update()
     return results

@@ -22,6 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from protokoll.errors import CorruptFile, EmptyDocument, EncryptedFile
+from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
 from . import ocr
@@ -46,8 +47,8 @@ class Line:
     page: int  # 1-based
 
 
-def blocks(data: bytes, path=None) -> tuple[list[Block], int, list[str]]:
-    """(blocks, page count, warnings) for a PDF given as bytes."""
+def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Block], int, list[str]]:
+    """(blocks, page count, warnings) for a PDF given as bytes; ``progress`` counts OCR'd pages."""
     pdf = open_pdf(data, path)
     warnings: list[str] = []
     try:
@@ -71,7 +72,7 @@ def blocks(data: bytes, path=None) -> tuple[list[Block], int, list[str]]:
                 raise CorruptFile(f"none of the {count} pages of the PDF can be read", path=path)
             warnings.append(f"{len(broken)} damaged pages skipped: {', '.join(map(str, broken[:10]))}")
         if scanned:
-            for i, text in ocr.recognise_pages(pdf, scanned, path).items():
+            for i, text in ocr.recognise_pages(pdf, scanned, path, progress).items():
                 pages[i] = _ocr_lines(text)
             warnings.append(f"OCR (Tesseract, Swedish) on {len(scanned)} of {count} pages")
     finally:

@@ -12,6 +12,7 @@ import pytest
 
 from protokoll import ingest
 from protokoll.ingest import pdf as pdf_reader
+from protokoll.progress import Progress
 from protokoll.records import LIST_ITEM
 
 
@@ -158,7 +159,9 @@ def test_numbered_clause_on_its_page(samples):
 
 @pytest.mark.slow
 def test_scanned_pdf_is_read_by_ocr(samples):
-    doc = ingest.read(samples / "aldras-scanned.pdf")
+    progress = Progress()
+    doc = ingest.read(samples / "aldras-scanned.pdf", progress=progress)
+    assert (progress.total, progress.done) == (2, 2)  # OCR'd pages are counted
     assert "Godkännande av dagordningen" in doc.text
     assert any("OCR" in w for w in doc.warnings)
     assert {b.page for b in doc.blocks} == {1, 2}

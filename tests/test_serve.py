@@ -148,6 +148,8 @@ def test_party_organisation_and_item_kind_facets(ds):
     assert f["party"] == {"S": 2, "M": 1, "SD": 1}
     assert f["organisation"]["Region Blekinge"] == 2
     assert facets(ds, "/protokoll/items.json?_size=0")["kind"] == {"decision": 6, "information": 1}
+    mentioned = get(ds, "/protokoll/entities.json?_size=0").json()["facet_results"]["organisation_id"]["results"]
+    assert [(v["label"], v["count"]) for v in mentioned] == [("Karlskrona kommun", 1)]
     assert facets(ds, "/protokoll/meetings.json?_size=0") == {
         "body": {"LSVO": 1, "Kommunstyrelsen": 1, "Samverkansgrupp att åldras": 1},
         "date": {"2024": 2, "2023": 1},

@@ -39,13 +39,13 @@ def tag(protocol: Protocol, nlp) -> Protocol:
         _tag_first_names(doc, first_names)
 
     org_alias, similar = _org_aliases(docs, protocol.attendance)
+    per_alias = _genitive_aliases(docs, people)
     entities, warnings = [], list(protocol.warnings)
     mentions: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for item, doc in zip(protocol.items, docs):
         for span in doc.ents:
             key = span._.key
-            if span.label_ == "ORG":
-                key = org_alias.get(key, key)
+            key = (org_alias if span.label_ == "ORG" else per_alias).get(key, key)
             canonical = canonical_id(span.label_, key) if key else None
             entity = Entity(
                 label=span.label_, text=span.text, item=item.number,
@@ -123,6 +123,22 @@ def _org_aliases(docs, attendance) -> tuple[dict[str, str], set[str]]:
                 similar.add(better)
                 break
     return alias, similar
+
+
+def _genitive_aliases(docs, people) -> dict[str, str]:
+    """A person's key written in the genitive ("Helene Bjerstedts") → the key of the same
+    name without the -s, when that name is known in this protocol."""
+    keys = set(people) | {s._.key for doc in docs for s in doc.ents if s.label_ == "PER" and s._.key}
+    alias = {}
+    for key in keys:
+        parts = key.split()
+        for i, part in enumerate(parts):
+            if part.endswith("s") and len(part) > 3:
+                base = " ".join(sorted(parts[:i] + [part[:-1]] + parts[i + 1:]))
+                if base in keys:
+                    alias[key] = base
+                    break
+    return alias
 
 
 def _canonicals(mentions, people, similar: set[str]) -> tuple[Canonical, ...]:

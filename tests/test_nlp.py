@@ -208,3 +208,10 @@ def test_tag_is_pure_and_offsets_point_into_items(rules):
 
 def test_lemmas(rules):
     assert tagging.lemmas("protokollen från nämnderna", rules) == ["protokoll", "från", "nämnd"]
+
+
+def test_genitive_joins_the_person(rules):
+    p = tagging.tag(protocol("Helene Bjerstedt är programledare. Helene Bjerstedts uppdrag avslutas."), rules)
+    ids = {e.text: e.canonical for e in ents(p, "PER")}
+    assert ids["Helene Bjerstedts"] == ids["Helene Bjerstedt"]
+    assert [c.name for c in p.canonicals] == ["Helene Bjerstedt"]

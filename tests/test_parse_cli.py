@@ -13,7 +13,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def run(*args):
-    return CliRunner().invoke(cli, ["parse", *map(str, args)])
+    """`protokoll parse --no-tag`: the parser's own output, without spaCy."""
+    return CliRunner().invoke(cli, ["parse", "--no-tag", *map(str, args)])
 
 
 def test_json_contract():
@@ -63,3 +64,24 @@ def test_unknown_layout_is_not_an_error(tmp_path):
     assert r.exit_code == 0
     assert json.loads(r.stdout)["items"] == []
     assert "no items found" in r.stderr
+
+
+def test_tagging_adds_entities_and_canonical_ids():
+    """Default `parse` tags: entities with offsets into their item's text, normalised
+    values, and attendance names carrying the canonical id their mentions use."""
+    r = CliRunner().invoke(cli, ["parse", str(SAMPLES / "lsvo-2024-12-13.md"), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    texts = {i["number"]: i["text"] for i in d["items"]}
+    for e in d["entities"]:
+        assert e["label"] in {"PER", "ORG", "MONEY", "DATE"}
+        if e["item"] is not None:
+            assert texts[e["item"]][e["start"]:e["end"]] == e["text"]
+    money = {e["text"]: e["value"] for e in d["entities"] if e["label"] == "MONEY"}
+    assert money["1 476 576 kr"] == 1476576
+    dates = {(e["item"], e["text"]): e["value"] for e in d["entities"] if e["label"] == "DATE"}
+    assert dates[("94", "30 december")] == "2024-12-30"
+    ids = {c["id"] for c in d["canonicals"]}
+    andre = next(a for a in d["attendance"] if a["name"] == "André Jönsson")
+    assert andre["canonical"] in ids
+    assert any(e["canonical"] == andre["canonical"] for e in d["entities"] if e["label"] == "PER")

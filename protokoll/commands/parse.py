@@ -4,7 +4,7 @@ import json
 
 import click
 
-from protokoll import ingest, parsers
+from protokoll import ingest, pipeline
 from protokoll.records import to_dict
 
 
@@ -13,12 +13,17 @@ from protokoll.records import to_dict
 @click.option("--json", "as_json", is_flag=True, help="Output the whole protocol as JSON.")
 @click.option("--max-size", type=int, default=ingest.DEFAULT_MAX_SIZE, show_default=True,
               help="Refuse files larger than this many bytes.")
-def parse(file, as_json, max_size):
+@click.option("--tag/--no-tag", default=True, show_default=True,
+              help="Tag people, organisations, amounts and dates (the `entities` key) with spaCy.")
+def parse(file, as_json, max_size, tag):
     """Parse FILE into its meeting, attendance, items and decisions.
 
     Without --json, prints the meeting and one line per item with its decisions'
     "att" clauses. With --json, prints the protocol in the documented shape
     (source, meeting, attendance, items, entities, canonicals, warnings).
+    Tagging adds `entities` (PER, ORG, MONEY with its value in kronor, DATE as
+    ISO) with offsets into each item's text, and canonical ids for people and
+    organisations; --no-tag skips it (faster, no spaCy).
     Parser warnings (duplicate item numbers, unknown layout) go to stderr.
 
     \b
@@ -26,15 +31,22 @@ def parse(file, as_json, max_size):
         protokoll parse samples/lsvo-2024-12-13.md
         protokoll parse samples/aldras.pdf --json | jq '.items[] | {number, title}'
         protokoll parse samples/lsvo-2024-12-13.docx --json | jq '.items[].decisions[].clauses'
+        protokoll parse samples/lsvo-2024-12-13.pdf --json | jq '.entities[] | select(.label=="MONEY")'
     """
-    protocol = parsers.parse(ingest.read(file, max_size=max_size))
+    nlp = None
+    if tag:
+        from protokoll import nlp as tagging
+
+        nlp = tagging.load()
+    protocol = pipeline.process(file, nlp=nlp, max_size=max_size)
     if as_json:
         click.echo(json.dumps(to_dict(protocol), ensure_ascii=False, indent=2))
     else:
         m = protocol.meeting
         when = " ".join(x for x in (m.date, m.start and f"{m.start}–{m.end or ''}") if x)
         click.echo(" · ".join(x for x in (m.body, when, m.place) if x) or "(no meeting header found)")
-        click.echo(f"{len(protocol.attendance)} attendees, {len(protocol.items)} items")
+        click.echo(f"{len(protocol.attendance)} attendees, {len(protocol.items)} items"
+                   + (f", {len(protocol.entities)} entities" if tag else ""))
         for item in protocol.items:
             click.echo(f"\n{item.label}  {item.title or ''}".rstrip())
             for d in item.decisions:

@@ -1,5 +1,7 @@
-"""PER: names from the protocol's attendance list, a first-name gazetteer and, only where
-those leave a capitalised run of words unexplained, the statistical NER model.
+"""PER: names from the protocol's attendance list and presenters, a first-name gazetteer
+and, only where those leave a run of capitalised words unexplained, the statistical NER
+model. Swedish words (spaCy's lookup tables) are never taken for surnames by the model
+path, and "Regionen"-like inflected nouns never end a name.
 
 Titles and roles before a name ("programledare Malin Johansson") are not part of it.
 First-name-only mentions ("Mats berättar …") are resolved later, per protocol, by
@@ -9,7 +11,7 @@ First-name-only mentions ("Mats berättar …") are resolved later, per protocol
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .canonical import person_key
 from .spans import add_entities, make_span
@@ -66,7 +68,7 @@ class PersonTagger:
         for token in doc:
             if token.is_space and len(run) == 1 and "\n" in token.text and run[0].lower_ in self.first_names:
                 continue
-            if _name_like(token) and token.ent_iob_ not in ("B", "I") and token.lower_ not in _STOP:
+            if name_like(token) and token.ent_iob_ not in ("B", "I") and token.lower_ not in _STOP:
                 run.append(token)
                 continue
             if run:
@@ -94,7 +96,7 @@ class PersonTagger:
             return False
         return word[len(lemma):] in _NOUN_ENDINGS or word[len(lemma) - 1:] in _NOUN_ENDINGS
 
-    def match_known(self, doc, run, people) -> bool:
+    def match_known(self, doc, run, people) -> Span | None:
         """A span for the longest prefix of ``run`` that is a known person of this
         protocol, or None."""
         for end in range(len(run), 0, -1):
@@ -105,9 +107,8 @@ class PersonTagger:
         return None
 
     def ask_model(self, doc: Doc, runs) -> None:
-        """Run the NER model on the sentences that hold unexplained runs; keep its PER
-        spans that overlap them and are a full name or a known first name (a lone
-        unknown capitalised word, "Link", "Sölvesborg", stays untagged)."""
+        """Run the NER model (batched) on the sentences that hold unexplained runs; keep
+        its PER spans that overlap them and pass :meth:`plausible_name`."""
         ner = self.nlp.get_pipe("ner")
         windows, spans = {}, []
         for run in runs:
@@ -127,7 +128,6 @@ class PersonTagger:
                                            key=person_key(span.text), rule="per-model"))
         add_entities(doc, spans)
 
-
     def open_question(self, run) -> bool:
         """Whether the model could add a name here: two or more words inside a sentence,
         not all of them Swedish words (see :meth:`plausible_name`)."""
@@ -137,11 +137,13 @@ class PersonTagger:
         """A model PER worth keeping: two or more name-like words inside a sentence (not
         opening a heading, bullet or table cell), none of them a Swedish word or compound
         ("Cosmic Link", "Program Nära vård", "Blekinges Närsjukvårdsmodell")."""
-        if len(span) < 2 or not all(_name_like(t) for t in span) or _line_start(span[0]):
+        if len(span) < 2 or not all(name_like(t) for t in span) or _line_start(span[0]):
             return False
         return not any(self.swedish_word(t.lower_) for t in span if t.lower_ not in self.first_names)
 
     def swedish_word(self, word: str) -> bool:
+        """In the lookup table as a form or lemma, or ending in a lemma of 6+ letters
+        (a compound: "närsjukvårdsmodell")."""
         if word in self.lemmas or word in self.lemma_forms:
             return True
         return any(word[i:] in self.lemma_forms for i in range(1, len(word) - 5))
@@ -157,7 +159,8 @@ def _line_start(token) -> bool:
     return True
 
 
-def _name_like(token) -> bool:
+def name_like(token) -> bool:
+    """Capitalised, not all capitals, letters (and hyphens) only: "Inga-Lisa", "Mats"."""
     t = token.text
     return t[:1].isupper() and not t.isupper() and t.replace("-", "").isalpha() and len(t) > 1
 

@@ -12,12 +12,17 @@ from protokoll.records import Canonical, Entity, Protocol
 
 from .canonical import canonical_id, org_key, person_key, similar_place
 from .orgs import find_orgs, tag_acronyms
-from .persons import _name_like
+from .persons import name_like
 from .spans import add_entities, make_span
 
 
 def tag(protocol: Protocol, nlp) -> Protocol:
-    """Tag every item's text with PER, ORG, MONEY and DATE entities."""
+    """Tag every item's text with PER, ORG, MONEY and DATE entities, resolve them to
+    canonical people and organisations, and set each attendee's canonical id.
+
+    ``nlp`` is the Language from :func:`protokoll.nlp.load`. Entity offsets are into
+    ``item.text``; every entity says which ``rule`` found or resolved it.
+    """
     people = {person_key(a.name): a.name for a in protocol.attendance}
     presenters = {person_key(n): n for it in protocol.items for n in it.presenters}
     known = {**{k: "per-presenter" for k in presenters}, **{k: "per-attendance" for k in people}}
@@ -55,8 +60,9 @@ def tag(protocol: Protocol, nlp) -> Protocol:
             entities.append(entity)
             if key:
                 mentions[(span.label_, key)].append(entity)
-            if span._.warning:
-                warnings.append(f"§ {item.number}: {span._.warning}")
+            warning = span._.warning and f"§ {item.number}: {span._.warning}"
+            if warning and warning not in warnings:  # tagging twice adds nothing
+                warnings.append(warning)
     canonicals = _canonicals(mentions, people, similar)
     attendance = tuple(
         dataclasses.replace(a, canonical=canonical_id("PER", person_key(a.name)))
@@ -93,7 +99,7 @@ def _tag_first_names(doc, first_names: dict[str, set[str]]) -> None:
     spans = []
     for token in doc:
         keys = first_names.get(token.lower_)
-        if keys and _name_like(token) and token.ent_iob_ not in ("B", "I"):
+        if keys and name_like(token) and token.ent_iob_ not in ("B", "I"):
             unique = len(keys) == 1
             spans.append(make_span(doc, token.idx, token.idx + len(token), "PER",
                                    key=next(iter(keys)) if unique else None,

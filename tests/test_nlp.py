@@ -91,6 +91,7 @@ def test_money_in_text(rules):
         ("-419 515", -419515, "SEK"), ("57 0000 kr", 570000, "SEK"),
     ]
     assert any("57 0000" in w for w in p.warnings)
+    assert tagging.tag(p, rules) == p  # tagging again changes nothing, warnings included
 
 
 @pytest.mark.parametrize("text", [
@@ -201,6 +202,7 @@ def test_tag_is_pure_and_offsets_point_into_items(rules):
     p = protocol("Mats Wennstig föreslår 2,5 mnkr till Ronneby kommun den 30 december.")
     out = tagging.tag(p, rules)
     assert p.entities == () and tagging.tag(p, rules) == out
+    assert tagging.tag(out, rules) == out
     for e in out.entities:
         assert p.items[int(e.item) - 1].text[e.start:e.end] == e.text
     assert {e.label for e in out.entities} == {"PER", "MONEY", "ORG", "DATE"}

@@ -36,6 +36,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import signal
 import stat
 import time
@@ -57,6 +58,7 @@ from protokoll.errors import (
     UnreadableFile,
     UnsupportedFormat,
 )
+from protokoll.ingest.convert import converter
 from protokoll.ingest.detect import detect_format, zip_members
 from protokoll.ingest.safezip import MAX_RATIO, SMALL
 from protokoll.progress import SILENT, Progress
@@ -67,6 +69,7 @@ log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on 
 
 DEFAULT_TIMEOUT = 300.0  # seconds per file
 DEFAULT_MAX_MEMORY = 4096  # MB of address space per worker
+EXIT_OUT_OF_MEMORY = 3  # a worker's exit code when it could not even take a file in
 MAX_ZIP_DEPTH = 3  # zip inside zip inside zip
 
 # Names that claim to be a protocol: when their content is not one, that is a failure
@@ -274,7 +277,7 @@ def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progre
         path = f"{container}!{info.filename}"
         name = info.filename.replace("\\", "/")
         try:
-            if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
+            if name.startswith("/") or ".." in name.split("/") or name[1:2] == ":":  # C:/…
                 raise CorruptFile(f"unsafe member name {info.filename!r} (points outside the archive): refused")
             if info.file_size > max_size:
                 raise FileTooLarge(f"{info.file_size:,} bytes is over the limit of {max_size:,}")
@@ -345,8 +348,9 @@ _worker_nlp = None
 
 
 def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
-    """Once per worker: memory ceiling, signals, and the spaCy pipeline."""
+    """Once per worker: process group, memory ceiling, signals, converter and spaCy pipeline."""
     global _worker_nlp
+    os.setpgrp()  # so a stuck worker is killed together with its Tesseract/pdftoppm children
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:  # die with the parent, even on kill -9
@@ -358,6 +362,7 @@ def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
 
         limit = max_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    converter()  # this worker's LibreOffice (started on the first legacy file)
     if tag:
         from protokoll import nlp
 
@@ -373,21 +378,45 @@ def _worker_main(conn, others, max_memory_mb: int | None, tag: bool, max_size: i
     except BaseException as e:
         conn.send(("init-failed", Failure.from_error("", e, "tag" if tag else "read")))
         return
+    try:
+        _serve(conn, max_size)
+    except MemoryError:  # even receiving the file did not fit under the ceiling
+        os._exit(EXIT_OUT_OF_MEMORY)
+    except OSError:  # the parent is gone
+        os._exit(1)
+
+
+def _serve(conn, max_size: int) -> None:
     while True:
         try:
             task = conn.recv()
         except EOFError:
-            return
+            task = None
         if task is None:
+            converter().close()  # os._exit follows: atexit handlers do not run in workers
             return
         path, data = task
         result = convert(path, data, nlp=_worker_nlp, max_size=max_size)
+        del task, data
+        if isinstance(result, Failure) and result.code == "internal" and _at_ceiling():
+            # C extensions short of memory raise SystemError & co. instead of MemoryError
+            result = Failure(path, "memory", "ran out of memory (over the per-worker ceiling)", result.stage)
         try:
             conn.send(("done", result))
-        except (BrokenPipeError, EOFError):
-            return
-        except Exception as e:  # a result that does not pickle
+        except (pickle.PicklingError, TypeError, AttributeError) as e:  # a result that does not pickle
             conn.send(("done", Failure.from_error(path, e, "parse")))
+
+
+def _at_ceiling(margin: int = 64 * 1024 * 1024) -> bool:
+    """True when this process's address space is within ``margin`` bytes of RLIMIT_AS."""
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit == resource.RLIM_INFINITY:
+        return False
+    with open("/proc/self/statm") as f:
+        size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    return size > limit - margin
 
 
 class _Worker:
@@ -403,7 +432,10 @@ class _Worker:
 
     def kill(self) -> None:
         if self.proc.is_alive():
-            self.proc.kill()
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the worker and what it started
+            except OSError:  # not yet its own group
+                self.proc.kill()
         self.proc.join()
         self.conn.close()
 
@@ -415,8 +447,9 @@ class Pool:
     (segfault, out of memory) is killed and replaced, and only its file fails.
     """
 
-    def __init__(self, workers: int, *, timeout: float = DEFAULT_TIMEOUT, max_memory_mb: int | None = DEFAULT_MAX_MEMORY,
-                 tag: bool = False, max_size: int = ingest.DEFAULT_MAX_SIZE):
+    def __init__(self, workers: int, *, timeout: float = DEFAULT_TIMEOUT,
+                 max_memory_mb: int | None = DEFAULT_MAX_MEMORY, tag: bool = False,
+                 max_size: int = ingest.DEFAULT_MAX_SIZE):
         self.size = max(1, workers)
         self.timeout = timeout
         self._args = (max_memory_mb, tag, max_size)
@@ -479,7 +512,8 @@ class Pool:
                     w.ready = True
                     w.deadline = time.monotonic() + self.timeout
                 elif kind == "init-failed":
-                    raise RuntimeError(f"a worker could not start: {value.reason}")
+                    raise ProtokollError(f"a worker could not start: {value.reason}",
+                                         hint="check the installation (scripts/setup), or import with --no-tag")
                 else:
                     w.task = w.deadline = None
                     return path, value
@@ -488,9 +522,11 @@ class Pool:
         if not w.proc.is_alive():
             code = w.proc.exitcode
             self._replace(w)
+            if code == EXIT_OUT_OF_MEMORY:
+                return path, Failure(path, "memory", "ran out of memory (over the per-worker ceiling)", "read")
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             if code == -signal.SIGKILL:
-                how += " (out of memory?)"
+                how += ", out of memory?"
             return path, Failure(path, "crashed", f"the worker process died ({how})", "read")
         if w.deadline is not None and time.monotonic() > w.deadline:
             self._replace(w)

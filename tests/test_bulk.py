@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from protokoll import bulk, store
+from protokoll import bulk
 from protokoll.cli import cli
 from protokoll.errors import DatabaseBusy, UnsupportedFormat
 
@@ -266,7 +266,7 @@ def test_retry_failed_and_time_limit(tmp_path):
     (a / "aldras.txt").write_bytes((SAMPLES / "aldras.txt").read_bytes())
     db = tmp_path / "p.db"
     started = time.monotonic()
-    r = ingest(a, "--db", db, "--timeout", "0.5", "--json")
+    r = ingest(a, "--db", db, "--timeout", "2", "--json")
     assert r.exit_code == 1
     (failure,) = json.loads(r.stdout)["failed"]
     assert failure["error_code"] == "timeout" and failure["path"].endswith("scan.pdf")
@@ -322,3 +322,18 @@ def test_two_imports_at_once_one_refuses_nothing_corrupted(tmp_path):
     assert sorted(code for code, _ in outs) == [1, 1]  # the refused one, and the one with 2 bad files
     check_integrity(db)
     assert rows(db, "select status, count(*) from documents group by status") == [("failed", 2), ("ok", 6)]
+
+
+def test_memory_ceiling_fails_the_file_not_the_import(tmp_path):
+    """Workers over --max-memory fail their file with code 'memory'; more memory imports it."""
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "lsvo.md").write_bytes((SAMPLES / "lsvo-2024-12-13.md").read_bytes())
+    (a / "aldras.docx").write_bytes((SAMPLES / "aldras.docx").read_bytes())
+    db = tmp_path / "p.db"
+    r = ingest(a, "--db", db, "--max-memory", "64", "--json")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert {f["error_code"] for f in json.loads(r.stdout)["failed"]} == {"memory"}
+    r = ingest(a, "--db", db, "--retry-failed", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["imported"] == 2
+    check_integrity(db)

@@ -35,6 +35,9 @@ _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
 )
 _STARTS_ITEM = re.compile(r"^(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)")
+_CONJUNCTION = re.compile(r"(och|eller|samt|resp\.?|respektive|till)\b")
+_CLAUSE = re.compile(r"att\s")  # "att …" after an unwrapped line starts a decision clause
+_CLOSERS = (".", ":", ";", "!", "?", "”", '"', "»")
 _SPACE = re.compile(r"\s")
 _UNMAPPED = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
 # A word: a token with two letters in a row and a vowel.
@@ -126,6 +129,8 @@ def _soft_hyphen(m: re.Match) -> str:
     # hyphenation ("sam-verkan"); next to a capital or digit a real hyphen ("SIP-utbildning").
     s, i = m.string, m.start()
     before, after = s[i - 1], s[m.end()]
+    if _CONJUNCTION.match(s, m.end()):  # a compound cut short: "in-och utskrivning"
+        return "-"
     return "" if before.islower() and after.islower() else "-"
 
 
@@ -279,11 +284,12 @@ def paragraphs(lines: list[Line]):
         elif text.endswith((" ", "\t")):  # the layout wrapped the line here
             text = prev + " " + cur.lstrip()
             continue
-        elif prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():  # hyphenation
-            text = prev[:-1] + cur.lstrip()
+        elif prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():
+            # Hyphenation ("sam-" "verkan"), except a compound cut short: "in-" "och utskrivning".
+            text = (prev if _CONJUNCTION.match(nxt) else prev[:-1]) + cur.lstrip()
             continue
-        elif len(prev) >= wide and nxt[:1].islower():  # a full line going on in lower case
-            text = prev + " " + cur.lstrip()
+        elif len(prev) >= wide and nxt[:1].islower() and not prev.endswith(_CLOSERS) and not _CLAUSE.match(nxt):
+            text = prev + " " + cur.lstrip()  # a full line going on in lower case
             continue
         yield text.strip(), page
         text, page = cur, ln.page

@@ -115,6 +115,25 @@ def test_pdfium_soft_hyphen_marker():
         "SIP-utbildning och samverkan",
         "rad två",
     ]
+    assert pdf_reader._split_lines("vid in\ufffeoch utskrivning") == ["vid in-och utskrivning"]
+
+
+def test_compound_cut_short_and_att_clauses_stay_apart():
+    lines = [
+        pdf_reader.Line("Trygg och säker in-", 1),
+        pdf_reader.Line("och utskrivning gäller från 2025 för alla kommuner i länet och regionen", 1),
+        pdf_reader.Line("- insatser för suicidprevention från aktivitetskod 964, 400 000 kr", 1),
+        pdf_reader.Line("att medel rekvideras av Region Blekinge", 1),
+        pdf_reader.Line("för ”Insatser inom området psykisk hälsa och suicidprevention 2024”", 1),
+        pdf_reader.Line("att beviljade medel gäller för satsningens tidsperiod", 1),
+    ]
+    assert [p for p, _ in pdf_reader.paragraphs(lines)] == [
+        "Trygg och säker in-och utskrivning gäller från 2025 för alla kommuner i länet och regionen",
+        "- insatser för suicidprevention från aktivitetskod 964, 400 000 kr",
+        "att medel rekvideras av Region Blekinge",
+        "för ”Insatser inom området psykisk hälsa och suicidprevention 2024”",
+        "att beviljade medel gäller för satsningens tidsperiod",
+    ]
 
 
 def test_label_value_layout_written_column_by_column(tmp_path):

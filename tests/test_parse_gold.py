@@ -53,17 +53,6 @@ DOCUMENT_DIFFERENCES = {
     ("aldras.pdf", 10, "sent_to"): ["Ledamöter LSVO", "Föredragande"],  # printed from the .docx
 }
 
-# (file name, item index, decision index) -> why ingestion's text differs there. The
-# decision's by/kind/outcome are still compared; its clauses are checked against the
-# gold in test_ingest_limits (strict xfail), so fixing ingestion makes that test fail
-# until the entry is removed here.
-INGEST_LIMITS = {
-    ("lsvo-2024-12-13.pdf", 3, 4): "PDF reader joins a bullet line and the next 'att' line "
-    "with no punctuation between ('… 400 000 kr att medel rekvideras …')",
-    ("aldras.pdf", 3, 0): "PDF reader drops the hyphen of 'in-och' at a line end ('inoch')",
-}
-
-
 def norm(text):
     """Whitespace collapsed; a bullet ("-", "–", "•", with or without a space) as "- "."""
     if text is None:
@@ -126,23 +115,11 @@ def test_decisions(name, path, parsed):
     for n, (g, w) in enumerate(zip(got, want)):
         gd = [_decision(d) for d in g["decisions"]]
         wd = [_decision(d) for d in w["decisions"]]
-        for k in range(len(wd)):
-            if (path.name, n, k) in INGEST_LIMITS and k < len(gd):
-                gd[k] = wd[k] = (*wd[k][:3], "known ingestion limit: see test_ingest_limits")
         assert gd == wd, w["number"]
 
 
 def _decision(d):
     return (d["by"], d["kind"], d["outcome"], [norm(c) for c in d["clauses"]])
-
-
-@pytest.mark.xfail(strict=True, reason="PDF ingestion limits listed in INGEST_LIMITS")
-@pytest.mark.parametrize("where", sorted(INGEST_LIMITS))
-def test_ingest_limits(where, parsed):
-    file, n, k = where
-    gold = _gold("aldras" if file.startswith("aldras") else "lsvo-2024-12-13")
-    got = parsed(SAMPLES / file)["items"][n]["decisions"][k]
-    assert _decision(got) == _decision(gold["items"][n]["decisions"][k])
 
 
 @pytest.mark.parametrize("name,path", CASES)

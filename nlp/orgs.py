@@ -13,7 +13,7 @@ from spacy.language import Language
 from .canonical import org_key
 from .spans import add_entities, doc_text, make_span
 from .vocab import (
-    BODY_NOUNS, BODY_VERBS, COMPANY_SUFFIXES, KNOWN_ORGS, NOT_NAMES, ORG_SUFFIXES, ORG_UNIT_HEADS,
+    BODY_NOUNS, BODY_VERBS, COMPANY_SUFFIXES, FORUM_WORDS, KNOWN_ORGS, NOT_NAMES, ORG_SUFFIXES, ORG_UNIT_HEADS,
     PARTIES, ROLES,
 )
 
@@ -30,6 +30,9 @@ PATTERNS = (
         rf"\b(?:{'|'.join(h.capitalize() + '|' + h for h in ORG_UNIT_HEADS)})\s+för\s+{_W}+(?:\s+och\s+{_W}+)?"
         rf"(?:\s*\((?P<acr>{_ACRONYM})\)|\s+(?P<acr2>{_ACRONYM})\b)?")),
     ("org-suffix", re.compile(rf"(?<![\w-])(?:{_W}+-?\s+och\s+)?{_W}{{2,}}{_ORG_SUFFIX}(?!{_W})")),
+    ("org-forum", re.compile(
+        rf"\b[A-ZÅÄÖ][\wåäö]{{7,}}\s+(?:{'|'.join(FORUM_WORDS)})(?!{_W})"
+        rf"|\b[A-ZÅÄÖ][\wåäö]+(?:{'|'.join(w for w in FORUM_WORDS if len(w) > 4)})(?!{_W})")),
     ("org-company", re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:{'|'.join(re.escape(s) for s in COMPANY_SUFFIXES)})(?!{_W})")),
     ("org-known", re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(k) for k in sorted(KNOWN_ORGS, key=len, reverse=True))})s?(?!{_W})", re.I)),
     ("org-party", re.compile(rf"(?<=[\wåäö]\s)\((?P<party>{'|'.join(PARTIES)})\)")),

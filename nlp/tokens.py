@@ -28,11 +28,11 @@ _UNIT_SUFFIX = r"(?<=\d)(?:kr|tkr|mnkr|mdkr|mkr|kronor|SEK|sek|€|:-)"
 
 
 def customize_tokenizer(nlp: Language) -> None:
-    """Split "123664kr" into number + unit, a sign or bullet from digits ("-419"), and
-    keep "§§" as one token."""
+    """Split "123664kr" into number + unit, a sign or bullet from digits or a capital
+    ("-419", "-FoU verksamhetsplan"), and keep "§§" as one token."""
     suffixes = [_UNIT_SUFFIX, *nlp.Defaults.suffixes]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    prefixes = ["§§", r"[-−–](?=\d)", *nlp.Defaults.prefixes]
+    prefixes = ["§§", r"[-−–](?=[\dA-ZÅÄÖ])", *nlp.Defaults.prefixes]
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
 
 

@@ -38,10 +38,13 @@ ORG_SUFFIXES = ("förvaltning", "nämnd", "styrelse", "fullmäktige", "utskott")
 ORG_UNIT_HEADS = ("enheten", "avdelningen", "sektionen", "kontoret", "staben", "centrum")
 COMPANY_SUFFIXES = ("AB", "HB", "KB", "Ab", "Oy", "Ltd", "AS", "GmbH", "ek. för.")
 
+# Last word of a named forum, network or council ("Interkommunala forumet",
+# "Skolchefsnätverket", "Pensionärsrådet").
+FORUM_WORDS = ("forum", "forumet", "nätverk", "nätverket", "råd", "rådet")
+
 # Named public bodies that rules cannot recognise from their shape (lower case).
 KNOWN_ORGS = (
-    "interkommunala forumet", "interkommunalt forum", "skolchefsnätverket",
-    "landstinget blekinge", "sveriges kommuner och regioner", "skr", "socialstyrelsen",
+    "sveriges kommuner och regioner", "skr", "socialstyrelsen",
     "försäkringskassan", "arbetsförmedlingen", "ivo", "inspektionen för vård och omsorg",
     "länsstyrelsen", "folkhälsomyndigheten", "hjälpmedelscentralen", "fou-verksamheten",
     "e-hälsomyndigheten", "kammarkollegiet", "skatteverket", "polisen", "migrationsverket",
@@ -70,7 +73,7 @@ ROLES = (
     "kommundirektör", "kommundirektören", "förvaltningschef", "direktör", "chef", "handläggare",
     "föredragande", "utredare", "samordnare", "strateg", "controller", "ekonom", "sakkunnig",
     "chefssjuksköterska", "sjuksköterska", "läkare", "kommunalråd", "kommunsekreterare",
-    "nämndsekreterare", "registrator", "jurist", "rektor", "välfärdsteknik",
+    "nämndsekreterare", "registrator", "jurist", "rektor",
 )
 
 # Capitalised words that start sentences or headings and are never names.

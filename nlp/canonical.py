@@ -17,8 +17,11 @@ from difflib import SequenceMatcher
 
 from protokoll.records import stable_id
 
+from .vocab import FORUM_WORDS, ORG_SUFFIXES
+
 _DOUBLE = re.compile(r"(.)\1+")
 _ORG_DROP = {"område", "omr", "omr."}
+_DEFINITE = re.compile(rf"({'|'.join(ORG_SUFFIXES + FORUM_WORDS)})(?:et|en|n)?s?$")
 
 
 def _fold(word: str) -> str:
@@ -38,13 +41,18 @@ def person_key(name: str) -> str:
 
 def org_key(name: str) -> str:
     """Key of an organisation: lower case, genitive -s of a place before kommun/region
-    dropped, "område" and punctuation ignored."""
+    dropped, "område" and punctuation ignored, a body's definite form made indefinite
+    ("Socialnämnden" = "socialnämnd", "Interkommunala forumet" = "Interkommunalt forum")."""
     words = [w for w in re.split(r"[\s,]+", name.lower().strip(" .,:;()")) if w and w not in _ORG_DROP]
     for i, w in enumerate(words[:-1]):
         if words[i + 1] in ("kommun", "kommuns") and w.endswith("s") and len(w) > 4:
             words[i] = w[:-1]
     if words and words[-1] == "kommuns":
         words[-1] = "kommun"
+    if words and _DEFINITE.search(words[-1]):
+        words[-1] = _DEFINITE.sub(r"\1", words[-1])
+        if len(words) > 1 and len(words[-2]) > 6 and words[-2][-1] in "at":
+            words[-2] = words[-2][:-1]  # adjective: "interkommunala"/"interkommunalt"
     return " ".join(words)
 
 

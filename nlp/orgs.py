@@ -31,8 +31,8 @@ PATTERNS = (
         rf"(?:\s*\((?P<acr>{_ACRONYM})\)|\s+(?P<acr2>{_ACRONYM})\b)?")),
     ("org-suffix", re.compile(rf"(?<![\w-])(?:{_W}+-?\s+och\s+)?{_W}{{2,}}{_ORG_SUFFIX}(?!{_W})")),
     ("org-forum", re.compile(
-        rf"\b[A-ZÅÄÖ][\wåäö]{{7,}}\s+(?:{'|'.join(FORUM_WORDS)})(?!{_W})"
-        rf"|\b[A-ZÅÄÖ][\wåäö]+(?:{'|'.join(w for w in FORUM_WORDS if len(w) > 4)})(?!{_W})")),
+        rf"\b[A-ZÅÄÖ][\wåäö]{{7,}}\s+(?:{'|'.join(FORUM_WORDS)})(?:et)?(?!{_W})"
+        rf"|\b[A-ZÅÄÖ][\wåäö]+(?:{'|'.join(FORUM_WORDS)})et(?!{_W})")),
     ("org-company", re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:{'|'.join(re.escape(s) for s in COMPANY_SUFFIXES)})(?!{_W})")),
     ("org-known", re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(k) for k in sorted(KNOWN_ORGS, key=len, reverse=True))})s?(?!{_W})", re.I)),
     ("org-party", re.compile(rf"(?<=[\wåäö]\s)\((?P<party>{'|'.join(PARTIES)})\)")),

@@ -40,7 +40,7 @@ COMPANY_SUFFIXES = ("AB", "HB", "KB", "Ab", "Oy", "Ltd", "AS", "GmbH", "ek. för
 
 # Last word of a named forum, network or council ("Interkommunala forumet",
 # "Skolchefsnätverket", "Pensionärsrådet").
-FORUM_WORDS = ("forum", "forumet", "nätverk", "nätverket", "råd", "rådet")
+FORUM_WORDS = ("forum", "nätverk", "råd")  # definite forms: + "et"
 
 # Named public bodies that rules cannot recognise from their shape (lower case).
 KNOWN_ORGS = (

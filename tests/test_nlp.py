@@ -144,6 +144,8 @@ def test_org_variants_and_acronym(rules):
     assert "Region Blekinge, område Nära vård" in orgs
     assert "S" in orgs
     assert org_key("Region Blekinge område Nära vård") == org_key("Region Blekinge Nära vård")
+    assert org_key("Interkommunala forumet") == org_key("Interkommunalt forum")
+    assert org_key("Socialnämnden") == org_key("socialnämnd") != org_key("Kommunstyrelsen")
     canon = {c.id: c for c in p.canonicals}
     assert canon[orgs["KoU"]].rule == "acronym"
 

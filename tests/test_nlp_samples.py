@@ -101,6 +101,10 @@ def test_same_person_same_id_across_meetings(tagged):
         assert ids(lsvo, name) == ids(aldras, name) and len(ids(lsvo, name)) == 1, name
     # Spelling variants: "Jesper Björnson" (lsvo list) / "Jesper Björnsson" (aldras text).
     assert ids(lsvo, "Jesper Björnson") == ids(aldras, "Jesper Björnsson")
+    # Organisations too, whatever the spelling in each meeting.
+    org = {e.text: e.canonical for p in (lsvo, aldras) for e in p.entities if e.label == "ORG"}
+    assert org["Karlshamn kommun"] == org["Karlshamns kommun"]  # aldras / lsvo
+    assert org["interkommunala forumet"] == org["Interkommunalt forum"]
     # Different people who share a surname are never merged.
     assert ids(lsvo, "Birgitta Nilsson") != ids(lsvo, "Caroline Nilsson")
 

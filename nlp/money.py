@@ -37,7 +37,8 @@ _NEXT_WORD = re.compile(r"\s*([\wåäö]+)", re.I)
 def parse_amount(text: str) -> tuple[int | float, str, tuple[str, ...]]:
     """Value in whole currency units, currency ("SEK"/"EUR") and warnings of an amount.
 
-    Decimals are kept only where öre/cent are written; a unit-less number is SEK.
+    Decimals appear only where öre/cent are written ("15 816 660,06" → 15816660.06);
+    scaled units give whole numbers ("2,5 mnkr" → 2500000). A unit-less number is SEK.
     Raises ValueError if ``text`` holds no amount.
     """
     m = AMOUNT_RE.search(text)

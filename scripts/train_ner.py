@@ -89,8 +89,8 @@ def main(argv=None) -> int:
     from protokoll.nlp.model import NER_CONFIG
 
     train_sentences = read_corpus(CORPUS / "train_corpus.txt")
-    names = FIRST_NAMES.read_text(encoding="utf-8").splitlines()[:1] + corpus_first_names(train_sentences)
-    FIRST_NAMES.write_text("\n".join(names) + "\n", encoding="utf-8")
+    header = "# First tokens of PER names in data/swedish-ner-corpus (CC BY 4.0), written by scripts/train_ner.py."
+    FIRST_NAMES.write_text("\n".join([header, *corpus_first_names(train_sentences)]) + "\n", encoding="utf-8")
 
     fix_random_seed(SEED)
     random.seed(SEED)

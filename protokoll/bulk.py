@@ -610,6 +610,7 @@ def import_archive(
     paths_of = _known_paths(db)
     inflight: dict[str, list[str]] = {}  # sha256 -> other paths with the same bytes
     tasks: dict[str, tuple[str, str, int]] = {}  # path -> (sha256, format, size)
+    done: list[tuple[str, Protocol | Failure]] = []  # results to write once the workers are busy again
 
     def write(path: str, result: Protocol | Failure) -> None:
         sha, fmt, size = tasks.pop(path, (None, None, None))
@@ -683,11 +684,16 @@ def import_archive(
                         progress.update()
                     continue
                 while not pool.idle():
-                    for path, result in pool.results():
-                        write(path, result)
+                    done.extend(pool.results())
                 tasks[item.path] = (sha, fmt, len(item.data))
                 inflight[sha] = []
                 pool.submit(item.path, item.data)
+                if not pool.idle():  # every worker has a file: now the writer's turn
+                    for path, result in done:
+                        write(path, result)
+                    done.clear()
+            for path, result in done:
+                write(path, result)
             while pool.busy:
                 for path, result in pool.results():
                     write(path, result)

@@ -141,13 +141,16 @@ def test_unreadable_and_too_large_files_are_failures_not_crashes(tmp_path):
     locked.write_text("secret")
     locked.chmod(0)
     gone = tmp_path / "removed.txt"
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)  # reading it would block the import forever
     try:
-        out = list(bulk.iter_candidates([str(big), str(locked), str(gone)], max_size=1000))
+        out = list(bulk.iter_candidates([str(big), str(locked), str(gone), str(fifo)], max_size=1000))
     finally:
         locked.chmod(0o644)
     codes = {Path(f.path).name: getattr(f, "code", "read") for f in out}
     assert codes["big.txt"] == "too-large"
     assert codes["removed.txt"] == "unreadable"
+    assert codes["fifo.txt"] == "unreadable"
     if os.geteuid() != 0:  # root reads anything
         assert codes["locked.txt"] == "unreadable"
 
@@ -272,7 +275,7 @@ def test_retry_failed_and_time_limit(tmp_path):
     assert failure["error_code"] == "timeout" and failure["path"].endswith("scan.pdf")
     assert time.monotonic() - started < 60  # the stuck worker was killed, not waited for
     r = ingest(a, "--db", db)
-    assert r.exit_code == 1 and "failed in an earlier import" in r.stderr
+    assert r.exit_code == 1 and "Failed in an earlier import (1; --retry-failed" in r.stderr
     r = ingest(a, "--db", db, "--retry-failed", "--json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["imported"] == 1

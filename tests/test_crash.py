@@ -131,6 +131,8 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path):
         final = subprocess.run(command(archive, db), capture_output=True, text=True, timeout=600)
         assert final.returncode == 1, final.stderr
         assert snapshot(db) == reference, f"seed {seed}: database {databases} differs after {kills} kills"
+    print(f"SIGKILL at random moments: {kills} kills over {databases} databases (seed {seed}), "
+          f"each resumed to the uninterrupted result: nothing partial, duplicated or lost")
 
 
 def documents_in(db: Path) -> int:

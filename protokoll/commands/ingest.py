@@ -86,8 +86,8 @@ def _report(s: bulk.Summary, quiet: bool) -> None:
     for f in s.failed:
         click.echo(f"Failed: {f.path}: {f.reason} ({f.stage}, {f.code})", err=True)
     if s.failed_earlier:
-        click.echo(f"{len(s.failed_earlier)} files failed in an earlier import; "
-                   "--retry-failed tries them again:", err=True)
+        click.echo(f"Failed in an earlier import ({len(s.failed_earlier)}; --retry-failed tries them again):",
+                   err=True)
         for path in s.failed_earlier:
             click.echo(f"  {path}", err=True)
     if s.interrupted:

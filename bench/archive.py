@@ -1,0 +1,338 @@
+"""Benchmark the bulk import on a synthetic archive of N protocols.
+
+    python bench/archive.py 200              # generate, import, print a Markdown table
+    python bench/archive.py 1000 --no-tag    # without spaCy tagging
+    python bench/archive.py 200 --keep /tmp/arkiv
+
+The archive is made from the two sample protocols with other bodies, dates, names and
+amounts, in both layouts (LSVO "§ 94/24" and "1). Title (B)"): mostly .docx (python-docx)
+and text-layer .pdf (written here, no extra dependency), some .txt/.md, a few legacy
+files (.rtf and .odt written here, .doc converted by LibreOffice once) and scanned
+PDFs (the scanned sample, each copy with other bytes), spread over 4 shard folders.
+
+Measured in one run, as `protokoll ingest` subprocesses: documents/s and pages/s with
+1 and 2 workers; the text-layer PDFs alone with 2 workers against raw pypdfium2 text
+extraction of the same files in this process (the reference); peak memory (ru_maxrss
+of the import process and its workers) for one shard (N/4) and for all N; and a re-run
+on the imported archive (files/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+PROTOKOLL = str(Path(sys.executable).parent / "protokoll")
+
+BODIES = ["Kommunstyrelsen", "Socialnämnden", "Barn- och utbildningsnämnden", "Tekniska nämnden",
+          "Kultur- och fritidsnämnden", "Miljö- och byggnadsnämnden", "Äldrenämnden", "Regionstyrelsen"]
+FIRST = ["Anna", "Erik", "Karin", "Lars", "Maria", "Johan", "Eva", "Per", "Sofia", "Anders", "Lena", "Björn",
+         "Ingrid", "Nils", "Åsa", "Göran", "Elin", "Oskar", "Märta", "Ulf"]
+LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
+        "Svensson", "Gustafsson", "Lindqvist", "Åberg", "Ström", "Hägg", "Bergström", "Öberg"]
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december"]
+SAMPLE_NAMES = ["Bodil Sundlöf", "Torill Skaar Magnusson", "Mats Wennstig", "Carina Andersson", "Mats Berggren",
+                "Annika Mellqvist", "Gunilla Råberg", "Patrik Håkansson", "Robert Schelin", "Emma Stahre"]
+
+
+# --------------------------------------------------------------------------- protocols
+
+
+def protocol_text(rng: random.Random) -> tuple[str, bool]:
+    """(text, is_markdown): a sample protocol with another body, date, names and amounts."""
+    markdown = rng.random() < 0.5
+    text = (SAMPLES / ("lsvo-2024-12-13.md" if markdown else "aldras.txt")).read_text(encoding="utf-8")
+    day = date(2012, 1, 1) + timedelta(days=rng.randrange(14 * 365))
+    body = rng.choice(BODIES)
+    text = text.replace("2024-12-13", day.isoformat()).replace("2024-11-25", day.isoformat())
+    text = text.replace("13 december 2024", f"{day.day} {MONTHS[day.month - 1]} {day.year}")
+    text = text.replace("LSVO", body).replace("Samverkansgrupp att åldras", body)
+    for name in SAMPLE_NAMES:
+        text = text.replace(name, f"{rng.choice(FIRST)} {rng.choice(LAST)}")
+    text = re.sub(r"\b\d{1,3}(?: \d{3})+\b", lambda m: f"{rng.randrange(10_000, 5_000_000):,}".replace(",", " "),
+                  text)
+    return text, markdown
+
+
+def lines(text: str, markdown: bool):
+    """(kind, text) per non-empty line: heading / bullet / paragraph."""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if markdown and line.startswith("#"):
+            yield "heading", line.lstrip("#").strip().replace("**", "")
+        elif line.startswith("- "):
+            yield "bullet", line[2:].replace("**", "")
+        else:
+            yield "paragraph", line.replace("**", "")
+
+
+def write_docx(path: Path, text: str, markdown: bool) -> None:
+    import docx
+
+    d = docx.Document()
+    for kind, line in lines(text, markdown):
+        if kind == "heading":
+            d.add_heading(line, level=2)
+        else:
+            d.add_paragraph(line, style="List Bullet" if kind == "bullet" else None)
+    d.save(str(path))
+
+
+def write_pdf(path: Path, text: str, markdown: bool) -> int:
+    """A text-layer PDF (Helvetica, WinAnsi) of the protocol, 58 lines a page; returns pages."""
+    wrapped = []
+    for kind, line in lines(text, markdown):
+        prefix = "- " if kind == "bullet" else ""
+        while len(line) > 95:
+            cut = line.rfind(" ", 0, 95)
+            cut = cut if cut > 20 else 95
+            wrapped.append(prefix + line[:cut])
+            line, prefix = line[cut:].lstrip(), "  " if prefix else ""
+        wrapped.append(prefix + line)
+    pages = [wrapped[i:i + 58] for i in range(0, len(wrapped), 58)] or [[""]]
+
+    def esc(s: str) -> bytes:
+        b = s.encode("cp1252", "replace")
+        return b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for n, page in enumerate(pages, 1):
+        body = [b"BT /F1 10 Tf 13 TL 56 800 Td"]
+        body += [b"(" + esc(line) + b") '" for line in page]
+        body.append(f"ET BT /F1 8 Tf 500 30 Td (Sida {n} av {len(pages)}) Tj ET".encode())
+        stream = b"\n".join(body)
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+                       b"/Contents %d 0 R >>" % len(objects))
+        kids.append(len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    out = bytearray(b"%PDF-1.4\n%\xe5\xe4\xf6\n")
+    offsets = []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return len(pages)
+
+
+def write_rtf(path: Path, text: str, markdown: bool) -> None:
+    def esc(s: str) -> str:
+        s = s.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+        return "".join(c if ord(c) < 128 else f"\\'{c.encode('cp1252', 'replace')[0]:02x}" for c in s)
+
+    body = []
+    for kind, line in lines(text, markdown):
+        style = "\\b\\fs28 " if kind == "heading" else ("- " if kind == "bullet" else "")
+        body.append(f"{{\\pard {style}{esc(line)}\\par}}")
+    path.write_text("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Arial;}}\\f0\\fs22\n" + "\n".join(body) + "}\n",
+                    encoding="ascii")
+
+
+def write_odt(path: Path, text: str, markdown: bool) -> None:
+    from xml.sax.saxutils import escape
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    paras = "".join(
+        f'<text:h text:outline-level="2">{escape(line)}</text:h>' if kind == "heading"
+        else f"<text:p>{'- ' if kind == 'bullet' else ''}{escape(line)}</text:p>"
+        for kind, line in lines(text, markdown)
+    )
+    content = f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">' \
+              f"<office:body><office:text>{paras}</office:text></office:body></office:document-content>"
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+
+
+def generate(root: Path, n: int, seed: int = 1) -> dict[str, list[Path]]:
+    """N protocols in root/shard-{0..3}/<year>/; returns the paths by kind."""
+    rng = random.Random(seed)
+    n_scanned = max(1, n // 100)
+    n_legacy = max(3, n // 50)
+    n_text = max(1, n // 20)
+    n_pdf = (n - n_scanned - n_legacy - n_text) // 2
+    kinds = (["scanned"] * n_scanned + ["legacy"] * n_legacy + ["text"] * n_text + ["pdf"] * n_pdf)
+    kinds += ["docx"] * (n - len(kinds))
+    rng.shuffle(kinds)
+    out: dict[str, list[Path]] = {}
+    scanned = (SAMPLES / "aldras-scanned.pdf").read_bytes()
+    to_doc = []
+    for i, kind in enumerate(kinds):
+        text, markdown = protocol_text(rng)
+        folder = root / f"shard-{i % 4}" / str(2012 + rng.randrange(14))
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = folder / f"protokoll-{i:06d}"
+        if kind == "scanned":
+            path = stem.with_suffix(".pdf")
+            path.write_bytes(scanned + f"% copy {i}\n".encode())  # same pages, other bytes
+        elif kind == "pdf":
+            path = stem.with_suffix(".pdf")
+            write_pdf(path, text, markdown)
+        elif kind == "docx":
+            path = stem.with_suffix(".docx")
+            write_docx(path, text, markdown)
+        elif kind == "text":
+            path = stem.with_suffix(".md" if markdown else ".txt")
+            path.write_text(text, encoding="utf-8")
+        else:
+            which = ("rtf", "odt", "doc")[len(out.get("legacy", [])) % 3]
+            path = stem.with_suffix("." + which)
+            if which == "rtf":
+                write_rtf(path, text, markdown)
+            elif which == "odt":
+                write_odt(path, text, markdown)
+            else:
+                write_docx(stem.with_suffix(".docx.tmp"), text, markdown)
+                to_doc.append(path)
+        out.setdefault(kind, []).append(path)
+    if to_doc:  # .doc by LibreOffice, once for all of them
+        with tempfile.TemporaryDirectory() as tmp:
+            srcs = []
+            for p in to_doc:
+                src = Path(tmp, p.stem + ".docx")
+                shutil.move(str(p.with_suffix(".docx.tmp")), src)
+                srcs.append(src)
+            subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                            "--convert-to", "doc", "--outdir", tmp, *map(str, srcs)],
+                           capture_output=True, timeout=600, check=True)
+            for p in to_doc:
+                shutil.move(str(Path(tmp, p.stem + ".doc")), p)
+    return out
+
+
+# --------------------------------------------------------------------------- measure
+
+
+def run_import(paths, db: Path, workers: int, tag: bool) -> dict:
+    """One `protokoll ingest` subprocess: wall seconds, its JSON summary, peak RSS in MB."""
+    cmd = [PROTOKOLL, "ingest", *map(str, paths), "--db", str(db), "-w", str(workers), "--json", "--quiet"]
+    if not tag:
+        cmd.append("--no-tag")
+    started = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    summary = json.loads(out)
+    return {"seconds": seconds, "summary": summary, "peak_mb": usage.ru_maxrss / 1024, "exit": p.returncode}
+
+
+def raw_extraction(pdfs: list[Path]) -> tuple[float, int]:
+    """pypdfium2 text of every page, in this process: (seconds, pages)."""
+    import pypdfium2 as pdfium
+
+    pages = 0
+    started = time.perf_counter()
+    for path in pdfs:
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        for page in pdf:
+            tp = page.get_textpage()
+            tp.get_text_range()
+            tp.close()
+            page.close()
+            pages += 1
+        pdf.close()
+    return time.perf_counter() - started, pages
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", type=int, help="number of protocols")
+    ap.add_argument("--no-tag", action="store_true", help="import without spaCy tagging")
+    ap.add_argument("--keep", type=Path, help="build the archive here and keep it")
+    args = ap.parse_args(argv)
+    tag = not args.no_tag
+    work = Path(tempfile.mkdtemp(prefix="protokoll-bench-"))
+    archive = args.keep or work / "archive"
+    try:
+        t = time.perf_counter()
+        kinds = generate(archive, args.n)
+        print(f"generated {args.n} protocols in {time.perf_counter() - t:.1f} s: "
+              + ", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items())), file=sys.stderr)
+        pdf_dir = work / "pdf-only"
+        pdf_dir.mkdir()
+        for p in kinds["pdf"]:
+            os.link(p, pdf_dir / p.name)
+        raw_s, raw_pages = raw_extraction(kinds["pdf"])
+        pdf2 = run_import([pdf_dir], work / "pdf.db", 2, tag)
+        one = run_import([archive], work / "w1.db", 1, tag)
+        two = run_import([archive], work / "w2.db", 2, tag)
+        shard = run_import([archive / "shard-0"], work / "shard.db", 2, tag)
+        again = run_import([archive], work / "w2.db", 2, tag)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(args.n, tag, kinds, raw_s, raw_pages, pdf2, one, two, shard, again)
+
+
+def report(n, tag, kinds, raw_s, raw_pages, pdf2, one, two, shard, again) -> None:
+    def rates(r):
+        s = r["summary"]
+        return s["imported"] / r["seconds"], s["pages"] / r["seconds"]
+
+    raw_docs, raw_pps = len(kinds["pdf"]) / raw_s, raw_pages / raw_s
+    print(f"## N = {n} ({'with' if tag else 'without'} tagging)\n")
+    print(", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items())) + "\n")
+    print("Wall: the whole `protokoll ingest` process, start-up included; import: its own `seconds` (walk to last"
+          " commit, workers started, CLI start-up excluded).\n")
+    print("| run | files | imported | failed | wall s | import s | docs/s (wall) | pages/s (wall) | pages/s (import)"
+          " | peak MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| raw pypdfium2 text, text PDFs, 1 process | {len(kinds['pdf'])} | – | – | {raw_s:.2f} | {raw_s:.2f} | "
+          f"{raw_docs:.1f} | {raw_pps:.0f} | {raw_pps:.0f} | – |")
+    for name, r in (("text PDFs, 2 workers", pdf2), ("archive, 1 worker", one), ("archive, 2 workers", two),
+                    ("shard (N/4), 2 workers", shard)):
+        d, p = rates(r)
+        s = r["summary"]
+        print(f"| {name} | {s['files']} | {s['imported']} | {len(s['failed'])} | {r['seconds']:.1f} | "
+              f"{s['seconds']:.1f} | {d:.2f} | {p:.1f} | {s['pages'] / s['seconds']:.1f} | {r['peak_mb']:.0f} |")
+    s = again["summary"]
+    print(f"| re-run on the imported archive | {s['files']} | {s['imported']} | {len(s['failed'])} | "
+          f"{again['seconds']:.2f} | {s['seconds']:.2f} | – | – | – | {again['peak_mb']:.0f} |")
+    print()
+    pdf_pps = rates(pdf2)[1]
+    inside = pdf2["summary"]["pages"] / pdf2["summary"]["seconds"]
+    print(f"- text-layer PDFs end to end with 2 workers / raw extraction (pages/s; target >= 0.3): "
+          f"{pdf_pps / raw_pps:.3f}x wall, {inside / raw_pps:.3f}x import")
+    print(f"- speed-up 1 -> 2 workers: {one['seconds'] / two['seconds']:.2f}x wall, "
+          f"{one['summary']['seconds'] / two['summary']['seconds']:.2f}x import (target near 2)")
+    print(f"- peak memory N/4 vs N: {shard['peak_mb']:.0f} MB vs {two['peak_mb']:.0f} MB (flat in N)")
+    print(f"- re-run: {s['files'] / again['seconds']:.0f} files/s wall clock incl. start-up, "
+          f"{s['files_per_second']} files/s inside the import (target >= 1000)")
+    failed = [f for r in (pdf2, one, two) for f in r["summary"]["failed"]]
+    if failed:
+        print(f"- failures: " + "; ".join(sorted({f'{f["error_code"]}: {f["error"]}' for f in failed}))[:500])
+
+
+if __name__ == "__main__":
+    main()

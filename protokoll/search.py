@@ -113,7 +113,15 @@ def query(db, q: str, *, limit: int = 50, candidates: int = CANDIDATES) -> list[
         rows = db.execute(sql, {"q": expression, "candidates": candidates}).fetchall()
         scored += [(score, table, row) for score, row in zip(_bm25(words, [r[-2:] for r in rows]), rows)]
     scored.sort(key=lambda s: (-s[0], -s[2][0]))
-    return [_hit(db, score, table, row) for score, table, row in scored[:limit]]
+    top = scored[:limit]
+    item_ids = sorted({row[2] for _, _, row in top})
+    items = {r[0]: r[1:] for r in db.execute(
+        "SELECT items.id, meetings.date, meetings.body, items.label, items.title, documents.path, items.page "
+        "FROM items JOIN meetings ON meetings.id = items.meeting_id "
+        f"JOIN documents ON documents.id = meetings.document_id WHERE items.id IN ({', '.join('?' * len(item_ids))})",
+        item_ids,
+    )}
+    return [_hit(score, table, row, items[row[2]]) for score, table, row in top]
 
 
 # For each table: rowid, id, item id, title (items only), text of the newest matches.
@@ -143,14 +151,9 @@ def _bm25(words: list[str], docs: list[tuple[str | None, str | None]]) -> list[f
     return scores
 
 
-def _hit(db, score: float, table: str, row) -> dict:
+def _hit(score: float, table: str, row, item) -> dict:
     _, hit_id, item_id, _, text = row
-    date, body, label, title, path, page = db.execute(
-        "SELECT meetings.date, meetings.body, items.label, items.title, documents.path, items.page "
-        "FROM items JOIN meetings ON meetings.id = items.meeting_id "
-        "JOIN documents ON documents.id = meetings.document_id WHERE items.id = ?",
-        [item_id],
-    ).fetchone()
+    date, body, label, title, path, page = item
     return dict(kind=table[:-1], id=hit_id, item_id=item_id, date=date, body=body, paragraph=label,
                 title=title, text=text, source=path, page=page, score=round(score, 4))
 

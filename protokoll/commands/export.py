@@ -16,8 +16,8 @@ _SUFFIX_FORMATS = {".xlsx": "xlsx", ".json": "json", ".jsonl": "nl", ".ndjson": 
 @click.command()
 @click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
 @click.option("--body", help="Only this body (as in meetings.body), e.g. LSVO.")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="First meeting date, YYYY-MM-DD.")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Last meeting date, YYYY-MM-DD.")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="First meeting date.")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Last meeting date.")
 @output_options
 @click.option("--xlsx", "fmt", flag_value="xlsx", help="Output an Excel workbook (.xlsx).")
 @click.option("--dialect", type=click.Choice(sorted(exporting.DIALECTS)), default="excel-sv", show_default=True,

@@ -21,7 +21,7 @@ from protokoll.progress import Progress
               help="Tag people, organisations, amounts and dates with spaCy.")
 @silent_option
 def load(files, db_path, tag, silent):
-    """Parse each FILE and save it into the database DB (created if missing).
+    """Parse each FILE and save it into the --db database (created if missing).
 
     Each file is saved in one transaction. Loading the same bytes again changes
     nothing; new bytes at the same path replace the earlier version. A file that

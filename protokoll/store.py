@@ -310,8 +310,9 @@ def schema_version(db: sqlite_utils.Database) -> int:
 def migrate(db: sqlite_utils.Database) -> int:
     """Create the schema, or bring an older database up to :data:`SCHEMA_VERSION`.
 
-    Migrations are additive: missing tables, columns, indexes, views and search indexes
-    are created, and the search index is rebuilt from the stored rows. Returns the
+    Missing tables, columns, indexes, views and search indexes are created, tables
+    whose foreign keys do not cascade are rebuilt, and the search index is rebuilt
+    from the stored rows. Returns the
     version the database had before.
     """
     before = schema_version(db) if db.table_names() else SCHEMA_VERSION
@@ -323,7 +324,7 @@ def migrate(db: sqlite_utils.Database) -> int:
     if before == SCHEMA_VERSION and db["_meta"].exists():
         return before
     db.executescript(TABLES)
-    _add_missing_columns(db)
+    _upgrade_tables(db)
     db.executescript(BACKFILL)
     db.executescript(INDEXES)
     db.executescript(VIEWS)
@@ -336,17 +337,32 @@ def migrate(db: sqlite_utils.Database) -> int:
     return before
 
 
-def _add_missing_columns(db: sqlite_utils.Database) -> None:
-    """ALTER TABLE … ADD COLUMN for every column of :data:`TABLES` an older table lacks."""
+def _upgrade_tables(db: sqlite_utils.Database) -> None:
+    """Bring older tables to :data:`TABLES`: add missing columns, and rebuild a table
+    whose foreign keys lack ``ON DELETE CASCADE`` (copying its rows)."""
     scratch = sqlite3.connect(":memory:")
     scratch.executescript(TABLES)
-    for (table,) in scratch.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+    current = dict(scratch.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    for table, sql in current.items():
         have = {c.name for c in db[table].columns}
         for _, name, type_, _, default, _ in scratch.execute(f"PRAGMA table_info([{table}])"):
             if name not in have:
                 default_sql = f" DEFAULT {default}" if default is not None else ""
                 db.execute(f'ALTER TABLE [{table}] ADD COLUMN "{name}" {type_}{default_sql}')
     scratch.close()
+    stale = [t for t, sql in current.items() if "CASCADE" in sql and "CASCADE" not in db[t].schema]
+    if not stale:
+        return
+    db.execute("PRAGMA foreign_keys = OFF")  # rows are copied as they are
+    db.execute("DROP VIEW IF EXISTS decision_register")
+    with _transaction(db):
+        for table in stale:
+            columns = ", ".join(f'"{c.name}"' for c in db[table].columns)
+            db.execute(current[table].replace(f"CREATE TABLE {table} ", f"CREATE TABLE _new_{table} ", 1))
+            db.execute(f"INSERT INTO _new_{table} ({columns}) SELECT {columns} FROM [{table}]")
+            db.execute(f"DROP TABLE [{table}]")
+            db.execute(f"ALTER TABLE _new_{table} RENAME TO [{table}]")
+    db.execute("PRAGMA foreign_keys = ON")
 
 
 def known(db: sqlite_utils.Database) -> dict[str, str]:

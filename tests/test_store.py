@@ -242,8 +242,18 @@ def test_migrate_upgrades_a_v0_database(tmp_path):
     assert {h["id"] for h in search.query(db, "förskolorna")} == {"i0", "c0"}
     row = db.execute("SELECT body, paragraph, clause FROM decision_register").fetchone()
     assert row == ("KS", "§ 12", "att anta budgeten för förskolorna")
-    # New documents go into the upgraded database as usual; opening again is a no-op.
+    assert "ON DELETE CASCADE" in db["meetings"].schema
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    # New documents go into the upgraded database as usual, and new bytes at the old
+    # path replace the old document with everything under it.
     store.save(db, protocol("bun"))
+    new = dataclasses.replace(protocol("aldras"), source=dataclasses.replace(
+        protocol("aldras").source, path="gamla/ks-2019-05-02.docx"))
+    store.save(db, new)
+    assert db["documents"].get(stable_id(new.source.sha256))["replaces"] == '["d0"]'
+    assert not db["clauses"].count_where("id = 'c0'") and not db["items"].count_where("id = 'i0'")
+    assert search.query(db, "förskolorna", limit=100) and not any(
+        h["id"] in ("i0", "c0") for h in search.query(db, "förskolorna", limit=100))
     assert store.migrate(store.open(path)) == store.SCHEMA_VERSION
 
 

@@ -24,6 +24,7 @@ same bytes gives the same ids. Children are deleted with their document
 ``motions``         id, item_id, position, by, text
 ``people``          id (canonical person id), name, variants (JSON), rule
 ``organisations``   id (canonical organisation id), name, variants (JSON), rule
+                    (both shared by all documents: variants are merged, rows kept)
 ``attendance``      id, meeting_id, position, name, person_id, status, role, party,
                     organisation, organisation_id, paragraphs (JSON; [] = all)
 ``entities``        id, document_id, item_id (NULL for header/attendance), label,

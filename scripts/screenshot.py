@@ -102,7 +102,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "protokoll.db"
-        subprocess.run([str(PROTOKOLL), "load", *SAMPLES, "--db", str(db), "--silent", "--no-tag"],
+        subprocess.run([str(PROTOKOLL), "load", *SAMPLES, "--db", str(db), "--silent"],
                        cwd=ROOT, check=True)
         with serving(db, archive=ROOT / "samples") as base, chromium() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 860})

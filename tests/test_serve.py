@@ -215,6 +215,12 @@ def test_canned_decisions_mentioning_an_organisation(ds):
     assert {r["paragraph"] for r in got} == {"§ 12"}  # via sent_to
 
 
+def test_amounts_read_the_swedish_way_in_html(ds):
+    html = get(ds, "/protokoll/belopp?threshold=1000000&body=&year=").text
+    assert "12\u00a0500\u00a0000" in html and "1\u00a0476\u00a0576" in html
+    assert "12500000.0" not in html
+
+
 def test_canned_amounts_above_threshold_by_body_and_year(ds):
     got = rows(ds, "/protokoll/belopp.json?threshold=1000000&body=&year=")
     assert [r["amount"] for r in got] == [12500000, 4100000, 1476576]

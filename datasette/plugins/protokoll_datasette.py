@@ -13,6 +13,8 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   only from the archive directory given to ``protokoll serve --archive`` and only for a
   path recorded in the ``documents``/``document_paths`` tables: never an arbitrary path.
   Cells in a column named ``source`` link there (``#page=N`` when the row has a page).
+* Amounts: ``amount``/``total``/``largest`` cells read "1 476 576" in HTML (JSON, CSV
+  and .xlsx keep the numbers).
 * Table pages: the long list of column descriptions is folded into a "Kolumner /
   columns" disclosure, so the rows come first (descriptions also show on the headers).
 * Facets: a ``year`` facet over ISO date columns (``facets: [{year: date}]`` in
@@ -105,8 +107,14 @@ def register_routes():
     return [(r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source)]
 
 
+# Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
+AMOUNT_COLUMNS = {"amount", "total", "largest"}
+
+
 @hookimpl
 def render_cell(row, value, column, database, datasette):
+    if column in AMOUNT_COLUMNS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return swedish_number(value)
     if column != "source" or not value:
         return None
     keys = row.keys()
@@ -120,6 +128,12 @@ def render_cell(row, value, column, database, datasette):
         url += f"#page={page}"
     label = Path(str(value)).name + (f", s. {page}" if page else "")
     return Markup(f'<a href="{escape(url)}" title="{escape(value)}">{escape(label)}</a>')
+
+
+def swedish_number(value: float) -> str:
+    """1476576.0 → "1 476 576", 0.5 → "0,5": a no-break space groups thousands."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def archive(datasette) -> Path | None:

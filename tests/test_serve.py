@@ -294,6 +294,15 @@ def test_no_query_writes(ds, db_path):
     assert after == before == 3
 
 
+def test_no_page_shows_server_file_paths(ds, db_path):
+    for path in ("/-/databases.json", "/-/databases", "/-/metadata.json", "/-/metadata"):
+        assert get(ds, path).status_code == 404, path
+    for path in ("/", "/protokoll", "/protokoll/decision_register", "/-/versions.json",
+                 "/-/plugins.json", "/-/settings.json", "/protokoll/sok?q=budget"):
+        text = get(ds, path).text
+        assert str(SAMPLES) not in text and str(db_path.parent) not in text, path
+
+
 def test_sql_time_limit_stops_long_queries(ds):
     sql = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
     r = get(ds, "/protokoll.json", params={"sql": sql})

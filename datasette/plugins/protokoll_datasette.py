@@ -8,7 +8,8 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   index): "budget" finds "budgeten", "förskolorna" finds "förskolan", "för" never
   matches "for". The search box still shows what the user typed.
 * Read-only: every request but GET/HEAD/OPTIONS is answered 405, so no form, plugin
-  or canned query can write, whatever the configuration says.
+  or canned query can write, whatever the configuration says. ``/-/databases`` and
+  ``/-/metadata`` (which show the server's file paths) answer 404.
 * Source files: ``/-/source/<database>/<document id>`` sends the document's file, but
   only from the archive directory given to ``protokoll serve --archive`` and only for a
   path recorded in the ``documents``/``document_paths`` tables: never an arbitrary path.
@@ -23,6 +24,7 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -62,19 +64,28 @@ def swedish_fts(q: str) -> str:
     return search.fts_expression(q) or '""'
 
 
+# Datasette pages that show the server's file paths (the database file, the archive).
+HIDDEN_PATHS = re.compile(r"^/-/(databases|metadata)(\.json)?$")
+
+
 @hookimpl
 def asgi_wrapper():
-    return read_only
+    return guard
 
 
-def read_only(app):
-    """Answer 405 to anything but GET/HEAD/OPTIONS: no request can change anything."""
+def guard(app):
+    """Answer 405 to anything but GET/HEAD/OPTIONS (no request can change anything) and
+    404 to the pages that would show server file paths."""
 
     async def wrapped(scope, receive, send):
-        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
-            await Response.text("Read-only: only GET requests", status=405,
-                                headers={"allow": "GET, HEAD, OPTIONS"}).asgi_send(send)
-            return
+        if scope["type"] == "http":
+            if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+                await Response.text("Read-only: only GET requests", status=405,
+                                    headers={"allow": "GET, HEAD, OPTIONS"}).asgi_send(send)
+                return
+            if HIDDEN_PATHS.match(scope["path"]):
+                await Response.text("Not found", status=404).asgi_send(send)
+                return
         await app(scope, receive, send)
 
     return wrapped

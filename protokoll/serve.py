@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from protokoll.errors import DatabaseError
+from protokoll.errors import DatabaseError, UnreadableFile
 
 # Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
 SETTINGS = {
@@ -89,7 +89,7 @@ def check_archive(archive) -> Path | None:
         return None
     path = Path(archive)
     if not path.is_dir():
-        raise DatabaseError("the archive is not a directory", path=archive)
+        raise UnreadableFile("the archive is not a directory", path=archive)
     return path
 
 

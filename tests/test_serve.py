@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from protokoll import serve, store
 from protokoll.cli import cli
+from protokoll.errors import UnreadableFile
 from protokoll.records import Protocol, Source
 
 DATA = Path(__file__).parent / "data" / "serve_protocols.json"
@@ -437,6 +438,13 @@ def test_serve_command_refuses_a_missing_or_non_sqlite_file(tmp_path):
     r = CliRunner().invoke(cli, ["serve", str(tmp_path / "text.db")])
     assert r.exit_code == 1 and "not a SQLite database" in r.output
     assert "Traceback" not in r.output
+
+
+def test_serve_command_needs_an_existing_archive_directory(db_path, tmp_path):
+    r = CliRunner().invoke(cli, ["serve", str(db_path), "--archive", str(tmp_path / "nope")])
+    assert r.exit_code == 2 and "does not exist" in r.output
+    with pytest.raises(UnreadableFile):
+        serve.datasette(db_path, archive=db_path)  # a file, not a directory
 
 
 def test_serve_command_rejects_unknown_setting(db_path):

@@ -16,7 +16,7 @@ from protokoll import serve as serving
 @click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
 @click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in your web browser.")
-@click.option("--archive", type=click.Path(file_okay=False),
+@click.option("--archive", type=click.Path(file_okay=False, exists=True),
               help="Directory of the source files: rows link to the file and page in it. "
                    "Nothing outside it is ever served.")
 @click.option("--immutable", is_flag=True,

@@ -16,7 +16,7 @@ bench: setup
 	.venv/bin/python bench/run_all.py
 
 serve: demo
-	.venv/bin/protokoll serve protokoll.db
+	.venv/bin/protokoll serve protokoll.db --archive samples
 
 clean:
 	rm -rf protokoll.db protokoll.db-wal protokoll.db-shm build *.egg-info

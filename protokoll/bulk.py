@@ -338,9 +338,7 @@ def convert(path: str, data: bytes, *, nlp=None, max_size: int = ingest.DEFAULT_
     """
     try:
         return pipeline.process(path, data, nlp=nlp, max_size=max_size)
-    except (ProtokollError, MemoryError, RecursionError) as e:
-        return Failure.from_error(path, e)
-    except Exception as e:  # a bug in one stage must never stop the import
+    except Exception as e:  # typed errors, MemoryError, and bugs: none may stop the import
         return Failure.from_error(path, e)
 
 
@@ -481,7 +479,10 @@ class Pool:
         w = next(w for w in self._workers if w.task is None)
         w.task = path
         w.deadline = None  # the clock starts once the worker is ready
-        w.conn.send((path, data))
+        try:
+            w.conn.send((path, data))
+        except OSError:  # the worker died meanwhile: results() reports the file as crashed
+            return
         if w.ready:
             w.deadline = time.monotonic() + self.timeout
 

@@ -167,3 +167,20 @@ def test_sigterm_and_ctrl_c_stop_cleanly_and_resume(tmp_path):
     assert interrupted, "neither signal arrived while the import ran"
     subprocess.run(command(archive, db), capture_output=True, timeout=600)
     assert snapshot(db) == reference
+
+
+def test_readers_see_only_whole_documents_during_an_import(tmp_path):
+    """A reader polling while the import writes (as Datasette does) never sees half a document."""
+    archive = crash_archive(tmp_path)
+    _, _, reference_counts = import_uninterrupted(archive, tmp_path / "reference.db")
+    db = tmp_path / "live.db"
+    p = subprocess.Popen(command(archive, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    reads, seen = 0, set()
+    while p.poll() is None:
+        if documents_in(db):
+            for doc, counts in per_document(db).items():  # one SELECT: one consistent snapshot
+                assert tuple(counts) == tuple(reference_counts[doc]), f"document {doc} seen half written"
+                seen.add(doc)
+            reads += 1
+    assert p.returncode == 1
+    assert reads >= 3 and seen, f"only {reads} reads while the import ran"

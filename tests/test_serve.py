@@ -450,3 +450,20 @@ def test_serve_command_needs_an_existing_archive_directory(db_path, tmp_path):
 def test_serve_command_rejects_unknown_setting(db_path):
     r = CliRunner().invoke(cli, ["serve", str(db_path), "--setting", "no_such_setting", "1"])
     assert r.exit_code == 2
+
+
+def test_serve_setting_is_checked_by_datasette(db_path):
+    """--setting is converted by Datasette's own type (imported only when used)."""
+    r = CliRunner().invoke(cli, ["serve", str(db_path), "--setting", "no_such_setting", "1"])
+    assert r.exit_code == 2 and "no_such_setting" in r.output
+    r = CliRunner().invoke(cli, ["serve", str(db_path), "--setting", "sql_time_limit_ms", "soon"])
+    assert r.exit_code == 2
+
+
+def test_commands_start_without_loading_datasette():
+    import subprocess
+    import sys
+
+    code = "import sys; from protokoll.cli import cli; print('datasette' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

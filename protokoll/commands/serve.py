@@ -4,9 +4,21 @@ import ipaddress
 import webbrowser
 
 import click
-from datasette.cli import Setting
 
 from protokoll import serve as serving
+
+
+class _Setting(click.types.CompositeParamType):
+    """Datasette's own ``--setting NAME VALUE`` type, imported only when the option is used,
+    so that every other command starts without loading Datasette."""
+
+    name = "setting"
+    arity = 2
+
+    def convert(self, value, param, ctx):
+        from datasette.cli import Setting
+
+        return Setting().convert(value, param, ctx)
 
 
 @click.command()
@@ -22,7 +34,7 @@ from protokoll import serve as serving
 @click.option("--immutable", is_flag=True,
               help="The database will not change while served (faster counts). "
                    "Not while an import writes to it.")
-@click.option("--setting", "settings", type=Setting(), multiple=True,
+@click.option("--setting", "settings", type=_Setting(), multiple=True,
               help="Override a Datasette setting, e.g. --setting sql_time_limit_ms 3000.")
 def serve(db, host, port, open_browser, archive, immutable, settings):
     """Browse and search DB in Datasette, read-only.

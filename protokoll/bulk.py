@@ -52,6 +52,7 @@ from protokoll.errors import (
     CorruptFile,
     DatabaseBusy,
     DecompressionBomb,
+    EmptyDocument,
     FileTooLarge,
     ProtokollError,
     TimeLimitExceeded,
@@ -312,10 +313,12 @@ def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progre
 def select(candidate: Candidate) -> str:
     """The format of a candidate that is a protocol, by content.
 
-    Raises :class:`UnsupportedFormat` with the reason otherwise. The caller records it as
+    Raises :class:`UnsupportedFormat` (or :class:`EmptyDocument`) with the reason otherwise. The caller records it as
     a failure when :func:`claims_document` is true, and as skipped when not.
     """
     data = candidate.data
+    if not data:
+        raise EmptyDocument("the file is empty (0 bytes)", path=candidate.path)
     names = zip_members(io.BytesIO(data)) if data[:2] == b"PK" else None
     fmt = detect_format(data[:8192], candidate.path, names)
     if fmt in ("txt", "md") and candidate.suffix not in TEXT_SUFFIXES:
@@ -675,7 +678,7 @@ def import_archive(
                     continue
                 try:
                     fmt = select(item)
-                except UnsupportedFormat as e:
+                except (UnsupportedFormat, EmptyDocument) as e:
                     if claims_document(item):
                         tasks[item.path] = (sha, None, len(item.data))
                         write(item.path, Failure.from_error(item.path, e, "read"))

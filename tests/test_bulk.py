@@ -155,6 +155,22 @@ def test_unreadable_and_too_large_files_are_failures_not_crashes(tmp_path):
         assert codes["locked.txt"] == "unreadable"
 
 
+def test_zero_byte_files_are_empty_not_text(tmp_path):
+    """Regression: a 0-byte .docx was reported as "a text file named .docx"."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "tom.docx").write_bytes(b"")
+    (archive / "tom").write_bytes(b"")
+    db = tmp_path / "p.db"
+    r = ingest(archive, "--db", db, "--json")
+    assert r.exit_code == 1
+    assert rows(db, "SELECT path, status, error_code, error FROM documents") == [
+        (str(archive / "tom.docx"), "failed", "empty", "the file is empty (0 bytes)")
+    ]
+    assert json.loads(r.stdout)["skipped"] == [{"path": str(archive / "tom"), "reason": "the file is empty (0 bytes)"}]
+    check_integrity(db)
+
+
 @pytest.mark.parametrize(
     "name, data, fmt, claims",
     [

@@ -69,7 +69,7 @@ log = logging.getLogger("protokoll.bulk")
 log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on (-v, --log-json)
 
 DEFAULT_TIMEOUT = 300.0  # seconds per file
-DEFAULT_MAX_MEMORY = 4096  # MB of address space per worker
+DEFAULT_MAX_MEMORY = 4096  # MB of address space one file may take in a worker, beyond start-up
 EXIT_OUT_OF_MEMORY = 3  # a worker's exit code when it could not even take a file in
 MAX_ZIP_DEPTH = 3  # zip inside zip inside zip
 
@@ -358,16 +358,18 @@ def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if max_memory_mb:
-        import resource
-
-        limit = max_memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     converter()  # this worker's LibreOffice (started on the first legacy file)
     if tag:
         from protokoll import nlp
 
         _worker_nlp = nlp.load()
+    if max_memory_mb:
+        # The ceiling is what one file may take on top of the worker's start-up
+        # footprint (interpreter, libraries, spaCy model: 150-300 MB of address space).
+        import resource
+
+        limit = _address_space() + max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _worker_main(conn, others, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
@@ -415,9 +417,13 @@ def _at_ceiling(margin: int = 64 * 1024 * 1024) -> bool:
     limit = resource.getrlimit(resource.RLIMIT_AS)[0]
     if limit == resource.RLIM_INFINITY:
         return False
+    return _address_space() > limit - margin
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (what RLIMIT_AS limits)."""
     with open("/proc/self/statm") as f:
-        size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    return size > limit - margin
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 class _Worker:

@@ -25,7 +25,7 @@ from protokoll.progress import Progress
 @click.option("--max-size", type=click.IntRange(min=1), default=reading.DEFAULT_MAX_SIZE, show_default=True,
               help="Refuse files larger than this many bytes.")
 @click.option("--max-memory", type=click.IntRange(min=64), default=bulk.DEFAULT_MAX_MEMORY, show_default=True,
-              help="Memory ceiling per worker in MB.")
+              help="Memory one file may take in a worker, in MB, on top of the worker's start-up footprint.")
 @click.option("--tag/--no-tag", default=True, show_default=True,
               help="Tag people, organisations, amounts and dates with spaCy.")
 @silent_option

@@ -1,7 +1,7 @@
 # The two commands (see README):
 #   make demo   set up, import the bundled samples, export the decision register
 #   make test   set up and run the whole test suite
-.PHONY: setup demo test bench serve clean
+.PHONY: setup demo test serve clean
 
 setup:
 	./scripts/setup
@@ -11,9 +11,6 @@ demo: setup
 
 test: setup
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
-
-bench: setup
-	.venv/bin/python bench/run_all.py
 
 serve: demo
 	.venv/bin/protokoll serve protokoll.db --archive samples

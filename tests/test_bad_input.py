@@ -1,6 +1,6 @@
 """Every kind of bad input gives its own ProtokollError with a one-line reason.
 
-The corpus is made here, from the samples or from scratch: zero bytes, truncated,
+The corpus is made by tests/hostile.py, from the samples or from scratch: zero bytes, truncated,
 bit-flipped and re-xref'd PDFs, encrypted PDFs (LibreOffice's PDF export with a
 password), 10,000 blank pages, a garbage text layer, broken .docx packages, a zip
 bomb, XXE, files in disguise, size limits, unreadable paths and missing programs.
@@ -8,20 +8,14 @@ bomb, XXE, files in disguise, size limits, unreadable paths and missing programs
 
 from __future__ import annotations
 
-import ctypes
-import io
-import json
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
-import docx
+import hostile
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
-from test_ingest_pdf import make_pdf
 
 from protokoll import errors, ingest
 from protokoll.records import Document
@@ -36,26 +30,6 @@ def _expect(error_class, path, **kw):
     assert "\n" not in e.one_line() and e.reason
     assert type(e) is error_class or error_class is errors.ProtokollError
     return e
-
-
-def _small_docx(tmp_path: Path, text="Kommunstyrelsen beslutar att godkänna budgeten.") -> Path:
-    d = docx.Document()
-    d.add_paragraph(text)
-    f = tmp_path / "small.docx"
-    d.save(f)
-    return f
-
-
-def _rezip(src: Path, dst: Path, replace: dict[str, bytes], drop=()) -> Path:
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename in drop:
-                continue
-            zout.writestr(info.filename, replace.get(info.filename, zin.read(info.filename)))
-        for name, data in replace.items():
-            if name not in zin.namelist():
-                zout.writestr(name, data)
-    return dst
 
 
 # --------------------------------------------------------------------------- any format
@@ -112,11 +86,7 @@ def test_permission_denied(samples, tmp_path):
     assert "Permission denied" in r.stdout
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["protokoll åäö – § 12 (kopia).docx", "protokoll med  mellanslag .docx", "p" * 240 + ".docx", "ångström\u0301.docx"],
-    ids=["unicode", "spaces", "long", "combining"],
-)
+@pytest.mark.parametrize("name", list(hostile.ODD_NAMES.values()), ids=list(hostile.ODD_NAMES))
 def test_odd_file_names(samples, tmp_path, name):
     f = tmp_path / name
     f.write_bytes((samples / "aldras.docx").read_bytes())
@@ -124,23 +94,9 @@ def test_odd_file_names(samples, tmp_path, name):
     assert doc.source.path == str(f) and "Godkännande av dagordningen" in doc.text
 
 
-@pytest.mark.parametrize(
-    ("name", "data", "reason"),
-    [
-        ("page.pdf", b"<!DOCTYPE html><html><body>Protokoll</body></html>", "HTML"),
-        ("scan.pdf", b"\x89PNG\r\n\x1a\n" + bytes(200), "PNG"),
-        ("photo.docx", b"\xff\xd8\xff\xe0" + bytes(200), "JPEG"),
-        ("noise.txt", bytes(range(256)) * 40, "binary"),
-        ("archive.docx", None, "zip archive"),
-    ],
-)
+@pytest.mark.parametrize(("name", "data", "reason"), hostile.DISGUISES)
 def test_files_in_disguise(tmp_path, name, data, reason):
-    f = tmp_path / name
-    if data is None:
-        with zipfile.ZipFile(f, "w") as z:
-            z.writestr("readme.txt", "inte ett protokoll")
-    else:
-        f.write_bytes(data)
+    f = hostile.write_disguise(tmp_path / name, data)
     e = _expect(errors.UnsupportedFormat, f)
     assert reason in e.reason
 
@@ -150,7 +106,7 @@ def test_files_in_disguise(tmp_path, name, data, reason):
 
 def test_truncated_pdf(samples, tmp_path):
     f = tmp_path / "truncated.pdf"
-    f.write_bytes((samples / "aldras.pdf").read_bytes()[:600])
+    f.write_bytes(hostile.truncated((samples / "aldras.pdf").read_bytes()))
     _expect(errors.CorruptFile, f)
 
 
@@ -161,22 +117,17 @@ def test_pdf_header_then_garbage(tmp_path):
 
 
 def test_broken_xref_is_repaired_or_refused(samples, tmp_path):
-    data = (samples / "aldras.pdf").read_bytes()
-    start = data.rindex(b"startxref")
     f = tmp_path / "xref.pdf"
-    f.write_bytes(data[:start] + b"startxref\n999999\n%%EOF\n")
+    f.write_bytes(hostile.broken_xref((samples / "aldras.pdf").read_bytes()))
     doc = ingest.read(f)  # PDFium rebuilds the cross-reference table from the objects
     assert "Godkännande av dagordningen" in doc.text
 
 
 def test_bit_flipped_pdfs_give_a_document_or_a_typed_error(samples):
-    data = bytearray((samples / "lsvo-2024-12-13.pdf").read_bytes())
+    data = (samples / "lsvo-2024-12-13.pdf").read_bytes()
     outcomes = {"document": 0, "error": 0}
     for seed in range(12):
-        flipped = bytearray(data)
-        step = len(data) // 40
-        for i in range(seed * 97 % step, len(data), step):
-            flipped[i] ^= 1 << (seed % 8)
+        flipped = hostile.bit_flipped(data, seed)
         try:
             result = ingest.read(f"flip-{seed}.pdf", data=bytes(flipped))
             assert isinstance(result, Document)
@@ -189,7 +140,7 @@ def test_bit_flipped_pdfs_give_a_document_or_a_typed_error(samples):
 
 def test_ten_thousand_blank_pages(tmp_path):
     f = tmp_path / "blank.pdf"
-    f.write_bytes(make_pdf([[] for _ in range(10_000)]))
+    f.write_bytes(hostile.blank_pages(10_000))
     e = _expect(errors.EmptyDocument, f)  # no OCR for pages with nothing drawn
     assert "no text" in e.reason
 
@@ -197,23 +148,7 @@ def test_ten_thousand_blank_pages(tmp_path):
 @pytest.fixture(scope="module")
 def encrypted_pdfs(tmp_path_factory):
     """(user-password PDF, owner-only-password PDF), exported by LibreOffice."""
-    tmp = tmp_path_factory.mktemp("encrypted")
-    src = _small_docx(tmp)
-    out = {}
-    for kind, options in {
-        "user": {"EncryptFile": {"type": "boolean", "value": "true"},
-                 "DocumentOpenPassword": {"type": "string", "value": "hemligt"}},
-        "owner": {"RestrictPermissions": {"type": "boolean", "value": "true"},
-                  "PermissionPassword": {"type": "string", "value": "agare"}},
-    }.items():
-        outdir = tmp / kind
-        subprocess.run(
-            ["soffice", "--headless", f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
-             "--convert-to", "pdf:writer_pdf_Export:" + json.dumps(options), "--outdir", str(outdir), str(src)],
-            capture_output=True, timeout=180, check=True,
-        )
-        out[kind] = outdir / "small.pdf"
-    return out
+    return hostile.encrypted_pdfs(tmp_path_factory.mktemp("encrypted"))
 
 
 @pytest.mark.slow
@@ -229,26 +164,10 @@ def test_owner_only_password_pdf_is_read(encrypted_pdfs):
     assert "Kommunstyrelsen beslutar att godkänna budgeten." in doc.text
 
 
-def _with_garbage_text_layer(src: Path) -> bytes:
-    pdf = pdfium.PdfDocument(src)
-    for page in pdf:
-        font = pdfium_c.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
-        obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, 10.0)
-        encoded = ("xq7 kk3v zz9 qqq9 ]]x 8z8 77t zx1 11b 5vv 6kk " * 12 + "\0").encode("utf-16-le")
-        pdfium_c.FPDFText_SetText(obj, (ctypes.c_ushort * (len(encoded) // 2)).from_buffer_copy(encoded))
-        pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)  # like an OCR layer
-        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 40, 30)
-        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
-        assert pdfium_c.FPDFPage_GenerateContent(page.raw)
-    buf = io.BytesIO()
-    pdf.save(buf)
-    return buf.getvalue()
-
-
 @pytest.mark.slow
 def test_garbage_text_layer_is_replaced_by_ocr(samples, tmp_path):
     f = tmp_path / "garbage-layer.pdf"
-    f.write_bytes(_with_garbage_text_layer(samples / "aldras-scanned.pdf"))
+    f.write_bytes(hostile.with_garbage_text_layer(samples / "aldras-scanned.pdf"))
     assert "kk3v" in pdfium.PdfDocument(f)[0].get_textpage().get_text_range()
     doc = ingest.read(f)
     assert "Godkännande av dagordningen" in doc.text
@@ -265,7 +184,7 @@ def test_damaged_zip(tmp_path, samples):
 
 
 def test_zip_without_word_document(tmp_path, samples):
-    f = _rezip(samples / "aldras.docx", tmp_path / "nodoc.docx", {}, drop=("word/document.xml",))
+    f = hostile.docx_without_document(samples / "aldras.docx", tmp_path / "nodoc.docx")
     e = _expect(errors.UnsupportedFormat, f)
     assert "word/document.xml" in e.reason
 
@@ -280,17 +199,12 @@ def test_zip_without_word_document(tmp_path, samples):
     ids=["not-xml", "wrong-root", "no-body"],
 )
 def test_broken_document_xml(tmp_path, samples, xml):
-    f = _rezip(samples / "aldras.docx", tmp_path / "badxml.docx", {"word/document.xml": xml})
+    f = hostile.rezip(samples / "aldras.docx", tmp_path / "badxml.docx", {"word/document.xml": xml})
     _expect(errors.CorruptFile, f)
 
 
 def test_decompression_bomb_refused_before_expanding(tmp_path):
-    src = _small_docx(tmp_path)
-    f = tmp_path / "bomb.docx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info.filename, zin.read(info.filename))
-        zout.writestr("word/media/image1.png", bytes(64 * 1024 * 1024))  # 64 MB of zeros, ~64 KB stored
+    f = hostile.decompression_bomb(tmp_path)  # 64 MB of zeros, ~64 KB stored
     assert f.stat().st_size < 1_000_000
     e = _expect(errors.DecompressionBomb, f)
     assert isinstance(e, errors.FileTooLarge) and "expands" in e.reason
@@ -298,17 +212,8 @@ def test_decompression_bomb_refused_before_expanding(tmp_path):
 
 def test_xxe_reads_no_file_outside_the_document(tmp_path):
     secret = tmp_path / "secret.txt"
-    secret.write_text("TOPSECRET-42")
-    src = _small_docx(tmp_path)
-    with zipfile.ZipFile(src) as z:
-        xml = z.read("word/document.xml").decode("utf-8")
-    body = xml[xml.index("<w:document"):]
-    evil = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
-        f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
-        + body.replace("Kommunstyrelsen", "&xxe; Kommunstyrelsen", 1)
-    )
-    f = _rezip(src, tmp_path / "xxe.docx", {"word/document.xml": evil.encode("utf-8")})
+    secret.write_text(hostile.SECRET)
+    f = hostile.xxe_docx(tmp_path, secret)
     try:
         doc = ingest.read(f)
     except errors.ProtokollError:

@@ -53,4 +53,5 @@ def emit_rows(rows: list[dict], fmt: str | None, *, default: str = "table") -> N
 
 
 def _cell(v) -> str:
-    return "" if v is None else str(v)
+    """A table cell: a missing value shows as "–" (JSON and CSV keep null/empty)."""
+    return "–" if v is None else str(v)

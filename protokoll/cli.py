@@ -42,18 +42,7 @@ def cli():
     """
 
 
-from protokoll.commands import text as _text  # noqa: E402
-from protokoll.commands import ingest as _ingest, status as _status  # noqa: E402
-from protokoll.commands import serve as _serve  # noqa: E402
+from protokoll.commands import export, ingest, load, parse, serve, status, text  # noqa: E402
 
-cli.add_command(_text.text)
-cli.add_command(_ingest.ingest)
-cli.add_command(_status.status)
-cli.add_command(_serve.serve)
-from protokoll.commands import parse as _parse  # noqa: E402
-
-cli.add_command(_parse.parse)
-from protokoll.commands import export as _export, load as _load  # noqa: E402
-
-cli.add_command(_load.load)
-cli.add_command(_export.export)
+for _command in (text.text, parse.parse, ingest.ingest, status.status, load.load, export.export, serve.serve):
+    cli.add_command(_command)

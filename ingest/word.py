@@ -104,6 +104,8 @@ def _text(el, out: list[str]) -> None:
             continue
         if tag == _T:
             out.append(child.text or "")
+            # an entity reference is never expanded (XXE); the text after it is its tail
+            out.extend(ref.tail or "" for ref in child)
         elif tag == _TAB:
             out.append("\t")
         elif tag == _BR:

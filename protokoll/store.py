@@ -45,9 +45,9 @@ FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from datetime import datetime, timezone
+from functools import lru_cache
 
 import sqlite_utils
 
@@ -555,15 +555,55 @@ def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dic
 
 def _find(clause: str, text: str) -> tuple[int, int] | None:
     """Where the clause stands in the item's text: exactly, or ignoring case and the
-    spacing the parser normalised ("1. Att utse …" / "att utse …", joined lines)."""
+    spacing the parser normalised ("1. Att utse …" / "att utse …", joined lines).
+
+    The second search runs on the item's text without whitespace (built once per item,
+    see :func:`_squeeze`), and a hit counts only where the text has whitespace between
+    the clause's words alone: the leftmost match of the words joined by ``\\s*``.
+    """
     if not clause:
         return None
     start = text.find(clause)
     if start >= 0:
         return start, start + len(clause)
-    pattern = r"\s*".join(re.escape(word) for word in clause.split())
-    m = re.search(pattern, text, re.IGNORECASE)
-    return m.span() if m else None
+    words = _fold(clause).split()
+    if not words:
+        return 0, 0
+    folded, squeezed, offsets = _squeeze(text)
+    key = "".join(words)
+    i = squeezed.find(key)
+    while i >= 0:
+        end = _match_words(folded, offsets[i], words)
+        if end is not None:
+            return offsets[i], end
+        i = squeezed.find(key, i + 1)
+    return None
+
+
+@lru_cache(maxsize=4)
+def _squeeze(text: str) -> tuple[str, str, list[int]]:
+    """(case-folded text, the same without whitespace, offset in ``text`` of each character kept)."""
+    folded = _fold(text)
+    offsets = [i for i, c in enumerate(folded) if not c.isspace()]
+    return folded, "".join([folded[i] for i in offsets]), offsets
+
+
+def _match_words(folded: str, pos: int, words: list[str]) -> int | None:
+    """The end of ``words`` read from ``pos`` with only whitespace between them, or None."""
+    for k, word in enumerate(words):
+        if k:
+            while pos < len(folded) and folded[pos].isspace():
+                pos += 1
+        if not folded.startswith(word, pos):
+            return None
+        pos += len(word)
+    return pos
+
+
+def _fold(s: str) -> str:
+    """Lower case, one character for one so offsets stay valid ("İ" → "i", as ``re.IGNORECASE``)."""
+    low = s.lower()
+    return low if len(low) == len(s) else "".join([c.lower()[0] for c in s])
 
 
 def _canonical_row(c) -> dict:

@@ -38,7 +38,6 @@ _STARTS_ITEM = re.compile(r"^(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + r
 _CONJUNCTION = re.compile(r"(och|eller|samt|resp\.?|respektive|till)\b")
 _CLAUSE = re.compile(r"att\s")  # "att …" after an unwrapped line starts a decision clause
 _CLOSERS = (".", ":", ";", "!", "?", "”", '"', "»")
-_SPACE = re.compile(r"\s")
 _UNMAPPED = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
 # A word: a token with two letters in a row and a vowel.
 _WORDLIKE = re.compile(r"(?<!\S)(?=\S*[A-Za-zÅÄÖåäöÉéÜü]{2})(?=\S*[aeiouyåäöAEIOUYÅÄÖéü])\S+")
@@ -136,15 +135,21 @@ def _soft_hyphen(m: re.Match) -> str:
 
 def is_garbage(text: str) -> bool:
     """True when a text layer is missing or unusable: unmapped glyphs, mostly non-words."""
-    return len(text) - len(_SPACE.findall(text)) < 20 or unreadable(text)
+    tokens = text.split()
+    chars = sum(map(len, tokens))  # the characters that are not whitespace
+    return chars < 20 or _unreadable(text, tokens, chars)
 
 
 def unreadable(text: str) -> bool:
     """Unmapped glyphs (more than 1 in 10) or mostly tokens that are no words."""
-    chars = len(text) - len(_SPACE.findall(text))
+    tokens = text.split()
+    return _unreadable(text, tokens, sum(map(len, tokens)))
+
+
+def _unreadable(text: str, tokens: list[str], chars: int) -> bool:
     if len(_UNMAPPED.findall(text)) > 0.1 * chars:
         return True
-    return len(_WORDLIKE.findall(text)) < 0.4 * len(text.split())
+    return len(_WORDLIKE.findall(text)) < 0.4 * len(tokens)
 
 
 def _has_images(page) -> bool:

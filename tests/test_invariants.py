@@ -61,12 +61,13 @@ def test_parse_date_never_raises_and_gives_iso_dates(text, meeting):
 @given(st.lists(st.one_of(LINES, AMOUNTS, st.text(alphabet=ALPHABET, max_size=60)), max_size=30))
 def test_tagging_any_text_keeps_offsets_and_signs(rules, lines):
     protocol = tagging.tag(parsers.parse(doc_from_text("\n".join(lines))), rules)
-    texts = {i.number: i.text for i in protocol.items}
     for e in protocol.entities:
         if e.item is None:
             continue
-        text = texts[e.item]
-        assert 0 <= e.start <= e.end <= len(text) and text[e.start:e.end] == e.text, e
+        # Entity.item is an item *number*; a number found twice is kept twice (with a warning)
+        texts = [i.text for i in protocol.items if i.number == e.item]
+        assert any(0 <= e.start <= e.end <= len(t) and t[e.start:e.end] == e.text for t in texts), e
+        text = next(t for t in texts if t[e.start:e.end] == e.text)
         if e.label == "MONEY" and e.value is not None and e.value < 0:
             assert e.text[:1] in MINUS or text[max(0, e.start - 1):e.start] in MINUS, e
 
@@ -109,3 +110,26 @@ def test_stored_clause_offsets_lie_inside_their_item(db, lines):
         assert 0 <= start <= end <= len(item_text), (clause, start, end)
         # the span is the clause up to the spacing and case the parser normalised (store._find)
         assert " ".join(item_text[start:end].split()).lower() == " ".join(clause.split()).lower(), (clause, start)
+
+
+@pytest.mark.xfail(strict=True, reason="store: entities of a repeated item number are attached to the first "
+                                       "item with that number, with offsets into the other item's text")
+def test_stored_entity_offsets_point_into_their_item(rules, tmp_path):
+    text = "\n".join(["§ 12 Budget", "LSVO beslutar", "att godkänna", "§ 12 Budget", "LSVO beslutar",
+                      "att anslå 500 kr till projektet"])
+    source = Source("repeated.txt", hashlib.sha256(text.encode()).hexdigest(), "txt")
+    protocol = tagging.tag(parsers.parse(Document(source, tuple(text_blocks(text)))), rules)
+    assert [i.number for i in protocol.items] == ["12", "12"] and protocol.warnings
+    assert any(e.label == "MONEY" for e in protocol.entities)
+    store.save(store.open(tmp_path / "repeated.db"), protocol)
+    con = sqlite3.connect(tmp_path / "repeated.db")
+    try:
+        rows = con.execute(
+            "select e.text, e.start, e.[end], i.text from entities e join items i on i.id = e.item_id").fetchall()
+        amounts = con.execute("select c.text, c.amount from clauses c order by c.item_id, c.position").fetchall()
+    finally:
+        con.close()
+    assert rows
+    for entity, start, end, item_text in rows:
+        assert item_text[start:end] == entity, (entity, start, end, item_text)
+    assert ("att anslå 500 kr till projektet", 500) in amounts

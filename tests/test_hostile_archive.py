@@ -7,7 +7,8 @@ and the path with that reason on stderr, no traceback anywhere, every good file
 imported with its items, ``PRAGMA integrity_check`` / ``foreign_key_check`` clean,
 nothing written outside the working area, and a second run that changes nothing.
 
-The corpus comes from ``tests/hostile.py``. As root the import runs without
+The import is the default one (tagging on, 2 workers). The corpus comes from
+``tests/hostile.py``. As root the import runs without
 CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH (``setpriv``), so file modes bind it and a
 mode-000 file is honestly unreadable. A file is removed between the walk and its read:
 the import logs the walk's skipped folders (``-v --log-json``) before it reads any
@@ -73,9 +74,11 @@ BAD = {
     "zzz-gone.txt": "unreadable",  # removed between the walk and its read
     **{f"bad/odd/{name}": OK for name in hostile.ODD_NAMES.values()},
     "bad/loop": SKIPPED,  # symlink to the archive root
+    "bad/dangling.pdf": SKIPPED,  # symlink to nothing
     "bad/locked-folder": SKIPPED,  # mode 000
     "bad/escape.zip!../../escape.txt": "corrupt",
     "bad/escape.zip!/tmp/protokoll-hostile-absolute.txt": "corrupt",
+    "bad/escape.zip!zeros.txt": "bomb",  # 3 MB of zeros in a few KB, inside a plain zip
 }
 
 
@@ -117,6 +120,7 @@ def build(root: Path) -> Path:
     for i, name in enumerate(hostile.ODD_NAMES.values()):
         docx_variant(SAMPLES / "aldras.docx", bad / "odd" / name, 10 + i)
     os.symlink(a, bad / "loop")
+    os.symlink(root / "nowhere.pdf", bad / "dangling.pdf")
     (bad / "locked-folder").mkdir()
     (bad / "locked-folder" / "inside.txt").write_text(variant(aldras, 3), encoding="utf-8")
     (bad / "locked-folder").chmod(0)
@@ -124,6 +128,7 @@ def build(root: Path) -> Path:
         z.writestr("../../escape.txt", variant(aldras, 4))
         z.writestr("/tmp/protokoll-hostile-absolute.txt", variant(aldras, 5))
         z.writestr("ok/inside.txt", variant(aldras, 6))
+        z.writestr("zeros.txt", bytes(3_000_000))
     sizes = {p: p.stat().st_size for p in a.rglob("*") if p.is_file() and p.name != "big.txt"}
     assert max(sizes.values()) < MAX_SIZE < (bad / "big.txt").stat().st_size
     return a
@@ -138,7 +143,7 @@ def without_dac_override() -> list[str]:
 
 def run_import(archive: Path, db: Path, work: Path, *, remove: Path | None = None) -> dict:
     """``protokoll ingest`` in ``work``; removes ``remove`` once the walk is done."""
-    cmd = [*without_dac_override(), *PROTOKOLL, "ingest", str(archive), "--db", str(db), "--no-tag",
+    cmd = [*without_dac_override(), *PROTOKOLL, "ingest", str(archive), "--db", str(db),
            "--workers", "2", "--max-size", str(MAX_SIZE), "--json", "-v", "--log-json"]
     proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     head = []

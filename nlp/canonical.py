@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from protokoll.records import stable_id
 
@@ -24,6 +25,7 @@ _ORG_DROP = {"område", "omr", "omr."}
 _DEFINITE = re.compile(rf"({'|'.join(ORG_SUFFIXES + FORUM_WORDS)})(?:et|en|n)?s?$")
 
 
+@lru_cache(maxsize=65536)  # called for every prefix of every run of capitalised words
 def _fold(word: str) -> str:
     """Lower case, accents other than å/ä/ö removed, doubled letters collapsed."""
     word = word.lower()

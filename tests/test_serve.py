@@ -193,6 +193,68 @@ def test_search_box_shows_what_was_typed(ds):
     assert "förskolan" in html
 
 
+def traced(db_path, path) -> tuple[dict, list[str]]:
+    """The JSON of ``path`` and every SQL statement Datasette ran for it (``?_trace=1``)."""
+    ds = serve.datasette(db_path, settings={"trace_debug": True})
+    data = get(ds, f"{path}&_trace=1" if "?" in path else f"{path}?_trace=1").json()
+    return data, [t["sql"] for t in data["_trace"]["traces"] if "sql" in t]
+
+
+@pytest.mark.parametrize("table, column", [("decision_register", "clause"), ("clauses", "text"), ("items", "text")])
+def test_search_box_finds_inflections_without_counting_every_match(db_path, table, column):
+    data, sql = traced(db_path, f"/protokoll/{table}.json?_search=förskolorna")
+    texts = [dict(zip(data["columns"], r))[column].lower() for r in data["rows"]]
+    assert texts and all("förskol" in t for t in texts)
+    assert any("förskolan" in t and "förskolorna" not in t for t in texts)  # the stem found another form
+    assert data["filtered_table_rows_count"] is None
+    assert any("escape_fts(:search)" in s for s in sql)  # the search itself ran
+    assert not [s for s in sql if s.startswith("select count(*)")]  # facets are time-limited apart
+
+
+def test_register_page_never_counts_the_view(db_path):
+    data, sql = traced(db_path, "/protokoll/decision_register.json")
+    assert len(data["rows"]) == 10 and data["filtered_table_rows_count"] is None
+    assert not [s for s in sql if s.startswith("select count(*)")]
+    data, sql = traced(db_path, "/protokoll/clauses.json")  # plain tables still count
+    assert data["filtered_table_rows_count"] == 10
+    assert [s for s in sql if s.startswith("select count(*) from clauses")]
+
+
+def local(url: str | None) -> str | None:
+    """Datasette's absolute next_url as a path for ``ds.client``."""
+    return url and "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_register_lists_newest_first_and_pages_through_all_hits(ds):
+    everything = rows(ds, "/protokoll/decision_register.json?_col=clause_rowid")
+    order = [r["clause_rowid"] for r in everything]
+    assert order == sorted(order, reverse=True) and len(order) == 10
+    hits = [r["clause_rowid"] for r in rows(ds, "/protokoll/decision_register.json?_search=att&_col=clause_rowid")]
+    assert hits == sorted(hits, reverse=True) and len(hits) == 10  # every clause starts "att"
+    paged, path = [], "/protokoll/decision_register.json?_search=att&_size=4&_col=clause_rowid"
+    while path:
+        data = get(ds, path).json()
+        paged += [dict(zip(data["columns"], r))["clause_rowid"] for r in data["rows"]]
+        path = local(data["next_url"])
+    assert paged == hits
+
+
+def test_search_box_pages_through_a_table_without_a_count(ds):
+    paged, path = [], "/protokoll/clauses.json?_search=att&_size=3"
+    while path:
+        data = get(ds, path).json()
+        assert data["filtered_table_rows_count"] is None
+        paged += [dict(zip(data["columns"], r))["id"] for r in data["rows"]]
+        path = local(data["next_url"])
+    assert sorted(paged) == paged and len(set(paged)) == 10
+
+
+def test_search_page_html_shows_hits_without_a_count(ds):
+    html = get(ds, "/protokoll/decision_register?_search=förskolorna").text
+    assert "förskolan" in html and "search matches" in html
+    assert " rows" not in html.split("<h3>", 1)[1].split("</h3>", 1)[0]
+
+
 def test_search_all_tables_page(ds):
     html = get(ds, "/-/search?q=budget").text
     assert '"table": "items"' in html and '"table": "clauses"' in html

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -68,14 +68,22 @@ def swedish_fts(q: str) -> str:
 HIDDEN_PATHS = re.compile(r"^/-/(databases|metadata)(\.json)?$")
 
 
+# A table page, /<database>/<table> with an optional format: /protokoll/clauses.json.
+TABLE_PAGE = re.compile(r"^/(?!-/)[^/]+/(?P<table>[^/.]+)(\.\w+)?$")
+
+
 @hookimpl
-def asgi_wrapper():
-    return guard
+def asgi_wrapper(datasette):
+    def wrap(app):
+        return guard(app, uncounted=set((datasette.plugin_config(PLUGIN) or {}).get("uncounted", [])))
+
+    return wrap
 
 
-def guard(app):
+def guard(app, *, uncounted=frozenset()):
     """Answer 405 to anything but GET/HEAD/OPTIONS (no request can change anything) and
-    404 to the pages that would show server file paths."""
+    404 to the pages that would show server file paths; skip the row count where it
+    would cost a pass over every row (see :func:`without_count`)."""
 
     async def wrapped(scope, receive, send):
         if scope["type"] == "http":
@@ -86,9 +94,30 @@ def guard(app):
             if HIDDEN_PATHS.match(scope["path"]):
                 await Response.text("Not found", status=404).asgi_send(send)
                 return
+            scope = without_count(scope, uncounted)
         await app(scope, receive, send)
 
     return wrapped
+
+
+def without_count(scope, uncounted) -> dict:
+    """``scope`` with ``_nocount=1`` added to a table page's query string when the page
+    searches (``_search``) or shows a table or view named in ``uncounted``.
+
+    Datasette 0.65 counts every row the page matches: for a word in most of a million
+    clauses, or for the register view's five-table join, that count alone takes
+    seconds (or hits the time limit), while the page itself reads only the first
+    rows. Links on the page keep ``_nocount=1``; a request that already has it is
+    left alone.
+    """
+    page = TABLE_PAGE.match(scope["path"])
+    if page is None:
+        return scope
+    args = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    if "_nocount" in args or not (page["table"] in uncounted or any(k.startswith("_search") for k in args)):
+        return scope
+    query = scope.get("query_string", b"")
+    return {**scope, "query_string": query + (b"&" if query else b"") + b"_nocount=1"}
 
 
 @hookimpl

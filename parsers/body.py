@@ -17,7 +17,13 @@ from . import decisions, votes, vocab
 from .lines import MARKER, Line, key, ws
 from .people import leading_names, names_in
 
-_PRESENTER = re.compile(r"^(?:föredragande|föredragare|föredragen av)\s*:\s*(?P<names>.+)$", re.I)
+_PRESENTER = re.compile(  # "Föredragande: X", "Föredragande är X.", "Föredragande X ger en bakgrund"
+    rf"^(?i:{'|'.join(sorted(vocab.PRESENTER_LABELS, key=len, reverse=True))})"
+    r"(?:\s*:\s*|\s+(?i:är|var)\s+|\s+(?=[A-ZÅÄÖÉ]))(?P<names>.+)$"
+)
+_PRESENTED_BY = re.compile(  # "Mats Wennstig föredrar ärendet", "X och Y, strateger, presenterade …"
+    rf"^(?P<who>[A-ZÅÄÖÉ][^.:;]{{2,150}}?)\s+(?:{'|'.join(vocab.PRESENTER_VERBS)})(?![\wåäö])"
+)
 _DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
 _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
@@ -116,8 +122,8 @@ def parse(lines: list[Line]) -> Body:
         elif mode == "motions":
             m = _MOTION_BY.match(ws(text))
             body.motions.append(Motion(by=m.group("by") if m else None, text=ws(text)))
-        elif mode == "votes":
-            vote_lines.append(line)
+        elif mode == "votes" or mode == "procedure" and votes.meanings(text):
+            vote_lines.append(line)  # the propositionsordning may stand under Beslutsgång
         elif mode == "reservations":
             m = _RESERVES.match(ws(text))
             who = m.group("who") if m else ws(text)
@@ -156,8 +162,10 @@ def _common(body: Body, line: Line, n: int) -> None:
         body.dnr = m.group("dnr")
     elif body.dnr is None and n < 3 and _FI_DNR.match(line.text):
         body.dnr = line.text
-    if low.startswith("föredrag") and (m := _PRESENTER.match(ws(line.text))):
+    if low.startswith(vocab.PRESENTER_LABELS) and (m := _PRESENTER.match(ws(line.text))):
         _add_unique(body.presenters, leading_names(m.group("names")))
+    elif any(v in low for v in vocab.PRESENTER_VERBS) and (m := _PRESENTED_BY.match(ws(line.text))):
+        _add_unique(body.presenters, names_in(m.group("who")))
     if "reserverar" in low and (m := _RESERVES.match(ws(line.text))):
         _add_unique(body.reservations, names_in(m.group("who")))
     if "jäv" in low and (m := _CONFLICT.search(ws(line.text))):

@@ -52,7 +52,7 @@ def leading_names(text: str) -> list[str]:
     the name; a run of three or more capitalised words followed by more text gives up
     its last word.
     """
-    tokens = ws(text).replace(",", " , ").split()
+    tokens = re.sub(r"([,.])(?=\s|$)", r" \1 ", ws(text)).split()  # "Mats Wennstig." ends a name
     while tokens and _is_role(tokens[0]):  # "Föredragande: stadsdirektör Peter Holm"
         tokens = tokens[1:]
     word = re.compile(_NAME_WORD + "$")

@@ -119,6 +119,12 @@ OUTCOME_PHRASES = (
                "noterar informationen", "informationen noteras")),
 )
 
+# Presenters in prose: "Föredragande är Mats Wennstig.", "Mats Wennstig föredrar
+# ärendet", "Ärendet föredras av …", "Anna Berg och Per Holm presenterar …".
+PRESENTER_LABELS = ("föredragande", "föredragare", "föredragen av", "föredraget av", "ärendet föredras av",
+                    "föredras av", "ärendet föredrogs av", "föredrogs av")
+PRESENTER_VERBS = ("föredrar", "föredrog", "presenterar", "presenterade")
+
 # Working-group kind markers: "(B)", "(I/D)".
 KIND_MARKERS = {"b": "decision", "i": "information", "d": "discussion"}
 

@@ -1,4 +1,5 @@
-"""Omröstning: a Ja/Nej table with totals, or prose with counts and name lists."""
+"""Omröstning: a Ja/Nej table with totals, or prose with counts and name lists, and
+what a yes and a no vote mean ("JA = bifall till kommunstyrelsens förslag")."""
 
 from __future__ import annotations
 
@@ -18,6 +19,25 @@ _LIST = re.compile(
     re.I,
 )
 _TOTAL_ROWS = ("summa", "totalt", "total", "antal", "resultat")
+# What a vote means: "JA = bifall till …", "Ja-röst för bifall till …, nej-röst för …",
+# "Den som vill bifalla … röstar ja".
+_MEANS = re.compile(
+    r"(?<![\wåäö])(?P<v>ja|nej)(?:-?röst(?:en|er)?)?\s*(?:=|för\s|innebär\s|betyder\s)\s*(?P<what>.+?)"
+    r"\s*(?=[,;]\s*(?:ja|nej)(?![\wåäö])|[.;,]?\s*$)"
+    r"|den som (?:vill )?(?P<what2>.+?)\s+röstar\s+(?P<v2>ja|nej)(?![\wåäö])",
+    re.I,
+)
+
+
+def meanings(text: str) -> dict[str, str]:
+    """{"yes": what a yes vote means, "no": …} as written in ``text``."""
+    out: dict[str, str] = {}
+    if "=" not in text and "röst" not in text.lower():
+        return out
+    for m in _MEANS.finditer(text):
+        vote = _vote_word(m.group("v") or m.group("v2"))
+        out.setdefault(vote, ws(m.group("what") or m.group("what2")))
+    return out
 
 
 def _vote_word(word: str) -> str | None:
@@ -38,6 +58,7 @@ def parse(lines: list[Line]) -> Votes | None:
     counts: dict[str, int] = {}
     members: list[MemberVote] = []
     columns: dict[int, str] | None = None
+    means: dict[str, str] = {}
     for line in lines:
         if line.kind == TABLE_ROW:
             cols = {i: _vote_word(c) for i, c in enumerate(line.cells)}
@@ -62,7 +83,8 @@ def parse(lines: list[Line]) -> Votes | None:
             vote = "abstain" if m.group("a") else _vote_word(m.group("v"))
             members.extend(MemberVote(n, vote) for n in names_in(m.group("names") or m.group("anames")))
             continue
-        if "=" in line.text:  # "JA = bifall till …": what the words mean, not a count
+        if found := meanings(line.text):  # what the words mean, not a count
+            means = {**found, **means}
             continue
         for n, word in _COUNT.findall(line.text):
             vote = _vote_word(word) or ("abstain" if word.lower().startswith("blank") else None)
@@ -70,4 +92,7 @@ def parse(lines: list[Line]) -> Votes | None:
                 counts.setdefault(vote, int(n))
     if not counts and not members:
         return None
-    return Votes(yes=counts.get("yes"), no=counts.get("no"), abstain=counts.get("abstain"), members=tuple(members))
+    return Votes(
+        yes=counts.get("yes"), no=counts.get("no"), abstain=counts.get("abstain"), members=tuple(members),
+        yes_means=means.get("yes"), no_means=means.get("no"),
+    )

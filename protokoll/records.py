@@ -143,6 +143,8 @@ class Votes:
     no: int | None = None
     abstain: int | None = None
     members: tuple[MemberVote, ...] = ()
+    yes_means: str | None = None  # "bifall till kommunstyrelsens förslag"
+    no_means: str | None = None  # "bifall till Annas yrkande"
 
 
 @dataclass(frozen=True)

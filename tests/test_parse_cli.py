@@ -38,7 +38,7 @@ def test_json_contract():
 def test_votes_shape():
     r = run(Path(__file__).parent / "data" / "layouts" / "kommunstyrelsen.txt", "--json")
     votes = json.loads(r.stdout)["items"][1]["votes"]
-    assert set(votes) == {"yes", "no", "abstain", "members"}
+    assert set(votes) == {"yes", "no", "abstain", "members", "yes_means", "no_means"}
     assert set(votes["members"][0]) == {"name", "vote"}
 
 

@@ -1,0 +1,90 @@
+"""The parser's former gaps: vote meanings, presenters in prose, letter sub-points."""
+
+from __future__ import annotations
+
+import pytest
+
+from protokoll import parsers
+from protokoll.ingest.text import text_blocks
+from protokoll.records import Document, Protocol, Source
+
+SOURCE = Source("gaps.txt", "0" * 64, "txt")
+
+
+def parse(text: str) -> Protocol:
+    return parsers.parse(Document(SOURCE, tuple(text_blocks(text, markdown=False))))
+
+
+def item(body: str, header: str = "§ 42 Budget 2025"):
+    return parse(f"Kommunstyrelsen\n{header}\n{body}\n§ 43 Nästa ärende\nText.").items[0]
+
+
+@pytest.mark.parametrize(
+    "lines,yes,no",
+    [
+        (["JA = bifall till kommunstyrelsens förslag, NEJ = bifall till Annas yrkande"],
+         "bifall till kommunstyrelsens förslag", "bifall till Annas yrkande"),
+        (["JA = bifall till kommunstyrelsens förslag", "NEJ = bifall till Annas yrkande."],
+         "bifall till kommunstyrelsens förslag", "bifall till Annas yrkande"),
+        (["Ja-röst för bifall till arbetsutskottets förslag; nej-röst för avslag."],
+         "bifall till arbetsutskottets förslag", "avslag"),
+        (["Den som vill bifalla kommunstyrelsens förslag röstar ja, den som vill bifalla Eva Holms (C) yrkande röstar nej."],
+         "bifalla kommunstyrelsens förslag", "bifalla Eva Holms (C) yrkande"),
+    ],
+)
+def test_vote_meanings_are_stored(lines, yes, no):
+    body = "\n".join(["Omröstning", *lines, "Med 5 ja-röster mot 4 nej-röster beslutar kommunstyrelsen enligt förslaget."])
+    votes = item(body).votes
+    assert (votes.yes, votes.no) == (5, 4)
+    assert (votes.yes_means, votes.no_means) == (yes, no)
+
+
+def test_vote_meanings_under_beslutsgang_belong_to_the_vote():
+    body = (
+        "Beslutsgång\nOrdföranden ställer följande propositionsordning:\n"
+        "JA = bifall till förslaget\nNEJ = avslag\n"
+        "Omröstning\nOmröstningen utfaller 6 ledamöter röstar JA och 3 ledamöter röstar NEJ."
+    )
+    votes = item(body).votes
+    assert (votes.yes, votes.no, votes.yes_means, votes.no_means) == (6, 3, "bifall till förslaget", "avslag")
+
+
+def test_meanings_alone_are_no_vote():
+    assert item("Beslutsgång\nJA = bifall till förslaget\nNEJ = avslag").votes is None
+
+
+def test_counts_are_not_meanings():
+    votes = item("Omröstning\nOmröstningen utfaller 4 ledamöter röstar JA, 2 ledamöter röstar NEJ.").votes
+    assert (votes.yes, votes.no, votes.yes_means, votes.no_means) == (4, 2, None, None)
+
+
+@pytest.mark.parametrize(
+    "line,names",
+    [
+        ("Föredragande: Mats Wennstig", ["Mats Wennstig"]),
+        ("Föredragande är Mats Wennstig.", ["Mats Wennstig"]),
+        ("Föredragande var Anna Berg och Per Holm.", ["Anna Berg", "Per Holm"]),
+        ("Föredragande Inga-Lisa Apelman ger en kort bakgrund till ärendet.", ["Inga-Lisa Apelman"]),
+        ("Mats Wennstig föredrar ärendet.", ["Mats Wennstig"]),
+        ("Ärendet föredras av Lena Danielsson.", ["Lena Danielsson"]),
+        ("Ekonomichef Karin Ek föredrog ärendet.", ["Karin Ek"]),
+        ("Carina Svärd och Anna Johnson, folkhälsostrateger i Region Blekinge, presenterade planen.",
+         ["Carina Svärd", "Anna Johnson"]),
+    ],
+)
+def test_presenters_in_prose(line, names):
+    assert list(item(f"Bakgrund\n{line}\nText om ärendet.").presenters) == names
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Föredragande har tillsammans med en arbetsgrupp tagit fram en rutin.",
+        "Föredragande lyfter även fram olika roller.",
+        "Programledarna presenterar även avslutade projekt.",
+        "Protokoll för mötet 2024-11-25 presenteras.",
+        "Kommunstyrelsen föredrar alternativ två.",
+    ],
+)
+def test_prose_without_a_named_presenter_gives_none(line):
+    assert item(f"Bakgrund\n{line}").presenters == ()

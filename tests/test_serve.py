@@ -211,6 +211,13 @@ def test_search_box_finds_inflections_without_counting_every_match(db_path, tabl
     assert not [s for s in sql if s.startswith("select count(*)")]  # facets are time-limited apart
 
 
+def test_a_request_can_still_ask_for_the_count(db_path):
+    for asked in ("_nocount=", "_extra=count"):  # the latter is how datasette-search-all asks
+        data, sql = traced(db_path, f"/protokoll/decision_register.json?_search=förskolorna&{asked}")
+        assert data["filtered_table_rows_count"] == 2
+        assert [s for s in sql if s.startswith("select count(*)")]
+
+
 def test_register_page_never_counts_the_view(db_path):
     data, sql = traced(db_path, "/protokoll/decision_register.json")
     assert len(data["rows"]) == 10 and data["filtered_table_rows_count"] is None

@@ -107,14 +107,17 @@ def without_count(scope, uncounted) -> dict:
     Datasette 0.65 counts every row the page matches: for a word in most of a million
     clauses, or for the register view's five-table join, that count alone takes
     seconds (or hits the time limit), while the page itself reads only the first
-    rows. Links on the page keep ``_nocount=1``; a request that already has it is
-    left alone.
+    rows. Links on the page keep ``_nocount=1``. A request that says what it wants is
+    left alone: one with ``_nocount`` (``&_nocount=``, empty, asks Datasette to count)
+    or ``_extra=count`` (datasette-search-all shows the number of hits per table).
     """
     page = TABLE_PAGE.match(scope["path"])
     if page is None:
         return scope
     args = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    if "_nocount" in args or not (page["table"] in uncounted or any(k.startswith("_search") for k in args)):
+    if "_nocount" in args or "count" in args.get("_extra", []):
+        return scope
+    if not (page["table"] in uncounted or any(k.startswith("_search") for k in args)):
         return scope
     query = scope.get("query_string", b"")
     return {**scope, "query_string": query + (b"&" if query else b"") + b"_nocount=1"}

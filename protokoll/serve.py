@@ -7,7 +7,7 @@
 The configuration lives in the ``datasette/`` directory of the source tree, shipped as
 package data ``protokoll.datasette_config``: ``metadata.yml`` (titles, descriptions,
 facets, canned queries, licence) and ``plugins/`` (Swedish search in the normal search
-box, read-only guard, links to source files, year facet). :data:`SETTINGS` are the
+box without a count of every match, read-only guard, links to source files, year facet). :data:`SETTINGS` are the
 safe defaults: no write endpoints exist, queries are time-limited and row-capped, and
 the database file cannot be downloaded whole unless ``allow_download`` is switched on.
 """

@@ -7,6 +7,10 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   :func:`protokoll.search.fts_expression` (Snowball-stemmed Swedish terms for the trigram
   index): "budget" finds "budgeten", "förskolorna" finds "förskolan", "för" never
   matches "for". The search box still shows what the user typed.
+* No full counts: a search (``_search``) on any table, and the pages of the tables
+  listed under ``uncounted`` in the plugin's metadata (the register view), get
+  ``_nocount=1``, so Datasette shows the first rows without counting every match (seconds
+  on a million clauses). ``&_nocount=`` or ``_extra=count`` still asks for the count.
 * Read-only: every request but GET/HEAD/OPTIONS is answered 405, so no form, plugin
   or canned query can write, whatever the configuration says. ``/-/databases`` and
   ``/-/metadata`` (which show the server's file paths) answer 404.

@@ -51,11 +51,16 @@ _SENT_TO_PREFIX = re.compile(
 )
 
 
+_SECTION_STARTS = tuple({k.split()[0] for k in vocab.SECTIONS})
+
+
 def _section(line: Line) -> tuple[str, str] | None:
     """(section, inline value) if the line is a section heading."""
     if line.kind == TABLE_ROW:
         return None
     text = line.bare if line.kind == LIST_ITEM else line.text
+    if not text[:30].lower().startswith(_SECTION_STARTS):  # cheap: most lines are prose
+        return None
     if len(text) <= 60 and (k := key(text)) in vocab.SECTIONS:
         return vocab.SECTIONS[k], ""
     head, sep, value = text[:40].partition(":")
@@ -164,7 +169,7 @@ def _common(body: Body, line: Line, n: int) -> None:
         body.dnr = line.text
     if low.startswith(vocab.PRESENTER_LABELS) and (m := _PRESENTER.match(ws(line.text))):
         _add_unique(body.presenters, leading_names(m.group("names")))
-    elif any(v in low for v in vocab.PRESENTER_VERBS) and (m := _PRESENTED_BY.match(ws(line.text))):
+    elif ("föredr" in low or "presenter" in low) and (m := _PRESENTED_BY.match(ws(line.text))):
         _add_unique(body.presenters, names_in(m.group("who")))
     if "reserverar" in low and (m := _RESERVES.match(ws(line.text))):
         _add_unique(body.reservations, names_in(m.group("who")))

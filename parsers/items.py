@@ -52,18 +52,14 @@ class Split:
     warnings: list[str] = field(default_factory=list)
 
 
-def _match(line: Line, style: str):
+def _matches(line: Line):
+    """(style, match) for each numbering style the line is a candidate header in."""
     first = line.text[:1]
     if line.kind == TABLE_ROW or len(line.text) > _MAX_HEADER or not (first == "§" or first.isdigit()):
-        return None
+        return
     for name, rx in _STYLES:
-        if name == style:
-            m = rx.match(line.text)
-            if m:
-                return m
-    if style == "group":
-        return _SUB_ITEM.match(line.text)
-    return None
+        if m := rx.match(line.text) or name == "group" and _SUB_ITEM.match(line.text):
+            yield name, m
 
 
 def _number(m) -> str:
@@ -120,9 +116,8 @@ def split(lines: list[Line]) -> Split:
     candidates: dict[str, dict[int, re.Match]] = {name: {} for name, _ in _STYLES}
     for i, line in enumerate(lines):
         if i not in toc_spans:
-            for name in candidates:
-                if m := _match(line, name):
-                    candidates[name][i] = m
+            for name, m in _matches(line):
+                candidates[name][i] = m
     style = max(candidates, key=lambda s: len(candidates[s]))
     warnings: list[str] = []
     headers: list[Header] = []

@@ -8,6 +8,7 @@ they see the same thing from every format.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from protokoll.records import LIST_ITEM, PARAGRAPH, TABLE_ROW, Document
@@ -44,13 +45,21 @@ def ws(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
-    """A label as looked up in :mod:`vocab`: lower case, no trailing colon."""
+    """A label as looked up in :mod:`vocab`: lower case, no trailing colon.
+
+    Cached: every stage of the parser looks up the same short lines again.
+    """
     return ws(text).rstrip(":").strip().lower()
 
 
+# The first letter a noise line can have: a cheap test before the lookup and pattern.
+_NOISE_FIRST = frozenset({w[0] for w in vocab.NOISE_LINES} | set("sp0123456789"))  # "Sida", "Protokoll"
+
+
 def is_noise(text: str) -> bool:
-    if len(text) > 60:
+    if len(text) > 60 or text[:1].lower() not in _NOISE_FIRST:
         return False
     k = key(text)
     return k in vocab.NOISE_LINES or bool(_PAGE_FURNITURE.match(k))

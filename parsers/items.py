@@ -24,6 +24,8 @@ _STYLES = (
     ("group", re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*\)\s*\.)\s*(?P<rest>.*)$")),
 )
 _SUB_ITEM = re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*(?P<letter>[a-z])\s*/)\s*(?P<rest>\S.*)$")
+# "a/FoU (I/D)" under "8). Uppföljning": a sub-item of the item above, like "9 a/".
+_LETTER_ITEM = re.compile(r"^(?P<label>(?P<letter>[a-z])\s*/)\s*(?P<rest>\S.{0,150})$")
 # "(B)", "(I/D/B)"; a subtitle after it ("… (I/D/B) -Nya rutiner") stays out of the title.
 _KIND = re.compile(r"\s*\((?P<marks>[BIDbid](?:\s*/\s*[BIDbid])*)\)(?:\s*$|\s+[-–]\s*\S)")
 _DNR = re.compile(r"(?:^|\s)(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
@@ -128,9 +130,12 @@ def split(lines: list[Line]) -> Split:
         if headers and line.text[:6].lower() == "bilaga":
             in_attachment = True
         m = candidates[style].get(i)
-        if not m:
+        if m:
+            number = _number(m)
+        elif style == "group" and headers and (m := _letter_item(lines, i)):
+            number = str(_order(headers[-1].number)[0]) + m.group("letter")
+        else:
             continue
-        number = _number(m)
         if toc_numbers and number not in toc_numbers:
             continue
         if not toc_numbers and in_attachment and headers and _order(number) <= _order(headers[-1].number):
@@ -149,6 +154,19 @@ def split(lines: list[Line]) -> Split:
     front = [ln for j, ln in enumerate(lines[:front_end]) if j not in toc_spans]
     warnings.extend(_order_warnings(headers, toc_numbers))
     return Split(front, headers, bodies, warnings)
+
+
+def _letter_item(lines: list[Line], i: int):
+    """A letter-only sub-item: "a/ Title" with a kind marker or a presenter of its own.
+
+    A letter line without them ("a/ Fysiska möten …" listed under "Tillägg till punkten
+    övriga frågor") is a point in the item's text.
+    """
+    line = lines[i]
+    if line.kind == TABLE_ROW or line.text[1:2] not in ("/", " ") or not (m := _LETTER_ITEM.match(line.text)):
+        return None
+    has_presenter = i + 1 < len(lines) and lines[i + 1].text.lower().startswith(vocab.PRESENTER_LABELS)
+    return m if _KIND.search(m.group("rest")) or has_presenter else None
 
 
 def _is_prose(rest: str) -> bool:

@@ -88,3 +88,42 @@ def test_presenters_in_prose(line, names):
 )
 def test_prose_without_a_named_presenter_gives_none(line):
     assert item(f"Bakgrund\n{line}").presenters == ()
+
+
+GROUP = """1). Godkännande av dagordningen (B)
+Föredragande: Mats Wennstig
+Tillägg till punkten övriga frågor;
+a/ Fysiska möten våren 2025.
+Samverkansgruppen beslutar
+att godkänna dagordningen.
+8). Uppföljning (I/D)
+a/FoU (I/D)
+Föredragande: Venera Ujkani
+Se punkt 7.
+b/ Kunskapsstyrning
+Föredragande: Carina Svärd
+Ingen information.
+9). Övrigt
+9 a/Fysiska möten våren 2025
+Föredragande: Mats Wennstig
+Text.
+"""
+
+
+def test_letter_sub_items_are_items_like_numbered_ones():
+    items = parse(GROUP).items
+    assert [(i.number, i.label, i.title, i.presenters) for i in items] == [
+        ("1", "1).", "Godkännande av dagordningen", ("Mats Wennstig",)),
+        ("8", "8).", "Uppföljning", ()),
+        ("8a", "a/", "FoU", ("Venera Ujkani",)),
+        ("8b", "b/", "Kunskapsstyrning", ("Carina Svärd",)),
+        ("9", "9).", "Övrigt", ()),
+        ("9a", "9 a/", "Fysiska möten våren 2025", ("Mats Wennstig",)),
+    ]
+    assert items[2].kind == "information/discussion"
+    assert "a/ Fysiska möten våren 2025." in items[0].text  # a listed point, not a sub-item
+
+
+def test_letter_lines_outside_working_group_layout_stay_text():
+    text = "§ 1 Val av justerare\na/ Kommunstyrelsen (B)\nFöredragande: Anna Berg\n§ 2 Nästa\nText."
+    assert [i.number for i in parse(text).items] == ["1", "2"]

@@ -48,9 +48,9 @@ CASES = [
 # (file name, item index, field) -> value, where the document's own text differs.
 DOCUMENT_DIFFERENCES = {
     # aldras.docx/.doc: "Protokollet ska skickas till Ledamöter LSVO" is one paragraph.
-    ("aldras.docx", 10, "sent_to"): ["Ledamöter LSVO", "Föredragande"],
-    ("aldras.doc", 10, "sent_to"): ["Ledamöter LSVO", "Föredragande"],
-    ("aldras.pdf", 10, "sent_to"): ["Ledamöter LSVO", "Föredragande"],  # printed from the .docx
+    ("aldras.docx", 14, "sent_to"): ["Ledamöter LSVO", "Föredragande"],
+    ("aldras.doc", 14, "sent_to"): ["Ledamöter LSVO", "Föredragande"],
+    ("aldras.pdf", 14, "sent_to"): ["Ledamöter LSVO", "Föredragande"],  # printed from the .docx
 }
 
 def norm(text):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from protokoll import parsers
+from protokoll import nlp as tagging
+from protokoll import parsers, pipeline
 from protokoll.ingest.text import text_blocks
 from protokoll.records import Document, Protocol, Source
 
 SOURCE = Source("gaps.txt", "0" * 64, "txt")
+LAYOUTS = Path(__file__).resolve().parent / "data" / "layouts"
 
 
 def parse(text: str) -> Protocol:
@@ -127,3 +131,14 @@ def test_letter_sub_items_are_items_like_numbered_ones():
 def test_letter_lines_outside_working_group_layout_stay_text():
     text = "§ 1 Val av justerare\na/ Kommunstyrelsen (B)\nFöredragande: Anna Berg\n§ 2 Nästa\nText."
     assert [i.number for i in parse(text).items] == ["1", "2"]
+
+
+def test_surname_first_check_box_names_are_kept_as_written_and_linked_by_nlp():
+    """Finland-Swedish "[X] Holm Peter, stadsdirektör": the parser keeps the document's
+    order; the nlp stage links "Peter Holm" in the item text to the same person."""
+    protocol = pipeline.process(LAYOUTS / "stadsstyrelsen-fi.txt", nlp=tagging.load())
+    attendee = {a.name: a for a in protocol.attendance}["Holm Peter"]
+    assert (attendee.role, attendee.status) == ("stadsdirektör, föredragande", "official")
+    assert protocol.items[1].presenters == ("Peter Holm",)
+    mentions = [e for e in protocol.entities if e.text == "Peter Holm"]
+    assert mentions and {e.canonical for e in mentions} == {attendee.canonical}

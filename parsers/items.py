@@ -55,9 +55,9 @@ class Split:
 
 
 def _matches(line: Line):
-    """(style, match) for each numbering style the line is a candidate header in."""
-    first = line.text[:1]
-    if line.kind == TABLE_ROW or len(line.text) > _MAX_HEADER or not (first == "§" or first.isdigit()):
+    """(style, match) for each numbering style a line starting with "§" or a digit is a
+    candidate header in."""
+    if line.kind == TABLE_ROW or len(line.text) > _MAX_HEADER:
         return
     for name, rx in _STYLES:
         if m := rx.match(line.text) or name == "group" and _SUB_ITEM.match(line.text):
@@ -117,22 +117,25 @@ def split(lines: list[Line]) -> Split:
     toc_numbers, toc_titles, toc_spans = _toc(lines)
     candidates: dict[str, dict[int, re.Match]] = {name: {} for name, _ in _STYLES}
     for i, line in enumerate(lines):
-        if i not in toc_spans:
+        first = line.text[:1]
+        if (first == "§" or first.isdigit()) and i not in toc_spans:
             for name, m in _matches(line):
                 candidates[name][i] = m
     style = max(candidates, key=lambda s: len(candidates[s]))
     warnings: list[str] = []
     headers: list[Header] = []
     in_attachment = False
+    found = candidates[style]
+    letters = style == "group"
     for i, line in enumerate(lines):
         if i in toc_spans:
             continue
-        if headers and line.text[:6].lower() == "bilaga":
+        if line.text[:1] in "bB" and headers and line.text[:6].lower() == "bilaga":
             in_attachment = True
-        m = candidates[style].get(i)
+        m = found.get(i)
         if m:
             number = _number(m)
-        elif style == "group" and headers and (m := _letter_item(lines, i)):
+        elif letters and line.text[1:2] in ("/", " ") and headers and (m := _letter_item(lines, i)):
             number = str(_order(headers[-1].number)[0]) + m.group("letter")
         else:
             continue
@@ -147,11 +150,15 @@ def split(lines: list[Line]) -> Split:
     if not headers:
         warnings.append("no items found: the layout was not recognised")
     bodies = []
+
+    def kept(start: int, end: int) -> list[Line]:
+        part = lines[start:end]
+        return [ln for j, ln in enumerate(part, start) if j not in toc_spans] if toc_spans else part
+
     for n, h in enumerate(headers):
         end = headers[n + 1].index if n + 1 < len(headers) else len(lines)
-        bodies.append([ln for j, ln in enumerate(lines[h.body_start:end], h.body_start) if j not in toc_spans])
-    front_end = headers[0].index if headers else len(lines)
-    front = [ln for j, ln in enumerate(lines[:front_end]) if j not in toc_spans]
+        bodies.append(kept(h.body_start, end))
+    front = kept(0, headers[0].index if headers else len(lines))
     warnings.extend(_order_warnings(headers, toc_numbers))
     return Split(front, headers, bodies, warnings)
 
@@ -163,7 +170,7 @@ def _letter_item(lines: list[Line], i: int):
     övriga frågor") is a point in the item's text.
     """
     line = lines[i]
-    if line.kind == TABLE_ROW or line.text[1:2] not in ("/", " ") or not (m := _LETTER_ITEM.match(line.text)):
+    if line.kind == TABLE_ROW or not (m := _LETTER_ITEM.match(line.text)):
         return None
     has_presenter = i + 1 < len(lines) and lines[i + 1].text.lower().startswith(vocab.PRESENTER_LABELS)
     return m if _KIND.search(m.group("rest")) or has_presenter else None

@@ -14,6 +14,7 @@ NAME = rf"{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{1,3}}"
 PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5})\s*\)"
 _NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*{PARTY}")
 _NAME_ONLY = re.compile(rf"^{NAME}$")
+_PARTY_END = re.compile(PARTY + r"\s*$")
 _PARAS = re.compile(r"§§?\s*(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?((?:\s*,\s*\d{1,4})*)")
 _BOX = re.compile(r"^\s*(?P<box>\[\s*[xX✓✔]?\s*\]|[☐☒☑✓✔])\s*")
 _SPLIT = re.compile(r"\s*(?:,|;|\s+och\s+|\s+samt\s+|\s+&\s+)\s*")
@@ -99,6 +100,8 @@ def _is_role(text: str) -> bool:
 
 def paragraphs(text: str) -> tuple[tuple[str, ...], str]:
     """"§§94-100" / "§ 42, 45" → item numbers, and the text without them."""
+    if "§" not in text:
+        return (), ws(text).strip(" ,")
     nums: list[str] = []
     for m in _PARAS.finditer(text):
         lo = int(m.group(1))
@@ -121,7 +124,7 @@ def person(text: str, status: str) -> Attendee | None:
     parts = [p.strip() for p in text.split(",")]
     head = parts[0]
     party = None
-    m = re.search(PARTY + r"\s*$", head)
+    m = _PARTY_END.search(head) if ")" in head else None
     if m:
         party = m.group("party")
         head = head[: m.start()].strip()

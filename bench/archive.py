@@ -234,7 +234,8 @@ def generate(root: Path, n: int, seed: int = 1) -> dict[str, list[Path]]:
 
 
 def run_import(paths, db: Path, workers: int, tag: bool) -> dict:
-    """One `protokoll ingest` subprocess: wall seconds, its JSON summary, peak RSS in MB."""
+    """One `protokoll ingest` subprocess: wall seconds, its JSON summary, peak RSS in MB, and
+    CPU seconds (user + system of the process and of its workers, which it waits for)."""
     cmd = [PROTOKOLL, "ingest", *map(str, paths), "--db", str(db), "-w", str(workers), "--json", "--quiet"]
     if not tag:
         cmd.append("--no-tag")
@@ -245,15 +246,16 @@ def run_import(paths, db: Path, workers: int, tag: bool) -> dict:
     p.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     summary = json.loads(out)
-    return {"seconds": seconds, "summary": summary, "peak_mb": usage.ru_maxrss / 1024, "exit": p.returncode}
+    return {"seconds": seconds, "summary": summary, "peak_mb": usage.ru_maxrss / 1024, "exit": p.returncode,
+            "cpu": usage.ru_utime + usage.ru_stime}
 
 
-def raw_extraction(pdfs: list[Path]) -> tuple[float, int]:
-    """pypdfium2 text of every page, in this process: (seconds, pages)."""
+def raw_extraction(pdfs: list[Path]) -> tuple[float, int, float]:
+    """pypdfium2 text of every page, in this process: (seconds, pages, CPU seconds)."""
     import pypdfium2 as pdfium
 
     pages = 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for path in pdfs:
         pdf = pdfium.PdfDocument(path.read_bytes())
         for page in pdf:
@@ -263,7 +265,7 @@ def raw_extraction(pdfs: list[Path]) -> tuple[float, int]:
             page.close()
             pages += 1
         pdf.close()
-    return time.perf_counter() - started, pages
+    return time.perf_counter() - started, pages, time.process_time() - cpu
 
 
 def main(argv=None) -> None:
@@ -284,7 +286,7 @@ def main(argv=None) -> None:
         pdf_dir.mkdir()
         for p in kinds["pdf"]:
             os.link(p, pdf_dir / p.name)
-        raw_s, raw_pages = raw_extraction(kinds["pdf"])
+        raw_s, raw_pages, raw_cpu = raw_extraction(kinds["pdf"])
         pdf2 = run_import([pdf_dir], work / "pdf.db", 2, tag)
         one = run_import([archive], work / "w1.db", 1, tag)
         two = run_import([archive], work / "w2.db", 2, tag)
@@ -292,10 +294,10 @@ def main(argv=None) -> None:
         again = run_import([archive], work / "w2.db", 2, tag)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report(args.n, tag, kinds, raw_s, raw_pages, pdf2, one, two, shard, again)
+    report(args.n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, again)
 
 
-def report(n, tag, kinds, raw_s, raw_pages, pdf2, one, two, shard, again) -> None:
+def report(n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, again) -> None:
     def rates(r):
         s = r["summary"]
         return s["imported"] / r["seconds"], s["pages"] / r["seconds"]
@@ -304,26 +306,31 @@ def report(n, tag, kinds, raw_s, raw_pages, pdf2, one, two, shard, again) -> Non
     print(f"## N = {n} ({'with' if tag else 'without'} tagging)\n")
     print(", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items())) + "\n")
     print("Wall: the whole `protokoll ingest` process, start-up included; import: its own `seconds` (walk to last"
-          " commit, workers started, CLI start-up excluded).\n")
-    print("| run | files | imported | failed | wall s | import s | docs/s (wall) | pages/s (wall) | pages/s (import)"
-          " | peak MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          " commit, workers started, CLI start-up excluded); CPU: user + system seconds of the process and its"
+          f" workers. Load average at the end: {os.getloadavg()[0]:.2f}.\n")
+    print("| run | files | imported | failed | wall s | import s | CPU s | docs/s (wall) | pages/s (wall)"
+          " | pages/s (import) | peak MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| raw pypdfium2 text, text PDFs, 1 process | {len(kinds['pdf'])} | – | – | {raw_s:.2f} | {raw_s:.2f} | "
-          f"{raw_docs:.1f} | {raw_pps:.0f} | {raw_pps:.0f} | – |")
+          f"{raw_cpu:.2f} | {raw_docs:.1f} | {raw_pps:.0f} | {raw_pps:.0f} | – |")
     for name, r in (("text PDFs, 2 workers", pdf2), ("archive, 1 worker", one), ("archive, 2 workers", two),
                     ("shard (N/4), 2 workers", shard)):
         d, p = rates(r)
         s = r["summary"]
         print(f"| {name} | {s['files']} | {s['imported']} | {len(s['failed'])} | {r['seconds']:.1f} | "
-              f"{s['seconds']:.1f} | {d:.2f} | {p:.1f} | {s['pages'] / s['seconds']:.1f} | {r['peak_mb']:.0f} |")
+              f"{s['seconds']:.1f} | {r['cpu']:.1f} | {d:.2f} | {p:.1f} | {s['pages'] / s['seconds']:.1f} | "
+              f"{r['peak_mb']:.0f} |")
     s = again["summary"]
     print(f"| re-run on the imported archive | {s['files']} | {s['imported']} | {len(s['failed'])} | "
-          f"{again['seconds']:.2f} | {s['seconds']:.2f} | – | – | – | {again['peak_mb']:.0f} |")
+          f"{again['seconds']:.2f} | {s['seconds']:.2f} | {again['cpu']:.2f} | – | – | – | {again['peak_mb']:.0f} |")
     print()
     pdf_pps = rates(pdf2)[1]
     inside = pdf2["summary"]["pages"] / pdf2["summary"]["seconds"]
     print(f"- text-layer PDFs end to end with 2 workers / raw extraction (pages/s; target >= 0.3): "
           f"{pdf_pps / raw_pps:.3f}x wall, {inside / raw_pps:.3f}x import")
+    print(f"- CPU per page, raw extraction / import (the load-independent part of that ratio; 2 idle cores give the "
+          f"import up to twice it): {raw_cpu / raw_pages * 1000:.2f} / {pdf2['cpu'] / pdf2['summary']['pages'] * 1000:.2f}"
+          f" ms = {raw_cpu / raw_pages / (pdf2['cpu'] / pdf2['summary']['pages']):.3f}")
     print(f"- speed-up 1 -> 2 workers: {one['seconds'] / two['seconds']:.2f}x wall, "
           f"{one['summary']['seconds'] / two['summary']['seconds']:.2f}x import (target near 2)")
     print(f"- peak memory N/4 vs N: {shard['peak_mb']:.0f} MB vs {two['peak_mb']:.0f} MB (flat in N)")

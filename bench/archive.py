@@ -268,11 +268,42 @@ def raw_extraction(pdfs: list[Path]) -> tuple[float, int, float]:
     return time.perf_counter() - started, pages, time.process_time() - cpu
 
 
+def stages(pdfs: list[Path], db_path: Path, tag: bool, warm: int = 10) -> None:
+    """CPU milliseconds per document of each stage, in this process, on the text PDFs
+    (CPU time, so other processes on the machine change the figures little). The
+    tagger first tags ``warm`` other PDFs, as a worker has by its eleventh file."""
+    from protokoll import ingest, nlp, parsers, store
+
+    nl = nlp.load() if tag else None
+    for path in pdfs[-warm:] if tag else []:
+        nlp.tag(parsers.parse(ingest.read(path)), nl)
+    pdfs = pdfs[:-warm] if tag else pdfs
+    cpu: dict[str, float] = {}
+
+    def timed(stage, fn, *args):
+        started = time.process_time()
+        out = fn(*args)
+        cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - started
+        return out
+
+    protocols = [timed("parse", parsers.parse, timed("read", ingest.read, path)) for path in pdfs]
+    if tag:
+        protocols = [timed("tag", nlp.tag, p, nl) for p in protocols]
+    db = store.open(db_path)
+    for p in protocols:
+        timed("save", store.save, db, p)
+    pages = sum(p.source.pages or 0 for p in protocols)
+    print(f"{len(pdfs)} text PDFs, {pages} pages, load average {os.getloadavg()[0]:.2f}; CPU ms per document: "
+          + ", ".join(f"{stage} {seconds / len(pdfs) * 1000:.1f}" for stage, seconds in cpu.items()))
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, help="number of protocols")
     ap.add_argument("--no-tag", action="store_true", help="import without spaCy tagging")
     ap.add_argument("--keep", type=Path, help="build the archive here and keep it")
+    ap.add_argument("--stages", action="store_true",
+                    help="only time each stage in this process (CPU ms per text PDF), no import")
     args = ap.parse_args(argv)
     tag = not args.no_tag
     work = Path(tempfile.mkdtemp(prefix="protokoll-bench-"))
@@ -282,6 +313,9 @@ def main(argv=None) -> None:
         kinds = generate(archive, args.n)
         print(f"generated {args.n} protocols in {time.perf_counter() - t:.1f} s: "
               + ", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items())), file=sys.stderr)
+        if args.stages:
+            stages(kinds["pdf"], work / "stages.db", tag)
+            return
         pdf_dir = work / "pdf-only"
         pdf_dir.mkdir()
         for p in kinds["pdf"]:

@@ -4,6 +4,7 @@
     python bench/bench_datasette.py 100000             # quicker
     python bench/bench_datasette.py --db big.db        # reuse a database built before
     python bench/bench_datasette.py 100000 --keep big.db --during-import
+    python bench/bench_datasette.py --db big.db --sql-only   # the search box's SQL alone
 
 Builds the synthetic database with ``store.save`` (the generator of bench/bench_store.py:
 sample words with their real frequencies, so "att", "för", "medel" are in most rows),
@@ -30,6 +31,7 @@ import dataclasses
 import http.client
 import importlib.util
 import multiprocessing
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -187,6 +189,44 @@ def during_import(path: Path, port: int, name: str, rounds: int) -> None:
     print(f"\n{sum(len(v) for v in results.values())} search requests in {seconds:.0f} s.\n")
 
 
+# The SQL Datasette 0.65.5 writes for the search box (``:q`` is ``:search`` there).
+BOX_SQL = {
+    "`count(*)` on the register (skipped now)":
+        "select count(*) from decision_register where clause_rowid in "
+        "(select rowid from clauses_fts where clauses_fts match escape_fts(:q))",
+    "register, newest first": "select * from decision_register where clause_rowid in "
+        "(select rowid from clauses_fts where clauses_fts match escape_fts(:q)) order by clause_rowid desc limit 51",
+    "`clauses`, order by `id`": "select * from clauses where rowid in "
+        "(select rowid from clauses_fts where clauses_fts match escape_fts(:q)) order by id limit 51",
+    "`clauses`, order by `rowid desc`": "select * from clauses where rowid in "
+        "(select rowid from clauses_fts where clauses_fts match escape_fts(:q)) order by rowid desc limit 51",
+}
+
+
+def sql_alone(path: Path) -> None:
+    """Time the search box's SQL in sqlite3, one client, with the plugin's escape_fts."""
+    from protokoll import search
+
+    conn = sqlite3.connect(path)
+    conn.create_function("escape_fts", 1, lambda q: search.fts_expression(q) or '""', deterministic=True)
+    print("## SQL alone, one client (ms)\n")
+    print("| query | " + " | ".join(BOX_SQL) + " |\n| --- |" + " ---: |" * len(BOX_SQL))
+    for kind, word in queries():
+        cells = []
+        for sql in BOX_SQL.values():
+            started = time.perf_counter()
+            conn.execute(sql, {"q": word}).fetchall()
+            cells.append(f"{(time.perf_counter() - started) * 1000:.0f}")
+        print(f"| {word} ({kind}) | " + " | ".join(cells) + " |")
+    for label, sql in (("register page: count(*)", "select count(*) from decision_register"),
+                       ("register page: newest 51",
+                        "select * from decision_register order by clause_rowid desc limit 51")):
+        started = time.perf_counter()
+        conn.execute(sql).fetchall()
+        print(f"\n{label}: {(time.perf_counter() - started) * 1000:.0f} ms")
+    conn.close()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clauses", nargs="?", type=int, default=1_000_000)
@@ -194,11 +234,15 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", type=Path, help="build the database here and keep it")
     parser.add_argument("--rounds", type=int, default=3, help="requests per path and client")
     parser.add_argument("--during-import", action="store_true")
+    parser.add_argument("--sql-only", action="store_true", help="time the search box's SQL in sqlite3 and stop")
     args = parser.parse_args(argv)
 
     path = args.db or args.keep or Path(tempfile.mkdtemp(prefix="bench-datasette-")) / "protokoll.db"
     if args.db is None:
         build(path, args.clauses)
+    if args.sql_only:
+        sql_alone(path)
+        return 0
     name = path.stem
     counts = store.open(path).execute(
         "select (select count(*) from clauses), (select count(*) from items), (select count(*) from documents)"

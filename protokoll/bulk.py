@@ -359,7 +359,7 @@ def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
     except (OSError, AttributeError):
         pass
     converter()  # this worker's LibreOffice (started on the first legacy file)
-    if tag:
+    if tag and _worker_nlp is None:  # the parent could not load it: fail here, with the reason
         from protokoll import nlp
 
         _worker_nlp = nlp.load()
@@ -370,6 +370,20 @@ def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
 
         limit = _address_space() + max_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _load_nlp() -> None:
+    """Load the spaCy pipeline once in the parent, before the first worker is forked:
+    every worker (and every replacement) inherits it instead of spending ~3 s of CPU
+    loading its own. On an error the workers load it themselves and report why."""
+    global _worker_nlp
+    if _worker_nlp is None:
+        from protokoll import nlp
+
+        try:
+            _worker_nlp = nlp.load()
+        except Exception:
+            pass
 
 
 def _worker_main(conn, others, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
@@ -476,6 +490,8 @@ class Pool:
         if any(w.task is None for w in self._workers):
             return True
         if len(self._workers) < self.size:
+            if self._args[1]:
+                _load_nlp()
             self._workers.append(_Worker(self._ctx, self._args, self._workers))
             return True
         return False

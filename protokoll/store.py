@@ -4,7 +4,7 @@
     >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
     >>> doc_id = store.save(db, protocol)        # one document, one transaction
 
-Schema (``SCHEMA_VERSION`` 1; column names are stable, other modules build on them).
+Schema (``SCHEMA_VERSION`` 2; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
 same bytes gives the same ids. Children are deleted with their document
 (``ON DELETE CASCADE``). Lists are stored as JSON arrays (sqlite-utils convention).
@@ -30,7 +30,8 @@ same bytes gives the same ids. Children are deleted with their document
 ``entities``        id, document_id, item_id (NULL for header/attendance), label,
                     text, value (number, ISO date or JSON range), currency, start, end,
                     person_id, organisation_id, rule
-``votes``           id, item_id, yes, no, abstain, members (JSON [{name, vote}])
+``votes``           id, item_id, yes, no, abstain, yes_means, no_means (what a yes and a
+                    no vote stood for), members (JSON [{name, vote}])
 ``reservations``    id, item_id, position, name, person_id
 ``conflicts``       id, item_id, position, name, person_id   (jäv)
 ``sent_to``         id, item_id, position, recipient, organisation_id
@@ -54,7 +55,7 @@ from protokoll import search
 from protokoll.errors import DatabaseBusy, DatabaseError
 from protokoll.records import Protocol, stable_id
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: votes.yes_means, votes.no_means
 BUSY_TIMEOUT_MS = 30_000
 
 TABLES = """
@@ -173,7 +174,9 @@ CREATE TABLE IF NOT EXISTS votes (
     yes INTEGER,
     no INTEGER,
     abstain INTEGER,
-    members TEXT
+    members TEXT,
+    yes_means TEXT,
+    no_means TEXT
 );
 CREATE TABLE IF NOT EXISTS reservations (
     id TEXT PRIMARY KEY,
@@ -512,7 +515,7 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
             v = it.votes
             rows["votes"].append({
                 "id": stable_id(item_id, "votes"), "item_id": item_id, "yes": v.yes, "no": v.no,
-                "abstain": v.abstain,
+                "abstain": v.abstain, "yes_means": v.yes_means, "no_means": v.no_means,
                 "members": json.dumps([{"name": mv.name, "vote": mv.vote} for mv in v.members],
                                       ensure_ascii=False),
             })

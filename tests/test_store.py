@@ -303,3 +303,26 @@ def test_a_busy_database_is_a_one_line_error(tmp_path):
         writer.execute("ROLLBACK")
     store.save(other, protocol("bun"))
     assert other["documents"].count == 1
+
+
+def test_vote_meanings_are_stored_and_a_v1_database_gains_their_columns(tmp_path):
+    """Schema 2: votes.yes_means / votes.no_means; a version-1 file is migrated in place."""
+    from protokoll import ingest, parsers
+
+    path = tmp_path / "v1.db"
+    db = store.open(path)
+    db.execute("ALTER TABLE votes DROP COLUMN yes_means")
+    db.execute("ALTER TABLE votes DROP COLUMN no_means")
+    db.execute("UPDATE _meta SET value = '1' WHERE key = 'schema_version'")
+    db.conn.commit()
+    db.conn.close()
+    db = store.open(path)
+    assert store.schema_version(db) == store.SCHEMA_VERSION == 2
+    assert {"yes_means", "no_means"} <= set(db["votes"].columns_dict)
+    fixture = Path(__file__).parent / "data" / "layouts" / "kommunstyrelsen.txt"
+    protocol = parsers.parse(ingest.read(fixture))
+    voted = [it.votes for it in protocol.items if it.votes and it.votes.yes_means]
+    assert voted, "the fixture has an omröstning with JA/NEJ meanings"
+    store.save(db, protocol)
+    rows = db.execute("SELECT yes_means, no_means FROM votes WHERE yes_means IS NOT NULL").fetchall()
+    assert rows == [(v.yes_means, v.no_means) for v in voted]

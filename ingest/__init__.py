@@ -20,17 +20,16 @@ one-line reason.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import stat
 from functools import partial
 from pathlib import Path
 
-from protokoll.errors import CorruptFile, EmptyDocument, FileTooLarge, UnreadableFile
+from protokoll.errors import EmptyDocument, FileTooLarge, UnreadableFile
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Document, Source
 
-from .detect import detect_format, zip_members
+from .detect import detect
 from .text import decode, text_blocks
 
 DEFAULT_MAX_SIZE = 200 * 1024 * 1024  # bytes
@@ -62,15 +61,8 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None,
             raise UnreadableFile(e.strerror or str(e), path=path) from None
     elif len(data) > max_size:
         raise FileTooLarge(f"{len(data):,} bytes is over the limit of {max_size:,}", path=path)
-    if not data:
-        raise EmptyDocument("the file is empty (0 bytes)", path=path)
+    fmt = detect(data, path)
     sha = hashlib.sha256(data).hexdigest()
-    names = None
-    if data[:2] == b"PK":
-        names = zip_members(io.BytesIO(data))
-        if names is None and data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-            raise CorruptFile("a damaged zip archive (a .docx or .odt that cannot be opened)", path=path)
-    fmt = detect_format(data[:8192], path, names)
     if fmt == "pdf":
         return _read_pdf(path, data, sha, progress)
     return _READERS[fmt](path, data, sha)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 
-from protokoll.errors import UnsupportedFormat
+from protokoll.errors import CorruptFile, EmptyDocument, UnsupportedFormat
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -70,3 +71,17 @@ def zip_members(path) -> list[str] | None:
             return z.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
+
+
+def detect(data: bytes, path=None) -> str:
+    """The format of a whole file's bytes: :func:`detect_format`, opening a zip to see
+    its members. Raises EmptyDocument for no bytes, CorruptFile for a damaged zip (a
+    .docx or .odt cut short) and UnsupportedFormat for anything else it cannot read."""
+    if not data:
+        raise EmptyDocument("the file is empty (0 bytes)", path=path)
+    names = None
+    if data[:2] == b"PK":
+        names = zip_members(io.BytesIO(data))
+        if names is None and data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+            raise CorruptFile("a damaged zip archive (a .docx or .odt that cannot be opened)", path=path)
+    return detect_format(data[:8192], path, names)

@@ -28,6 +28,7 @@ The parts, in the order a file meets them:
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -60,7 +61,7 @@ from protokoll.errors import (
     UnsupportedFormat,
 )
 from protokoll.ingest.convert import converter
-from protokoll.ingest.detect import detect_format, zip_members
+from protokoll.ingest.detect import detect, zip_members
 from protokoll.ingest.safezip import MAX_RATIO, SMALL
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Protocol
@@ -313,14 +314,11 @@ def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progre
 def select(candidate: Candidate) -> str:
     """The format of a candidate that is a protocol, by content.
 
-    Raises :class:`UnsupportedFormat` (or :class:`EmptyDocument`) with the reason otherwise. The caller records it as
+    Raises :class:`UnsupportedFormat`, :class:`EmptyDocument` or :class:`CorruptFile` with the
+    reason otherwise. The caller records it as
     a failure when :func:`claims_document` is true, and as skipped when not.
     """
-    data = candidate.data
-    if not data:
-        raise EmptyDocument("the file is empty (0 bytes)", path=candidate.path)
-    names = zip_members(io.BytesIO(data)) if data[:2] == b"PK" else None
-    fmt = detect_format(data[:8192], candidate.path, names)
+    fmt = detect(candidate.data, candidate.path)
     if fmt in ("txt", "md") and candidate.suffix not in TEXT_SUFFIXES:
         raise UnsupportedFormat(f"a text file named {candidate.suffix}, not a protocol", path=candidate.path)
     return fmt
@@ -637,6 +635,7 @@ def import_archive(
     inflight: dict[str, list[str]] = {}  # sha256 -> other paths with the same bytes
     tasks: dict[str, tuple[str, str, int]] = {}  # path -> (sha256, format, size)
     done: list[tuple[str, Protocol | Failure]] = []  # results to write once the workers are busy again
+    failed_now: dict[str, Failure] = {}  # sha256 -> its failure in this run
 
     def write(path: str, result: Protocol | Failure) -> None:
         sha, fmt, size = tasks.pop(path, (None, None, None))
@@ -649,10 +648,7 @@ def import_archive(
             result = Failure(path, result.code, result.reason, result.stage, sha or result.sha256,
                              fmt or result.format, size or result.size)
             _record_failure(db, result)
-            summary.failed.append(result)
-            log.warning("failed %s: %s (%s, %s)", path, result.reason, result.stage, result.code,
-                        extra={"path": path, "status": "failed", "stage": result.stage, "code": result.code})
-            progress.update(failed=1)
+            failed(result)
         else:
             pages = result.source.pages or 0
             summary.imported += 1
@@ -662,9 +658,25 @@ def import_archive(
         if sha is None:
             return
         known[sha] = "failed" if isinstance(result, Failure) else "ok"
+        if isinstance(result, Failure):
+            failed_now[sha] = result
         paths_of.setdefault(sha, set()).add(path)
         for other in inflight.pop(sha, []):
-            _add_path(db, sha, other, paths_of)
+            same_bytes(other, sha)
+
+    def failed(result: Failure) -> None:
+        summary.failed.append(result)
+        log.warning("failed %s: %s (%s, %s)", result.path, result.reason, result.stage, result.code,
+                    extra={"path": result.path, "status": "failed", "stage": result.stage, "code": result.code})
+        progress.update(failed=1)
+
+    def same_bytes(path: str, sha: str) -> None:
+        """Another path with bytes this run has already written: one document, both paths.
+        If those bytes failed in this run, this path failed too, and says why."""
+        _add_path(db, sha, path, paths_of)
+        if sha in failed_now:
+            failed(dataclasses.replace(failed_now[sha], path=path))
+        else:
             summary.duplicates += 1
             progress.update()
 
@@ -688,6 +700,9 @@ def import_archive(
                 if sha in inflight:
                     inflight[sha].append(item.path)
                     continue
+                if sha in failed_now and item.path not in paths_of.get(sha, ()):
+                    same_bytes(item.path, sha)
+                    continue
                 if status == "ok" or (status == "failed" and not retry_failed):
                     if item.path not in paths_of.get(sha, ()):
                         _add_path(db, sha, item.path, paths_of)
@@ -700,7 +715,7 @@ def import_archive(
                     continue
                 try:
                     fmt = select(item)
-                except (UnsupportedFormat, EmptyDocument) as e:
+                except (UnsupportedFormat, EmptyDocument, CorruptFile) as e:
                     if claims_document(item):
                         tasks[item.path] = (sha, None, len(item.data))
                         write(item.path, Failure.from_error(item.path, e, "read"))

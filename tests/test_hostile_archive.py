@@ -207,20 +207,7 @@ def full_path(archive: Path, case: str) -> str:
     return str(archive / case)
 
 
-# The same failing bytes under a second name in the same run (both zero-byte files) get
-# no reason on stderr: bulk.import_archive lists the second under "Failed in an earlier
-# import" because the first one's failure is already in ``known``.
-SAME_BYTES_AS_AN_EARLIER_FAILURE = pytest.mark.xfail(
-    strict=True, reason="bulk: a second path with the same failing bytes in one run is reported as "
-                        "'Failed in an earlier import' without its reason")
-# A .docx cut short (a zip without its central directory) is 'corrupt' from ingest.read
-# ("a damaged zip archive") but 'unsupported' ("a zip archive, not a document") through
-# the bulk import: bulk.select passes zip_names=None to detect_format, which takes any
-# zip it was not shown the members of for a zip archive, and never reaches ingest.read.
-DAMAGED_ZIP_IS_UNSUPPORTED = pytest.mark.xfail(
-    strict=True, reason="bulk.select: a damaged .docx is 'unsupported: a zip archive', not 'corrupt'")
-XFAIL = {"bad/empty.pdf": SAME_BYTES_AS_AN_EARLIER_FAILURE, "bad/not-a-zip.docx": DAMAGED_ZIP_IS_UNSUPPORTED}
-CASES = [pytest.param(c, marks=XFAIL[c]) if c in XFAIL else c for c in BAD]
+CASES = list(BAD)
 
 
 @pytest.mark.parametrize("case", CASES)

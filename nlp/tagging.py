@@ -47,7 +47,7 @@ def tag(protocol: Protocol, nlp) -> Protocol:
     per_alias = _genitive_aliases(docs, people)
     entities, warnings = [], list(protocol.warnings)
     mentions: dict[tuple[str, str], list[Entity]] = defaultdict(list)
-    for item, doc in zip(protocol.items, docs):
+    for index, (item, doc) in enumerate(zip(protocol.items, docs)):
         for span in doc.ents:
             key = span._.key
             key = (org_alias if span.label_ == "ORG" else per_alias).get(key, key)
@@ -56,6 +56,7 @@ def tag(protocol: Protocol, nlp) -> Protocol:
                 label=span.label_, text=span.text, item=item.number,
                 start=span.start_char, end=span.end_char, value=span._.value,
                 currency=span._.currency, canonical=canonical, rule=span._.rule,
+                item_index=index,
             )
             entities.append(entity)
             if key:

@@ -179,6 +179,7 @@ class Entity:
     currency: str | None = None  # SEK | EUR for MONEY
     canonical: str | None = None  # id of the canonical person/organisation
     rule: str | None = None  # which rule or model found / resolved it
+    item_index: int | None = None  # position of the item in Protocol.items (numbers can repeat)
 
 
 @dataclass(frozen=True)

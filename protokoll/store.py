@@ -484,21 +484,19 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
             "organisation_id": org_by_name.get(_key(a.organisation)),
             "paragraphs": json.dumps(list(a.paragraphs)),
         })
-    item_ids: dict[str, str] = {}  # item number -> id of the first item with that number
-    money: dict[str | None, list] = {}
+    money: dict[int, list] = {}  # item position -> its MONEY entities
     for e in p.entities:
-        if e.label == "MONEY" and isinstance(e.value, (int, float)):
-            money.setdefault(e.item, []).append(e)
+        if e.label == "MONEY" and isinstance(e.value, (int, float)) and _item_index(p, e) is not None:
+            money.setdefault(_item_index(p, e), []).append(e)
     for i, it in enumerate(p.items):
         item_id = stable_id(doc_id, "item", i)
-        item_ids.setdefault(it.number, item_id)
         rows["items"].append({
             "id": item_id, "meeting_id": meeting_id, "position": i, "number": it.number,
             "label": it.label, "title": it.title, "kind": it.kind, "page": it.page, "dnr": it.dnr,
             "presenters": json.dumps(list(it.presenters), ensure_ascii=False),
             "notes": json.dumps(list(it.notes), ensure_ascii=False), "text": it.text,
         })
-        item_money = money.get(it.number, []) if item_ids[it.number] == item_id else []
+        item_money = money.get(i, [])
         for j, d in enumerate(it.decisions):
             decision_id = stable_id(item_id, "decision", j)
             rows["decisions"].append({
@@ -533,13 +531,22 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
     for i, e in enumerate(p.entities):
         rows["entities"].append({
             "id": stable_id(doc_id, "entity", i), "document_id": doc_id,
-            "item_id": item_ids.get(e.item), "label": e.label, "text": e.text,
+            "item_id": (None if _item_index(p, e) is None else stable_id(doc_id, "item", _item_index(p, e))),
+            "label": e.label, "text": e.text,
             "value": json.dumps(e.value, ensure_ascii=False) if isinstance(e.value, (dict, list)) else e.value,
             "currency": e.currency, "start": e.start, "end": e.end,
             "person_id": e.canonical if e.canonical in people else None,
             "organisation_id": e.canonical if e.canonical in orgs else None, "rule": e.rule,
         })
     return rows
+
+
+def _item_index(p: Protocol, e) -> int | None:
+    """The position of an entity's item: ``Entity.item_index``, or for records without it
+    the first item with the entity's item number."""
+    if e.item_index is not None:
+        return e.item_index
+    return next((i for i, it in enumerate(p.items) if it.number == e.item), None) if e.item else None
 
 
 def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dict:

@@ -112,8 +112,6 @@ def test_stored_clause_offsets_lie_inside_their_item(db, lines):
         assert " ".join(item_text[start:end].split()).lower() == " ".join(clause.split()).lower(), (clause, start)
 
 
-@pytest.mark.xfail(strict=True, reason="store: entities of a repeated item number are attached to the first "
-                                       "item with that number, with offsets into the other item's text")
 def test_stored_entity_offsets_point_into_their_item(rules, tmp_path):
     text = "\n".join(["§ 12 Budget", "LSVO beslutar", "att godkänna", "§ 12 Budget", "LSVO beslutar",
                       "att anslå 500 kr till projektet"])

@@ -484,10 +484,11 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
             "organisation_id": org_by_name.get(_key(a.organisation)),
             "paragraphs": json.dumps(list(a.paragraphs)),
         })
+    positions = _item_positions(p)  # per entity: the position of its item, or None
     money: dict[int, list] = {}  # item position -> its MONEY entities
-    for e in p.entities:
-        if e.label == "MONEY" and isinstance(e.value, (int, float)) and _item_index(p, e) is not None:
-            money.setdefault(_item_index(p, e), []).append(e)
+    for e, pos in zip(p.entities, positions):
+        if e.label == "MONEY" and isinstance(e.value, (int, float)) and pos is not None:
+            money.setdefault(pos, []).append(e)
     for i, it in enumerate(p.items):
         item_id = stable_id(doc_id, "item", i)
         rows["items"].append({
@@ -528,10 +529,10 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
              "recipient": r, "organisation_id": org_by_name.get(_key(r))}
             for j, r in enumerate(it.sent_to)
         ]
-    for i, e in enumerate(p.entities):
+    for i, (e, pos) in enumerate(zip(p.entities, positions)):
         rows["entities"].append({
             "id": stable_id(doc_id, "entity", i), "document_id": doc_id,
-            "item_id": (None if _item_index(p, e) is None else stable_id(doc_id, "item", _item_index(p, e))),
+            "item_id": None if pos is None else stable_id(doc_id, "item", pos),
             "label": e.label, "text": e.text,
             "value": json.dumps(e.value, ensure_ascii=False) if isinstance(e.value, (dict, list)) else e.value,
             "currency": e.currency, "start": e.start, "end": e.end,
@@ -541,12 +542,13 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
     return rows
 
 
-def _item_index(p: Protocol, e) -> int | None:
-    """The position of an entity's item: ``Entity.item_index``, or for records without it
-    the first item with the entity's item number."""
-    if e.item_index is not None:
-        return e.item_index
-    return next((i for i, it in enumerate(p.items) if it.number == e.item), None) if e.item else None
+def _item_positions(p: Protocol) -> list[int | None]:
+    """Each entity's item as a position in ``p.items``: ``Entity.item_index``, or for
+    records without it the first item with the entity's item number."""
+    first: dict[str, int] = {}
+    for i, it in enumerate(p.items):
+        first.setdefault(it.number, i)
+    return [e.item_index if e.item_index is not None else first.get(e.item) for e in p.entities]
 
 
 def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dict:

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .canonical import person_key
-from .spans import add_entities, make_span
+from .spans import add_entities, capitalised, in_entity, make_span
 from .vocab import NOT_NAMES, ROLES, first_names
 
 _STOP = set(ROLES) | set(NOT_NAMES)
@@ -63,19 +63,29 @@ class PersonTagger:
 
     def runs(self, doc: Doc):
         """Runs of capitalised word tokens outside entities; one line break may sit
-        between a lone first name and a surname ("Helene \\n Andersson")."""
+        between a lone first name and a surname ("Helene \\n Andersson"). Only the
+        tokens that start with a capital are looked at."""
+        inside = in_entity(doc)
         run = []
-        for token in doc:
-            if token.is_space and len(run) == 1 and "\n" in token.text and run[0].lower_ in self.first_names:
+        for i in capitalised(doc):
+            token = doc[i]
+            if not name_like(token) or inside[i] or token.lower_ in _STOP:
+                if run:
+                    yield run
+                run = []
                 continue
-            if name_like(token) and token.ent_iob_ not in ("B", "I") and token.lower_ not in _STOP:
-                run.append(token)
-                continue
-            if run:
+            if run and i != run[-1].i + 1 and not self._line_break_after_first_name(doc, run, i):
                 yield run
-            run = []
+                run = []
+            run.append(token)
         if run:
             yield run
+
+    def _line_break_after_first_name(self, doc: Doc, run, i: int) -> bool:
+        """Whether only line-break space tokens lie between a one-word run that is a
+        first name and token ``i``."""
+        return len(run) == 1 and run[0].lower_ in self.first_names and all(
+            doc[j].is_space and "\n" in doc[j].text for j in range(run[0].i + 1, i))
 
     def strip_roles(self, run):
         while run and (run[0].lower_ in _STOP or self.inflected(run[0])):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spacy.attrs import ENT_IOB, IDX
 from spacy.tokens import Doc, Span
 
 # Span._.value (MONEY number / DATE ISO), ._.currency, ._.rule (what found it),
@@ -25,6 +26,28 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def capitalised(doc: Doc) -> list[int]:
+    """Indices of the tokens that start with a capital letter, found once per Doc from
+    the token offsets (no Token objects). Names start with one, so the person rules look
+    at these tokens only. Components run after ``sv_numbers`` merges numbers and never
+    retokenise, so the list stays valid; it is rebuilt if the length changed anyway."""
+    cached = doc.user_data.get("capitalised")
+    if cached is None or cached[0] != len(doc):
+        text = doc_text(doc)
+        offsets = doc.to_array(IDX).tolist() if len(doc) else []
+        cached = doc.user_data["capitalised"] = (len(doc), [i for i, x in enumerate(offsets) if text[x].isupper()])
+    return cached[1]
+
+
+def in_entity(doc: Doc) -> bytearray:
+    """One byte per token: 1 inside an entity (IOB tag B or I), else 0. Read from the
+    token array, which is much cheaper than building ``doc.ents``."""
+    if not len(doc):
+        return bytearray()
+    iob = doc.to_array(ENT_IOB)
+    return bytearray(((iob == 1) | (iob == 3)).astype("uint8").tobytes())
+
+
 def make_span(doc: Doc, start: int, end: int, label: str, **attrs) -> Span | None:
     """A span over characters ``start:end`` (expanded to whole tokens) with attributes."""
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
@@ -37,9 +60,7 @@ def make_span(doc: Doc, start: int, end: int, label: str, **attrs) -> Span | Non
 def add_entities(doc: Doc, spans) -> list[Span]:
     """Add ``spans`` (None ignored) to ``doc.ents`` in one go. A span that overlaps an
     entity already there, or an earlier span of the list, is dropped: earlier wins."""
-    taken = bytearray(len(doc))
-    for ent in doc.ents:
-        taken[ent.start:ent.end] = b"\x01" * len(ent)
+    taken = in_entity(doc)
     kept = []
     for span in spans:
         if span is None or any(taken[span.start:span.end]):

@@ -13,7 +13,7 @@ from protokoll.records import Canonical, Entity, Protocol
 from .canonical import canonical_id, org_key, person_key, similar_place
 from .orgs import find_orgs, tag_acronyms
 from .persons import name_like
-from .spans import add_entities, make_span
+from .spans import add_entities, capitalised, in_entity, make_span
 
 
 def tag(protocol: Protocol, nlp) -> Protocol:
@@ -97,10 +97,11 @@ def _first_names(docs, known: dict[str, str], nlp) -> dict[str, set[str]]:
 def _tag_first_names(doc, first_names: dict[str, set[str]]) -> None:
     """"Mats berättar …": a lone first name is the unique person with that first name;
     if two people share it, it stays a PER without a canonical id."""
-    spans = []
-    for token in doc:
+    spans, inside = [], in_entity(doc)
+    for i in capitalised(doc):
+        token = doc[i]
         keys = first_names.get(token.lower_)
-        if keys and name_like(token) and token.ent_iob_ not in ("B", "I"):
+        if keys and name_like(token) and not inside[i]:
             unique = len(keys) == 1
             spans.append(make_span(doc, token.idx, token.idx + len(token), "PER",
                                    key=next(iter(keys)) if unique else None,

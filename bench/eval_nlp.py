@@ -103,7 +103,7 @@ def timing(args, nlp, protocols) -> None:
 
     # Where the time goes: each component on its own, same texts.
     docs_text = [it.text for p in protocols for it in p.items]
-    pipes = [(name, proc) for name, proc in nlp.pipeline if name != "lemmatizer"]  # as in tag()
+    pipes = [(name, proc) for name, proc in nlp.pipeline if name != "protokoll_lemmas"]  # as in tag()
     spent = {"tokenizer": tok_seconds}
     for name, _ in pipes:
         spent[name] = 0.0

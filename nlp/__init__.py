@@ -5,7 +5,7 @@
     >>> protocol = tagging.tag(protocol, nlp)
 
 The pipeline is ``spacy.blank("sv")`` with registered components: ``sv_numbers``
-(Swedish number tokens), ``lemmatizer`` (lookup tables from spacy-lookups-data),
+(Swedish number tokens), ``protokoll_lemmas`` (the lookup table of spacy-lookups-data),
 ``protokoll_money``, ``protokoll_dates``, ``protokoll_orgs`` and ``protokoll_persons``,
 which calls the shipped ``ner`` model (trained by ``scripts/train_ner.py`` on the
 CC BY 4.0 Swedish NER corpus) only for capitalised words the rules leave open.
@@ -26,7 +26,7 @@ def load(*, use_model: bool = True):
     statistical NER out: rules, attendance list and gazetteer only."""
     import spacy
 
-    from . import orgs, persons, tokens  # noqa: F401  (registers the component factories)
+    from . import lemma_table, orgs, persons, tokens  # noqa: F401  (registers the component factories)
     from .model import load_ner
     from .spans import register_extensions
 
@@ -34,7 +34,7 @@ def load(*, use_model: bool = True):
     nlp = spacy.blank("sv")
     tokens.customize_tokenizer(nlp)
     nlp.add_pipe("sv_numbers")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize()
+    nlp.add_pipe("protokoll_lemmas")
     nlp.add_pipe("protokoll_money")
     nlp.add_pipe("protokoll_dates")
     nlp.add_pipe("protokoll_orgs")

@@ -34,9 +34,9 @@ class PersonTagger:
         self.use_model = use_model
         self.max_name_tokens = max_name_tokens
         self.first_names = first_names()
-        lookups = nlp.get_pipe("lemmatizer").lookups if "lemmatizer" in nlp.component_names else None
-        self.lemmas = lookups.get_table("lemma_lookup") if lookups else {}
-        self.lemma_forms = set(self.lemmas.values()) if use_model and lookups else set()
+        lemmas = nlp.get_pipe("protokoll_lemmas").table if "protokoll_lemmas" in nlp.component_names else None
+        self.lemmas = lemmas or {}
+        self.lemma_forms = set(self.lemmas.values()) if use_model and lemmas else set()
 
     def __call__(self, doc: Doc) -> Doc:
         people = doc.user_data.get("people", {})

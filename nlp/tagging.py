@@ -36,8 +36,8 @@ def tag(protocol: Protocol, nlp) -> Protocol:
         )
         docs.append(doc)
     # Token lemmas are not part of the output (see :func:`lemmas`); the rules read the
-    # lookup table directly, so the lemmatizer is skipped here.
-    docs = list(nlp.pipe(docs, disable=["lemmatizer"]))
+    # lookup table directly, so protokoll_lemmas is skipped here.
+    docs = list(nlp.pipe(docs, disable=["protokoll_lemmas"]))
     first_names = _first_names(docs, {**presenters, **people}, nlp)
     for doc in docs:
         tag_acronyms(doc, acronyms)
@@ -172,5 +172,5 @@ def _canonicals(mentions, people, similar: set[str]) -> tuple[Canonical, ...]:
 
 def lemmas(text: str, nlp) -> list[str]:
     """Lower-case lemmas of ``text`` from spaCy's Swedish lookup table, for search."""
-    doc = nlp.get_pipe("lemmatizer")(nlp.make_doc(text))
+    doc = nlp.get_pipe("protokoll_lemmas")(nlp.make_doc(text))
     return [t.lemma_.lower() for t in doc if not t.is_space and not t.is_punct]

@@ -18,6 +18,7 @@ from spacy.language import Language
 
 from protokoll.parsers.dates import MONTHS
 
+from .fastre import guarded, lowered
 from .spans import add_entities, doc_text, make_span
 from .vocab import PERIOD_WORDS, YYMMDD_CONTEXT
 
@@ -33,6 +34,20 @@ _PATTERNS = (
     ("month-year", re.compile(rf"(?<![\wåäö])(?P<mn>{_FULL_MONTHS})\s+(?P<y>(?:19|20)\d\d)(?![\d-])", re.I)),
     ("yymmdd", re.compile(r"(?<![\d\w,.-])(?P<y>\d\d)(?P<m>\d\d)(?P<d>\d\d)(?![\d\w,-])")),
 )
+_GUARDED_FULL_MONTHS = guarded(_FULL_MONTHS.split("|"), r"[\wåäö]")
+# The same patterns written to start with a literal or a class (see fastre): the
+# look-behind moves after the first character, and the case-insensitive ones run over
+# the lower-cased text. find_dates uses these; _PATTERNS say what they mean.
+_FAST = (
+    ("iso", re.compile(r"(?P<y>(?:19|20)(?<![\d-]\d\d)\d\d)-(?:[ \t]*\n\s*)?(?P<m>\d\d)-(?P<d>\d\d)(?![\d-])"), False),
+    ("dotted", re.compile(r"(?P<d>\d(?<![\d.]\d)\d?)\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?![\d.])"), False),
+    ("day-month", re.compile(
+        rf"(?P<d>\d(?<![\d.,]\d)\d?)(?::e|:a)?\s+(?P<mn>{_ANY_MONTH}|(?:{_ABBREVIATIONS})\.)(?:\s+(?P<y>(?:19|20)\d\d)(?!\d))?(?![\wåäö])"),
+        True),
+    ("month-year", re.compile(
+        rf"(?P<mn>{_GUARDED_FULL_MONTHS})\s+(?P<y>(?:19|20)\d\d)(?![\d-])"), True),
+    ("yymmdd", re.compile(r"(?P<y>\d(?<![\d\w,.-]\d)\d)(?P<m>\d\d)(?P<d>\d\d)(?![\d\w,-])"), False),
+)
 _PERIOD = "|".join(re.escape(w) for w in sorted(PERIOD_WORDS, key=len, reverse=True))
 _BETWEEN = re.compile(rf"\s*(?:{_PERIOD})\s*", re.I)
 _WORD_BEFORE = re.compile(r"([\wåäö]+|[–-])\s*$", re.I)
@@ -41,8 +56,12 @@ _WORD_BEFORE = re.compile(r"([\wåäö]+|[–-])\s*$", re.I)
 def find_dates(text: str, meeting: str | None = None):
     """``(start, end, value, rule)`` of every date or period in ``text``, in order."""
     found, taken = [], []
-    for rule, rx in _PATTERNS:
-        for m in rx.finditer(text):
+    low = lowered(text)
+    for (rule, slow), (_, rx, case_insensitive) in zip(_PATTERNS, _FAST):
+        source = text
+        if case_insensitive:
+            rx, source = (rx, low) if low is not None else (slow, text)
+        for m in rx.finditer(source):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             value = _value(m, rule, meeting)

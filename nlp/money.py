@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from spacy.language import Language
 
+from .fastre import Alternatives, guarded, lowered
 from .spans import add_entities, doc_text, make_span
 from .vocab import MONEY_UNITS, NOT_MONEY_AFTER_MILLIONS
 
@@ -29,6 +30,25 @@ AMOUNT_RE = re.compile(
     rf"|(?<![\w])(?P<pre>SEK|EUR|€)\s?(?P<pdigits>\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?!\d)|\d+)(?:,(?P<pdec>\d+))?",
     re.IGNORECASE,
 )
+# AMOUNT_RE in three parts that each start with a character class or a literal (see
+# fastre), matched over the lower-cased text: a signed number, a number, a currency first.
+assert all(u == u.lower() for u in MONEY_UNITS)
+_DIGITS_REST = r"(?:\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d{0,2}[ \u00a0\u202f]\d{4}(?!\d)|\d*)"
+_AFTER = rf"(?:,(?P<dec>\d+))?\s?(?P<unit>{_UNITS})(?![\wåäöÅÄÖ])"
+_CURRENCY_FIRST = guarded(("sek", "eur", "€"), r"\w")
+_AMOUNTS = Alternatives(
+    rf"(?P<sign>[-−–])(?<![\w,.:/-][-−–])(?P<digits>\d{_DIGITS_REST}){_AFTER}",
+    rf"(?P<digits>\d(?<![\w,.:/-]\d){_DIGITS_REST}){_AFTER}",
+    rf"(?P<pre>{_CURRENCY_FIRST})\s?(?P<pdigits>\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?!\d)|\d+)(?:,(?P<pdec>\d+))?",
+)
+
+
+def find_amounts(text: str):
+    """``AMOUNT_RE.finditer(text)``, faster; the matches' groups are in lower case."""
+    low = lowered(text)
+    return _AMOUNTS.finditer(low) if low is not None else AMOUNT_RE.finditer(text)
+
+
 # A table cell amount: a space-grouped number, optionally in parentheses or negative.
 CELL_AMOUNT_RE = re.compile(r"(?<![\w,.:/])(?P<sign>[-−])?(?P<digits>\d{1,3}(?:[ \u00a0]\d{3})+)(?!\d)(?:,(?P<dec>\d+))?(?![\d])")
 _NEXT_WORD = re.compile(r"\s*([\wåäö]+)", re.I)
@@ -75,14 +95,15 @@ def make_money(nlp: Language, name: str):
 
 def tag_money(doc):
     text, spans = doc_text(doc), []
-    for m in AMOUNT_RE.finditer(text):
-        unit = (m.group("unit") or "").lower()
+    for m in find_amounts(text):
+        g = m.groupdict()
+        unit = (g.get("unit") or "").lower()
         if unit in ("miljoner", "miljon", "miljarder", "miljard"):
             after = _NEXT_WORD.match(text, m.end())
             if after and after.group(1).lower() in NOT_MONEY_AFTER_MILLIONS:
                 continue
         start = m.start()
-        if m.group("sign") and _is_bullet(text, start):
+        if g.get("sign") and _is_bullet(text, start):
             start += 1
         spans.append(_span(doc, text, start, m.end(), "money-unit"))
     for line_start, line in _table_lines(text):

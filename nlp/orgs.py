@@ -11,6 +11,7 @@ import re
 from spacy.language import Language
 
 from .canonical import org_key
+from .fastre import Anchored, guarded, lowered
 from .spans import add_entities, doc_text, make_span
 from .vocab import (
     BODY_NOUNS, BODY_VERBS, COMPANY_SUFFIXES, FORUM_WORDS, KNOWN_ORGS, NOT_NAMES, ORG_SUFFIXES, ORG_UNIT_HEADS,
@@ -39,8 +40,37 @@ PATTERNS = (
 )
 
 
-_BODY_ACRONYM = re.compile(
-    rf"(?<![\w-])(?P<acr>{_ACRONYM})(?:(?::s|s)\s+(?:[a-zåäö]+\s+)?(?:{'|'.join(BODY_NOUNS)})"
+# PATTERNS written so that re can skip ahead (see fastre): a leading \b or look-behind
+# after the first character, org-known over the lower-cased text, org-suffix searched
+# only around its suffixes. find_orgs uses these; PATTERNS say what they mean.
+_CAP_FIRST = r"[A-ZÅÄÖÉ](?<!\w[A-ZÅÄÖÉ])[\wåäöéü]+"
+_UNIT_HEADS = [w for h in ORG_UNIT_HEADS for w in (h.capitalize(), h)]
+_REGION_FIRST = guarded(("Region", "Landstinget"), r"\w")
+_UNIT_FIRST = guarded(_UNIT_HEADS, r"\w")
+_KNOWN_FIRST = guarded(sorted(KNOWN_ORGS, key=len, reverse=True), r"[\w-]")
+_PARTY_NAMES = "|".join(PARTIES)
+_FAST = {
+    "org-region": re.compile(rf"(?:{_REGION_FIRST})\s+{_CAP}(?:{_AREA})?"),
+    "org-kommun": re.compile(rf"{_CAP_FIRST}\s+[Kk]ommun(?:s|en)?(?!{_W})"),
+    "org-unit": re.compile(
+        rf"(?:{_UNIT_FIRST})\s+för\s+{_W}+(?:\s+och\s+{_W}+)?"
+        rf"(?:\s*\((?P<acr>{_ACRONYM})\)|\s+(?P<acr2>{_ACRONYM})\b)?"),
+    "org-suffix": Anchored(
+        rf"(?<![\w-])(?:{_W}+-?\s+och\s+)?{_W}{{2,}}{_ORG_SUFFIX}(?!{_W})", ORG_SUFFIXES),
+    "org-forum": re.compile(
+        rf"[A-ZÅÄÖ](?<!\w[A-ZÅÄÖ])(?:[\wåäö]{{7,}}\s+(?:{'|'.join(FORUM_WORDS)})(?:et)?(?!{_W})"
+        rf"|[\wåäö]+(?:{'|'.join(FORUM_WORDS)})et(?!{_W}))"),
+    "org-company": re.compile(
+        rf"{_CAP_FIRST}\s+(?:{_CAP}\s+){{0,2}}(?:{'|'.join(re.escape(s) for s in COMPANY_SUFFIXES)})(?!{_W})"),
+    "org-known": re.compile(rf"(?:{_KNOWN_FIRST})s?(?!{_W})"),  # over the lower-cased text
+    "org-party": re.compile(rf"\((?<=[\wåäö]\s\()(?P<party>{_PARTY_NAMES})\)"),
+}
+assert list(_FAST) == [rule for rule, _ in PATTERNS] and all(k == k.lower() for k in KNOWN_ORGS)
+
+
+_ACRONYM_REST = _ACRONYM[len("[A-ZÅÄÖ]"):]
+_BODY_ACRONYM = re.compile(  # _ACRONYM, not preceded by a word character or hyphen
+    rf"(?P<acr>[A-ZÅÄÖ](?<![\w-][A-ZÅÄÖ]){_ACRONYM_REST})(?:(?::s|s)\s+(?:[a-zåäö]+\s+)?(?:{'|'.join(BODY_NOUNS)})"
     rf"|\s+(?:har\s+|hade\s+)?(?:{'|'.join(BODY_VERBS)}))(?![\wåäö])"
 )
 
@@ -54,8 +84,13 @@ def body_acronyms(text: str) -> set[str]:
 def find_orgs(text: str, body: str | None = None):
     """``(start, end, key, rule, acronym)`` of every organisation in ``text``, in order."""
     found = []
-    for rule, rx in PATTERNS:
-        for m in rx.finditer(text):
+    low = None
+    for rule, slow in PATTERNS:
+        rx, source = _FAST[rule], text
+        if rule == "org-known":
+            low = lowered(text)
+            rx, source = (rx, low) if low is not None else (slow, text)
+        for m in rx.finditer(source):
             start, end = m.span()
             if rule == "org-party":
                 start, end = start + 1, end - 1
@@ -69,7 +104,8 @@ def find_orgs(text: str, body: str | None = None):
                 continue
             found.append((start, start + len(name) if acr else end, org_key(name), rule, acr))
     if body:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(body)}(?::s|s)?(?![\w])", text):
+        b = re.escape(body)  # not after a word character or hyphen
+        for m in re.finditer(rf"{b}(?<![\w-]{b})(?::s|s)?(?![\w])", text):
             found.append((m.start(), m.start() + len(body), org_key(body), "org-meeting-body", None))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     return found
@@ -103,7 +139,8 @@ def tag_acronyms(doc, acronyms: dict[str, str]):
     """Tag each use of an acronym defined in the protocol ("KoU", "KoU:s") as its ORG."""
     spans, text = [], doc_text(doc)
     for acr, key in acronyms.items():
-        for m in re.finditer(rf"(?:(?<![\w-])|(?<=^-)|(?<=\n-)){re.escape(acr)}(?=[\s*:.,)]|s\b|$)", text):
+        a = re.escape(acr)  # not after a word character or hyphen, except a bullet "-"
+        for m in re.finditer(rf"{a}(?:(?<![\w-]{a})|(?<=^-{a})|(?<=\n-{a}))(?=[\s*:.,)]|s\b|$)", text):
             spans.append(make_span(doc, m.start(), m.end(), "ORG", key=key, rule="org-acronym"))
     add_entities(doc, spans)
     return doc

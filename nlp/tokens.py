@@ -22,7 +22,12 @@ GROUPED = (
     rf"(?:(?:{_SPACE}\d{{3}})+(?!\d)|{_SPACE}\d{{4}}(?=\s?(?:kr|kronor|tkr|SEK)\b))"
     r"(?:,\d+)?(?!\d)"
 )
-GROUPED_RE = re.compile(GROUPED)
+# GROUPED with the look-behind after the first digit, so that re skips to digits (fastre).
+GROUPED_RE = re.compile(
+    rf"\d(?<![\d,.:]\d)\d{{0,2}}"
+    rf"(?:(?:{_SPACE}\d{{3}})+(?!\d)|{_SPACE}\d{{4}}(?=\s?(?:kr|kronor|tkr|SEK)\b))"
+    r"(?:,\d+)?(?!\d)"
+)
 
 _PLAIN_WHITESPACE = ("\n", "\t", " ")  # tokenizer special cases that change nothing
 _UNIT_SUFFIX = r"(?<=\d)(?:kr|tkr|mnkr|mdkr|mkr|kronor|SEK|sek|€|:-)"

@@ -17,7 +17,9 @@ The parts, in the order a file meets them:
 * :class:`Pool` runs :func:`convert` — a pure function from (path, bytes) to a
   picklable :class:`~protokoll.records.Protocol` or :class:`Failure` — in worker
   processes, each with a memory ceiling and a per-file time limit (a stuck worker is
-  killed and replaced).
+  killed and replaced). Each worker writes the stage it is entering (read, parse, tag)
+  into a shared integer, so a file whose worker is killed or dies is recorded with the
+  stage it was in.
 * The parent is the only writer: ``store.save`` / ``store.record_failure`` commit each
   document in its own transaction, so an interrupted import (Ctrl-C, SIGTERM, kill -9)
   just continues where it stopped when run again.
@@ -78,6 +80,10 @@ MAX_ZIP_DEPTH = 3  # zip inside zip inside zip
 # (recorded in the database), not a file to skip quietly.
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown"}
 TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown"}
+
+# The stages a worker goes through for one file, in order (pipeline.process's on_stage).
+STAGES = ("read", "parse", "tag")
+_STAGE_INDEX = {name: i for i, name in enumerate(STAGES)}
 
 # Which stage a failure happened in, from the module that raised it.
 _STAGE_MODULES = (
@@ -331,14 +337,16 @@ def claims_document(candidate: Candidate) -> bool:
 # --------------------------------------------------------------------------- workers
 
 
-def convert(path: str, data: bytes, *, nlp=None, max_size: int = ingest.DEFAULT_MAX_SIZE) -> Protocol | Failure:
+def convert(path: str, data: bytes, *, nlp=None, max_size: int = ingest.DEFAULT_MAX_SIZE,
+            on_stage=None) -> Protocol | Failure:
     """The pure step each worker runs: file bytes → Protocol, or a Failure saying why.
 
     Nothing here touches the database or the file system beyond the stages' own
     converters, so it runs unchanged in a process pool or on a distributed engine.
+    ``on_stage`` goes to :func:`protokoll.pipeline.process`.
     """
     try:
-        return pipeline.process(path, data, nlp=nlp, max_size=max_size)
+        return pipeline.process(path, data, nlp=nlp, max_size=max_size, on_stage=on_stage)
     except Exception as e:  # typed errors, MemoryError, and bugs: none may stop the import
         return Failure.from_error(path, e)
 
@@ -384,7 +392,41 @@ def _load_nlp() -> None:
             pass
 
 
-def _worker_main(conn, others, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
+def _test_hook(environ=os.environ):
+    """A test-only way to make a worker hang or crash in a given stage, or None.
+
+    The real causes (a pathological file that makes tagging loop, a segfault in a C
+    extension) cannot be produced on demand, so tests/test_bulk.py sets one of these
+    environment variables, read once per worker:
+
+    * ``PROTOKOLL_TEST_HANG_STAGE=read|parse|tag``: the worker sleeps forever on entering
+      that stage (until the per-file time limit kills it);
+    * ``PROTOKOLL_TEST_CRASH_STAGE=read|parse|tag``: the worker kills itself with SIGSEGV
+      on entering that stage (core dumps off).
+
+    Unset (always, outside tests) this returns None and costs nothing per file.
+    """
+    hang = environ.get("PROTOKOLL_TEST_HANG_STAGE")
+    crash = environ.get("PROTOKOLL_TEST_CRASH_STAGE")
+    if not hang and not crash:
+        return None
+
+    def hook(stage: str) -> None:
+        if stage == hang:
+            while True:
+                time.sleep(3600)
+        if stage == crash:
+            import faulthandler
+            import resource
+
+            faulthandler.disable()  # pytest's, inherited by fork: no traceback dump in the output
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            os.kill(os.getpid(), signal.SIGSEGV)
+
+    return hook
+
+
+def _worker_main(conn, others, stage, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
     for other in others:  # the parent's ends of the other workers' pipes, copied by fork
         other.close()
     try:
@@ -394,14 +436,23 @@ def _worker_main(conn, others, max_memory_mb: int | None, tag: bool, max_size: i
         conn.send(("init-failed", Failure.from_error("", e, "tag" if tag else "read")))
         return
     try:
-        _serve(conn, max_size)
+        _serve(conn, max_size, stage)
     except MemoryError:  # even receiving the file did not fit under the ceiling
         os._exit(EXIT_OUT_OF_MEMORY)
     except OSError:  # the parent is gone
         os._exit(1)
 
 
-def _serve(conn, max_size: int) -> None:
+def _serve(conn, max_size: int, stage) -> None:
+    """Convert files from ``conn`` until told to stop. ``stage``: a shared ``c_int`` the
+    parent reads when this worker is killed or dies (an index into :data:`STAGES`)."""
+    hook = _test_hook()
+
+    def on_stage(name: str) -> None:
+        stage.value = _STAGE_INDEX[name]  # shared memory: a store, no system call
+        if hook is not None:
+            hook(name)
+
     while True:
         try:
             task = conn.recv()
@@ -411,7 +462,7 @@ def _serve(conn, max_size: int) -> None:
             converter().close()  # os._exit follows: atexit handlers do not run in workers
             return
         path, data = task
-        result = convert(path, data, nlp=_worker_nlp, max_size=max_size)
+        result = convert(path, data, nlp=_worker_nlp, max_size=max_size, on_stage=on_stage)
         del task, data
         if isinstance(result, Failure) and result.code == "internal" and _at_ceiling():
             # C extensions short of memory raise SystemError & co. instead of MemoryError
@@ -442,7 +493,8 @@ class _Worker:
     def __init__(self, ctx, args, others=()):
         self.conn, child = ctx.Pipe()
         others = [w.conn for w in others]
-        self.proc = ctx.Process(target=_worker_main, args=(child, others, *args), daemon=True)
+        self.stage = ctx.RawValue(ctypes.c_int, 0)  # written by the worker, read on its death
+        self.proc = ctx.Process(target=_worker_main, args=(child, others, self.stage, *args), daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
@@ -501,6 +553,7 @@ class Pool:
     def submit(self, path: str, data: bytes) -> None:
         w = next(w for w in self._workers if w.task is None)
         w.task = path
+        w.stage.value = 0  # read: until the worker says otherwise (it is idle, so no race)
         w.deadline = None  # the clock starts once the worker is ready
         try:
             w.conn.send((path, data))
@@ -545,17 +598,19 @@ class Pool:
             pass
         if not w.proc.is_alive():
             code = w.proc.exitcode
+            stage = STAGES[w.stage.value]  # where the worker was when it died
             self._replace(w)
             if code == EXIT_OUT_OF_MEMORY:
-                return path, Failure(path, "memory", "ran out of memory (over the per-worker ceiling)", "read")
+                return path, Failure(path, "memory", "ran out of memory (over the per-worker ceiling)", stage)
             how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             if code == -signal.SIGKILL:
                 how += ", out of memory?"
-            return path, Failure(path, "crashed", f"the worker process died ({how})", "read")
+            return path, Failure(path, "crashed", f"the worker process died ({how})", stage)
         if w.deadline is not None and time.monotonic() > w.deadline:
+            stage = STAGES[w.stage.value]  # read before the kill: the stage it was stuck in
             self._replace(w)
             e = TimeLimitExceeded(f"took longer than {self.timeout:g} s: stopped")
-            return path, Failure.from_error(path, e, "read")
+            return path, Failure.from_error(path, e, stage)
         return None
 
     def _replace(self, w: _Worker) -> None:
@@ -673,7 +728,7 @@ def import_archive(
     def same_bytes(path: str, sha: str) -> None:
         """Another path with bytes this run has already written: one document, both paths.
         If those bytes failed in this run, this path failed too, and says why."""
-        _add_path(db, sha, path, paths_of)
+        _add_path(db, sha, path, paths_of, known)
         if sha in failed_now:
             failed(dataclasses.replace(failed_now[sha], path=path))
         else:
@@ -705,7 +760,7 @@ def import_archive(
                     continue
                 if status == "ok" or (status == "failed" and not retry_failed):
                     if item.path not in paths_of.get(sha, ()):
-                        _add_path(db, sha, item.path, paths_of)
+                        _add_path(db, sha, item.path, paths_of, known)
                         summary.duplicates += 1
                     elif status == "ok":
                         summary.unchanged += 1
@@ -755,10 +810,15 @@ def _known_paths(db) -> dict[str, set[str]]:
     return out
 
 
-def _add_path(db, sha: str, path: str, paths_of: dict[str, set[str]]) -> None:
+def _add_path(db, sha: str, path: str, paths_of: dict[str, set[str]], known: dict[str, str]) -> None:
+    """``path`` now holds the bytes ``sha``. A document that lost its last path to it is
+    deleted by the store: forget its sha256, so a later file with those bytes in this
+    run is imported again instead of being counted as a duplicate of nothing."""
     from protokoll import store
 
-    store.add_path(db, sha, path)
+    for gone in store.add_path(db, sha, path):
+        known.pop(gone, None)
+        paths_of.pop(gone, None)
     paths_of.setdefault(sha, set()).add(path)
 
 

@@ -10,14 +10,26 @@ from protokoll import ingest
 from protokoll.records import Protocol
 
 
-def process(path, data: bytes | None = None, *, nlp=None, max_size: int = ingest.DEFAULT_MAX_SIZE) -> Protocol:
-    """ingest.read → parsers.parse → nlp.tag (when a spaCy ``Language`` is given)."""
+def process(path, data: bytes | None = None, *, nlp=None, max_size: int = ingest.DEFAULT_MAX_SIZE,
+            on_stage=None) -> Protocol:
+    """ingest.read → parsers.parse → nlp.tag (when a spaCy ``Language`` is given).
+
+    ``on_stage``, if given, is called with ``"read"``, ``"parse"`` and ``"tag"`` just
+    before each stage starts (the bulk import's workers tell the parent where they are,
+    so a worker killed mid-file is recorded with the right stage).
+    """
     from protokoll import parsers
 
+    if on_stage is not None:
+        on_stage("read")
     doc = ingest.read(path, data=data, max_size=max_size)
+    if on_stage is not None:
+        on_stage("parse")
     protocol = parsers.parse(doc)
     if nlp is not None:
         from protokoll import nlp as tagging
 
+        if on_stage is not None:
+            on_stage("tag")
         protocol = tagging.tag(protocol, nlp)
     return protocol

@@ -12,7 +12,8 @@ same bytes gives the same ids. Children are deleted with their document
 ``documents``       id, path, sha256 (unique), format, pages, size, imported_at,
                     status ('ok' | 'failed'), error_code, error, stage
                     ('read' | 'parse' | 'tag' | 'save'), replaces (JSON list of the
-                    ids of earlier versions of the file at this path, newest first)
+                    ids of earlier versions of the file at this path or at one of
+                    its other paths, newest first)
 ``document_paths``  document_id, path: every path the same bytes were found under
 ``meetings``        id, document_id, body, date (YYYY-MM-DD), start, end (HH:MM), place
 ``items``           id, meeting_id, position (0-based order in the document), number,
@@ -41,6 +42,17 @@ same bytes gives the same ids. Children are deleted with their document
 View ``decision_register``: one row per clause (see :data:`VIEWS`). Full-text search
 tables ``items_fts`` (title, text) and ``clauses_fts`` (text) are external-content
 FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
+
+A path belongs to one document at a time: the one for the bytes last found there.
+When a path is saved (:func:`save`), recorded as failed (:func:`record_failure`) or
+added to another document (:func:`add_path`: its bytes changed into bytes the store
+already has), every other document lets go of it. Such a document keeps its row if it
+still has another path (``documents.path`` moves to the first remaining one); if the
+path was its last one it is deleted like a replaced version, and its id (with its own
+``replaces``) goes into ``replaces`` of the document that took the path.
+Paths are never removed because a file disappeared: a renamed file (``a.pdf`` ->
+``c.pdf``, same bytes) is one document listing both paths, ``documents.path`` still
+the old one.
 """
 
 from __future__ import annotations
@@ -373,14 +385,54 @@ def known(db: sqlite_utils.Database) -> dict[str, str]:
     return dict(db.execute("SELECT sha256, status FROM documents").fetchall())
 
 
-def add_path(db: sqlite_utils.Database, sha256: str, path) -> None:
-    """Record that the bytes with this sha256 (already imported) also live at ``path``."""
+def add_path(db: sqlite_utils.Database, sha256: str, path) -> list[str]:
+    """Record that the bytes with this sha256 (already imported) also live at ``path``.
+
+    Any other document that listed ``path`` (the file there had other bytes before)
+    lets go of it (see the module docstring). Returns the sha256 of the documents that
+    were deleted because ``path`` was their last path.
+    """
+    path = str(path)
     with _transaction(db):
-        db.execute(
-            "INSERT OR IGNORE INTO document_paths (document_id, path) "
-            "SELECT id, ? FROM documents WHERE sha256 = ?",
-            [str(path), sha256],
-        )
+        row = db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        if row is None:
+            return []
+        doc_id = row[0]
+        removed, history = _release_path(db, path, doc_id)
+        db.execute("INSERT OR IGNORE INTO document_paths (document_id, path) VALUES (?, ?)", [doc_id, path])
+        if history:
+            db.execute("UPDATE documents SET replaces = ? WHERE id = ?",
+                       [json.dumps(_unique(history + _history(db, doc_id))), doc_id])
+    return removed
+
+
+def _release_path(db, path: str, keep_id: str) -> tuple[list[str], list[str]]:
+    """Take ``path`` from every document but ``keep_id``; inside a transaction.
+
+    A document with other paths left keeps its row (``documents.path`` moves to the
+    first remaining path); one without is deleted. Returns the sha256 of the deleted
+    documents, and their ids and histories (newest first) for ``replaces``.
+    """
+    removed: list[str] = []
+    history: list[str] = []
+    for old_id, old_sha, old_path, old_history in db.execute(
+        "SELECT id, sha256, path, replaces FROM documents WHERE id != ? AND (path = ? OR id IN "
+        "(SELECT document_id FROM document_paths WHERE path = ?)) ORDER BY imported_at DESC, id",
+        [keep_id, path, path],
+    ).fetchall():
+        db.execute("DELETE FROM document_paths WHERE document_id = ? AND path = ?", [old_id, path])
+        left = sorted(p for (p,) in db.execute(
+            "SELECT path FROM document_paths WHERE document_id = ?", [old_id]))
+        if old_path not in (None, path) and old_path not in left:  # a row from before document_paths
+            left.insert(0, old_path)
+        if left:
+            if old_path == path:
+                db.execute("UPDATE documents SET path = ? WHERE id = ?", [left[0], old_id])
+            continue
+        history += [old_id, *json.loads(old_history or "[]")]
+        removed.append(old_sha)
+        db.execute("DELETE FROM documents WHERE id = ?", [old_id])
+    return removed, history
 
 
 def record_failure(db, *, path, sha256, format, error, stage, size=None, imported_at=None) -> str:  # noqa: A002
@@ -401,11 +453,17 @@ def record_failure(db, *, path, sha256, format, error, stage, size=None, importe
     with _transaction(db):
         status = db.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()
         if status is None:
+            _removed, history = _release_path(db, str(path), doc_id)
+            row["replaces"] = json.dumps(_unique(history)) if history else None
             _insert(db, "documents", [row])
             _insert(db, "document_paths", [{"document_id": doc_id, "path": str(path)}], ignore=True)
         elif status[0] == "failed":
+            _removed, history = _release_path(db, str(path), doc_id)
+            history += _history(db, doc_id)
+            row["replaces"] = json.dumps(_unique(history)) if history else None
             cols = ", ".join(f"{k} = :{k}" for k in row if k != "id")
             db.execute(f"UPDATE documents SET {cols} WHERE id = :id", row)
+            _insert(db, "document_paths", [{"document_id": doc_id, "path": str(path)}], ignore=True)
     return doc_id
 
 
@@ -414,7 +472,8 @@ def save(db: sqlite_utils.Database, protocol: Protocol, *, path=None, imported_a
 
     Saving the same bytes (sha256) again changes nothing. Saving new bytes for a path
     that already holds a document replaces that document (and everything under it) in
-    the same transaction; its id is kept in ``documents.replaces``.
+    the same transaction; its id is kept in ``documents.replaces``. A document that
+    still has another path keeps its row and only loses this path (module docstring).
     """
     src = protocol.source
     path = str(path if path is not None else src.path)
@@ -427,13 +486,8 @@ def save(db: sqlite_utils.Database, protocol: Protocol, *, path=None, imported_a
         if status:  # an earlier failure of these bytes
             history = _history(db, doc_id)
             db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
-        for old_id, old_history in db.execute(
-            "SELECT id, replaces FROM documents WHERE path = ? AND id != ? ORDER BY imported_at DESC",
-            [path, doc_id],
-        ).fetchall():
-            history += [old_id, *json.loads(old_history or "[]")]
-            db.execute("DELETE FROM documents WHERE id = ?", [old_id])
-        db.execute("DELETE FROM document_paths WHERE path = ?", [path])
+        _removed, released = _release_path(db, path, doc_id)
+        history += released
         _insert(db, "documents", [{
             "id": doc_id, "path": path, "sha256": src.sha256, "format": src.format,
             "pages": src.pages, "size": src.size, "imported_at": imported_at or _now(),

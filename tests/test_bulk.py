@@ -289,6 +289,7 @@ def test_retry_failed_and_time_limit(tmp_path):
     assert r.exit_code == 1
     (failure,) = json.loads(r.stdout)["failed"]
     assert failure["error_code"] == "timeout" and failure["path"].endswith("scan.pdf")
+    assert failure["stage"] == "read"  # stopped while reading (OCR)
     assert time.monotonic() - started < 60  # the stuck worker was killed, not waited for
     r = ingest(a, "--db", db)
     assert r.exit_code == 1 and "Failed in an earlier import (1; --retry-failed" in r.stderr
@@ -361,3 +362,106 @@ def test_memory_ceiling_fails_the_file_not_the_import(tmp_path):
     r = ingest(a, "--db", db, "--retry-failed", "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)["imported"] == 1
     check_integrity(db)
+
+
+@pytest.mark.parametrize("how, stage", [("hang", "read"), ("crash", "parse"), ("hang", "tag"), ("crash", "tag")])
+def test_a_stopped_or_dead_worker_is_recorded_with_the_stage_it_was_in(tmp_path, monkeypatch, how, stage):
+    """Regression: a worker stopped by the time limit or killed by a signal was recorded
+    with stage 'read' whatever stage it was in. Nothing makes tagging hang or segfault on
+    demand, so the worker is told to by the test-only environment variables
+    PROTOKOLL_TEST_HANG_STAGE / PROTOKOLL_TEST_CRASH_STAGE (bulk._test_hook); the
+    workers, the time limit and the SIGSEGV are real."""
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "aldras.txt").write_bytes((SAMPLES / "aldras.txt").read_bytes())
+    monkeypatch.setenv(f"PROTOKOLL_TEST_{how.upper()}_STAGE", stage)
+    db = tmp_path / "p.db"
+    tag = ["--tag"] if stage == "tag" else ["--no-tag"]
+    r = CliRunner().invoke(cli, ["ingest", str(a), "--db", str(db), *tag, "-w", "1", "--timeout", "5", "--json"])
+    assert r.exit_code == 1, r.output
+    (failure,) = json.loads(r.stdout)["failed"]
+    code = "timeout" if how == "hang" else "crashed"
+    assert (failure["stage"], failure["error_code"]) == (stage, code), failure
+    if how == "crash":
+        assert "signal 11" in failure["error"]
+    assert rows(db, "select stage, error_code from documents") == [(stage, code)]
+
+
+def test_a_path_whose_bytes_become_known_bytes_belongs_only_to_their_document(tmp_path):
+    """Regression: b.txt overwritten with the bytes of a.txt was added to a.txt's document
+    but also stayed the path of its old document, so it was listed under two. Now the old
+    document lets go of it: deleted (its id in ``replaces``) when it was its only path,
+    kept at its other path (c-kopia.txt) otherwise."""
+    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "a.txt").write_text(aldras, encoding="utf-8")
+    (a / "b.txt").write_text(variant(aldras, 1), encoding="utf-8")
+    (a / "c.txt").write_text(variant(aldras, 2), encoding="utf-8")
+    (a / "c-kopia.txt").write_text(variant(aldras, 2), encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert ingest(a, "--db", db).exit_code == 0
+    ids = dict(rows(db, "select path, id from documents"))
+    id_a, id_b, id_c = ids[str(a / "a.txt")], ids[str(a / "b.txt")], ids[str(a / "c-kopia.txt")]
+    (a / "b.txt").write_bytes((a / "a.txt").read_bytes())
+    (a / "c.txt").write_bytes((a / "a.txt").read_bytes())
+    r = ingest(a, "--db", db, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["duplicates"] == 2
+    owners = rows(db, "select path, document_id from document_paths order by path")
+    assert owners == sorted([(str(a / n), id_a) for n in ("a.txt", "b.txt", "c.txt")] + [(str(a / "c-kopia.txt"), id_c)])
+    assert rows(db, "select id, path from documents order by path") == sorted(
+        [(id_a, str(a / "a.txt")), (id_c, str(a / "c-kopia.txt"))], key=lambda r: r[1])
+    assert json.loads(rows(db, "select replaces from documents where id = ?", [id_a])[0][0]) == [id_b]
+    assert rows(db, "select count(*) from meetings")[0][0] == 2
+    check_integrity(db)
+    r = ingest(a, "--db", db, "--json")  # a third run: nothing moves
+    assert json.loads(r.stdout)["unchanged"] == 4
+    assert rows(db, "select path, document_id from document_paths order by path") == owners
+
+
+@pytest.mark.parametrize("new", ["imports", "fails"])
+def test_a_changed_file_leaves_its_old_bytes_at_their_other_path(tmp_path, new):
+    """Regression: when lsvo.md (the document's first path) changed, its old document was
+    deleted although a copy of the old bytes (x-x-kopia.md) was still in the archive and in
+    the store; if the new bytes failed, the old document kept lsvo.md as well, listed
+    under two documents. Now it keeps its row, at x-x-kopia.md only."""
+    lsvo = (SAMPLES / "lsvo-2024-12-13.md").read_text(encoding="utf-8")
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "lsvo.md").write_text(lsvo, encoding="utf-8")
+    (a / "x-kopia.md").write_text(lsvo, encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert ingest(a, "--db", db).exit_code == 0
+    assert rows(db, "select path from documents") == [(str(a / "lsvo.md"),)]  # the first path, sorted
+    ((old_id,),) = rows(db, "select id from documents")
+    if new == "imports":
+        (a / "lsvo.md").write_text(variant(lsvo, 11), encoding="utf-8")
+    else:
+        (a / "lsvo.md").write_bytes(b"")
+    r = ingest(a, "--db", db, "--json")
+    assert r.exit_code == (0 if new == "imports" else 1), r.output
+    status = "ok" if new == "imports" else "failed"
+    ((new_id,),) = rows(db, "select document_id from document_paths where path = ?", [str(a / "lsvo.md")])
+    assert new_id != old_id
+    assert rows(db, "select id, path, status, replaces from documents order by path") == [
+        (new_id, str(a / "lsvo.md"), status, None), (old_id, str(a / "x-kopia.md"), "ok", None)]
+    assert rows(db, "select document_id from document_paths where path = ?", [str(a / "x-kopia.md")]) == [(old_id,)]
+    check_integrity(db)
+
+
+def test_a_renamed_file_keeps_its_document_and_both_paths(tmp_path):
+    """Documents what happens (store module docstring): paths are never removed because a
+    file is gone, so a rename adds the new path and documents.path stays the old one."""
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "a.txt").write_bytes((SAMPLES / "aldras.txt").read_bytes())
+    db = tmp_path / "p.db"
+    assert ingest(a, "--db", db).exit_code == 0
+    (a / "a.txt").rename(a / "c.txt")
+    r = ingest(a, "--db", db, "--json")
+    assert json.loads(r.stdout)["duplicates"] == 1
+    ((doc_id, path),) = rows(db, "select id, path from documents")
+    assert path == str(a / "a.txt")
+    assert rows(db, "select path from document_paths where document_id = ? order by path", [doc_id]) == [
+        (str(a / "a.txt"),), (str(a / "c.txt"),)]

@@ -62,10 +62,12 @@ def canonical_id(label: str, key: str) -> str:
     return stable_id(label, key)
 
 
+@lru_cache(maxsize=65536)  # the same organisations meet again in every protocol
 def similar_place(a: str, b: str) -> bool:
     """Two organisation keys that differ only by a small misspelling of the place name
     ("kadshamn kommun" / "karlshamn kommun")."""
     wa, wb = a.split(), b.split()
     if len(wa) != len(wb) or wa[1:] != wb[1:] or len(wa[0]) < 6:
         return False
-    return SequenceMatcher(None, wa[0], wb[0]).ratio() >= 0.8
+    matcher = SequenceMatcher(None, wa[0], wb[0])  # the quick ratios are upper bounds of ratio()
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8

@@ -35,6 +35,7 @@ def _fold(word: str) -> str:
     return _DOUBLE.sub(r"\1", word)
 
 
+@lru_cache(maxsize=65536)  # asked for every prefix of every run of capitalised words
 def person_key(name: str) -> str:
     """Spelling- and order-insensitive key of a person's full name."""
     parts = re.split(r"[\s\-‐–]+", name.strip())

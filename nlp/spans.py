@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+import numpy
 from spacy.attrs import ENT_IOB, IDX
 from spacy.tokens import Doc, Span
 
@@ -33,10 +36,23 @@ def capitalised(doc: Doc) -> list[int]:
     retokenise, so the list stays valid; it is rebuilt if the length changed anyway."""
     cached = doc.user_data.get("capitalised")
     if cached is None or cached[0] != len(doc):
-        text = doc_text(doc)
-        offsets = doc.to_array(IDX).tolist() if len(doc) else []
-        cached = doc.user_data["capitalised"] = (len(doc), [i for i, x in enumerate(offsets) if text[x].isupper()])
+        found = []
+        if len(doc):
+            text = doc_text(doc)
+            codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+            first = codes[doc.to_array(IDX)]  # the first character of every token
+            upper = _upper_bmp()[numpy.minimum(first, 0xFFFF)]
+            astral = first > 0xFFFF  # outside the table: ask Python
+            upper[astral] = [chr(c).isupper() for c in first[astral].tolist()]
+            found = numpy.flatnonzero(upper).tolist()
+        cached = doc.user_data["capitalised"] = (len(doc), found)
     return cached[1]
+
+
+@functools.cache
+def _upper_bmp():
+    """``chr(c).isupper()`` for every code point of the Basic Multilingual Plane."""
+    return numpy.array([chr(c).isupper() for c in range(0x10000)], dtype=bool)
 
 
 def in_entity(doc: Doc) -> bytearray:

@@ -74,3 +74,19 @@ def test_guarded_and_anchored():
     anchored = Anchored(r"(?<![\w-])\w+nämnd(?!\w)", ["nämnd"])
     text = "Kultur-nämnd, Socialnämnd. nämnder Byggnämnd"
     assert [m.group() for m in anchored.finditer(text)] == ["Socialnämnd", "Byggnämnd"]
+
+
+@pytest.fixture(scope="module")
+def blank():
+    import spacy
+
+    return spacy.blank("sv")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60) | texts)
+def test_capitalised_tokens_are_the_tokens_that_start_upper_case(blank, text):
+    from protokoll.nlp.spans import capitalised
+
+    doc = blank.make_doc(text)
+    assert capitalised(doc) == [t.i for t in doc if t.text[:1].isupper()]

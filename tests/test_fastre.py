@@ -42,7 +42,8 @@ def test_date_patterns(text):
 @settings(max_examples=400, deadline=None)
 @given(texts)
 def test_money_patterns(text):
-    assert spans(money.find_amounts(text)) == spans(money.AMOUNT_RE.finditer(text), lower=True)
+    same_length = len(text.lower()) == len(text)  # else find_amounts runs AMOUNT_RE itself
+    assert spans(money.find_amounts(text)) == spans(money.AMOUNT_RE.finditer(text), lower=same_length)
     assert spans(tokens.GROUPED_RE.finditer(text)) == spans(re.finditer(tokens.GROUPED, text))
 
 

@@ -27,7 +27,7 @@ def load(*, use_model: bool = True):
     import spacy
 
     from . import lemma_table, orgs, persons, tokens  # noqa: F401  (registers the component factories)
-    from .model import load_ner
+    from .model import add_ner
     from .spans import register_extensions
 
     register_extensions()
@@ -39,7 +39,7 @@ def load(*, use_model: bool = True):
     nlp.add_pipe("protokoll_dates")
     nlp.add_pipe("protokoll_orgs")
     if use_model:
-        nlp.add_pipe("ner", source=load_ner(nlp.vocab))
+        add_ner(nlp)
         nlp.disable_pipe("ner")  # run by protokoll_persons on open questions only
     nlp.add_pipe("protokoll_persons", config={"use_model": use_model})
     return nlp

@@ -59,6 +59,7 @@ def org_key(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def canonical_id(label: str, key: str) -> str:
     return stable_id(label, key)
 

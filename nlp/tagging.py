@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from protokoll.records import Canonical, Entity, Protocol
 
@@ -43,25 +44,23 @@ def tag(protocol: Protocol, nlp) -> Protocol:
         tag_acronyms(doc, acronyms)
         _tag_first_names(doc, first_names)
 
-    org_alias, similar = _org_aliases(docs, protocol.attendance)
-    per_alias = _genitive_aliases(docs, people)
+    found = [_found(doc) for doc in docs]
+    org_alias, similar = _org_aliases(docs, found, protocol.attendance)
+    per_alias = _genitive_aliases(found, people)
     entities, warnings = [], list(protocol.warnings)
     mentions: dict[tuple[str, str], list[Entity]] = defaultdict(list)
-    for index, (item, doc) in enumerate(zip(protocol.items, docs)):
-        for span in doc.ents:
-            key = span._.key
-            key = (org_alias if span.label_ == "ORG" else per_alias).get(key, key)
-            canonical = canonical_id(span.label_, key) if key else None
+    for index, (item, spans) in enumerate(zip(protocol.items, found)):
+        for f in spans:
+            key = (org_alias if f.label == "ORG" else per_alias).get(f.key, f.key)
+            canonical = canonical_id(f.label, key) if key else None
             entity = Entity(
-                label=span.label_, text=span.text, item=item.number,
-                start=span.start_char, end=span.end_char, value=span._.value,
-                currency=span._.currency, canonical=canonical, rule=span._.rule,
-                item_index=index,
+                label=f.label, text=f.text, item=item.number, start=f.start, end=f.end, value=f.value,
+                currency=f.currency, canonical=canonical, rule=f.rule, item_index=index,
             )
             entities.append(entity)
             if key:
-                mentions[(span.label_, key)].append(entity)
-            warning = span._.warning and f"§ {item.number}: {span._.warning}"
+                mentions[(f.label, key)].append(entity)
+            warning = f.warning and f"§ {item.number}: {f.warning}"
             if warning and warning not in warnings:  # tagging twice adds nothing
                 warnings.append(warning)
     canonicals = _canonicals(mentions, people, similar)
@@ -73,6 +72,29 @@ def tag(protocol: Protocol, nlp) -> Protocol:
         protocol, entities=tuple(entities), canonicals=canonicals,
         attendance=attendance, warnings=tuple(warnings),
     )
+
+
+class _Found(NamedTuple):
+    """An entity span's text and attributes, read out of the Doc once."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+    key: str | None
+    value: object
+    currency: str | None
+    rule: str | None
+    warning: str | None
+
+
+def _found(doc) -> list[_Found]:
+    out = []
+    for span in doc.ents:
+        u = span._  # one Underscore per span: each ``span._`` builds a new one
+        out.append(_Found(span.label_, span.text, span.start_char, span.end_char,
+                          u.key, u.value, u.currency, u.rule, u.warning))
+    return out
 
 
 def _first_names(docs, known: dict[str, str], nlp) -> dict[str, set[str]]:
@@ -109,7 +131,7 @@ def _tag_first_names(doc, first_names: dict[str, set[str]]) -> None:
     add_entities(doc, spans)
 
 
-def _org_aliases(docs, attendance) -> tuple[dict[str, str], set[str]]:
+def _org_aliases(docs, found, attendance) -> tuple[dict[str, str], set[str]]:
     """Organisation keys merged into another: a second expansion of an acronym into the
     first ("enheten för kvalitet och utvecklingsenheten" → "enheten för kvalitet och
     utveckling", both "(KoU)"), and a misspelled place into the similar key that the
@@ -119,7 +141,7 @@ def _org_aliases(docs, attendance) -> tuple[dict[str, str], set[str]]:
     for doc in docs:
         for key, first in doc.user_data.get("acronym_aliases", {}).items():
             alias.setdefault(key, first)
-    counts = Counter(span._.key for doc in docs for span in doc.ents if span.label_ == "ORG" and span._.key)
+    counts = Counter(f.key for spans in found for f in spans if f.label == "ORG" and f.key)
     for a in attendance:  # the attendance list spells its organisations carefully
         for _, _, key, _, _ in find_orgs(a.organisation or ""):
             counts[key] += 1000
@@ -133,10 +155,10 @@ def _org_aliases(docs, attendance) -> tuple[dict[str, str], set[str]]:
     return alias, similar
 
 
-def _genitive_aliases(docs, people) -> dict[str, str]:
+def _genitive_aliases(found, people) -> dict[str, str]:
     """A person's key written in the genitive ("Helene Bjerstedts") → the key of the same
     name without the -s, when that name is known in this protocol."""
-    keys = set(people) | {s._.key for doc in docs for s in doc.ents if s.label_ == "PER" and s._.key}
+    keys = set(people) | {f.key for spans in found for f in spans if f.label == "PER" and f.key}
     alias = {}
     for key in keys:
         parts = key.split()

@@ -12,9 +12,15 @@ PDFs (the scanned sample, each copy with other bytes), spread over 4 shard folde
 
 Measured in one run, as `protokoll ingest` subprocesses: documents/s and pages/s with
 1 and 2 workers; the text-layer PDFs alone with 2 workers against raw pypdfium2 text
-extraction of the same files in this process (the reference); peak memory (ru_maxrss
-of the import process and its workers) for one shard (N/4) and for all N; and a re-run
-on the imported archive (files/s).
+extraction of the same files in this process (the reference); peak memory for one
+shard (N/4) and for all N; and a re-run on the imported archive (files/s).
+
+Peak memory is given twice: *peak MB* is ru_maxrss, the largest single process among
+the import and its workers; *tree MB* is the largest sum over the whole process tree
+(import, workers, LibreOffice, Tesseract) of each process's proportional set size
+(PSS: pages shared after fork counted once), sampled every 0.2 s.
+
+    python bench/archive.py 10000 --memory   # only the memory runs: N/4, N, re-run
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from datetime import date, timedelta
@@ -241,13 +248,40 @@ def run_import(paths, db: Path, workers: int, tag: bool) -> dict:
         cmd.append("--no-tag")
     started = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    tree = {"peak": 0}
+    sampler = threading.Thread(target=_sample_tree, args=(p, tree), daemon=True)
+    sampler.start()
     out = p.stdout.read()
+    tree["stop"] = True
+    sampler.join()
     _, status, usage = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     summary = json.loads(out)
     return {"seconds": seconds, "summary": summary, "peak_mb": usage.ru_maxrss / 1024, "exit": p.returncode,
-            "cpu": usage.ru_utime + usage.ru_stime}
+            "cpu": usage.ru_utime + usage.ru_stime, "tree_mb": tree["peak"] / 2**20}
+
+
+def _sample_tree(p: subprocess.Popen, tree: dict) -> None:
+    while not tree.get("stop") and p.poll() is None:
+        tree["peak"] = max(tree["peak"], tree_pss(p.pid))
+        time.sleep(0.2)
+
+
+def tree_pss(pid: int) -> int:
+    """Bytes of proportional set size of ``pid`` and all its descendants (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    stack.extend(int(c) for c in f.read().split())
+        except (OSError, StopIteration, ValueError):  # the process ended meanwhile
+            continue
+    return total
 
 
 def raw_extraction(pdfs: list[Path]) -> tuple[float, int, float]:
@@ -302,6 +336,8 @@ def main(argv=None) -> None:
     ap.add_argument("n", type=int, help="number of protocols")
     ap.add_argument("--no-tag", action="store_true", help="import without spaCy tagging")
     ap.add_argument("--keep", type=Path, help="build the archive here and keep it")
+    ap.add_argument("--memory", action="store_true",
+                    help="only the memory runs: one shard (N/4), all N, and the re-run, with 2 workers")
     ap.add_argument("--stages", action="store_true",
                     help="only time each stage in this process (CPU ms per text PDF), no import")
     args = ap.parse_args(argv)
@@ -315,6 +351,12 @@ def main(argv=None) -> None:
               + ", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items())), file=sys.stderr)
         if args.stages:
             stages(kinds["pdf"], work / "stages.db", tag)
+            return
+        if args.memory:
+            shard = run_import([archive / "shard-0"], work / "shard.db", 2, tag)
+            two = run_import([archive], work / "w2.db", 2, tag)
+            again = run_import([archive], work / "w2.db", 2, tag)
+            report_memory(args.n, tag, kinds, shard, two, again)
             return
         pdf_dir = work / "pdf-only"
         pdf_dir.mkdir()
@@ -331,6 +373,28 @@ def main(argv=None) -> None:
     report(args.n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, again)
 
 
+def report_memory(n, tag, kinds, shard, two, again) -> None:
+    print(f"## N = {n} ({'with' if tag else 'without'} tagging), memory runs\n")
+    print(", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items()))
+          + f". Load average at the end: {os.getloadavg()[0]:.2f}.\n")
+    print("| run | files | imported | failed | wall s | import s | CPU s | docs/s (import) | pages/s (import)"
+          " | peak MB (largest process) | tree MB (PSS sum) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, r in (("shard (N/4), 2 workers", shard), ("archive, 2 workers", two), ("re-run", again)):
+        s = r["summary"]
+        print(f"| {name} | {s['files']} | {s['imported']} | {len(s['failed'])} | {r['seconds']:.1f} | "
+              f"{s['seconds']:.1f} | {r['cpu']:.1f} | {s['imported'] / s['seconds']:.2f} | "
+              f"{s['pages'] / s['seconds']:.1f} | {r['peak_mb']:.0f} | {r['tree_mb']:.0f} |")
+    s = again["summary"]
+    print(f"\n- peak memory N/4 vs N: {shard['peak_mb']:.0f} vs {two['peak_mb']:.0f} MB (largest process), "
+          f"{shard['tree_mb']:.0f} vs {two['tree_mb']:.0f} MB (whole tree); target flat, under 500 MB at N = 10,000")
+    print(f"- re-run: {s['files'] / again['seconds']:.0f} files/s wall clock incl. start-up, "
+          f"{s['files_per_second']} files/s inside the import (target >= 1000)")
+    failed = [f for r in (shard, two) for f in r["summary"]["failed"]]
+    if failed:
+        print("- failures: " + "; ".join(sorted({f'{f["error_code"]}: {f["error"]}' for f in failed}))[:500])
+
+
 def report(n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, again) -> None:
     def rates(r):
         s = r["summary"]
@@ -343,20 +407,20 @@ def report(n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, agai
           " commit, workers started, CLI start-up excluded); CPU: user + system seconds of the process and its"
           f" workers. Load average at the end: {os.getloadavg()[0]:.2f}.\n")
     print("| run | files | imported | failed | wall s | import s | CPU s | docs/s (wall) | pages/s (wall)"
-          " | pages/s (import) | peak MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          " | pages/s (import) | peak MB | tree MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| raw pypdfium2 text, text PDFs, 1 process | {len(kinds['pdf'])} | – | – | {raw_s:.2f} | {raw_s:.2f} | "
-          f"{raw_cpu:.2f} | {raw_docs:.1f} | {raw_pps:.0f} | {raw_pps:.0f} | – |")
+          f"{raw_cpu:.2f} | {raw_docs:.1f} | {raw_pps:.0f} | {raw_pps:.0f} | – | – |")
     for name, r in (("text PDFs, 2 workers", pdf2), ("archive, 1 worker", one), ("archive, 2 workers", two),
                     ("shard (N/4), 2 workers", shard)):
         d, p = rates(r)
         s = r["summary"]
         print(f"| {name} | {s['files']} | {s['imported']} | {len(s['failed'])} | {r['seconds']:.1f} | "
               f"{s['seconds']:.1f} | {r['cpu']:.1f} | {d:.2f} | {p:.1f} | {s['pages'] / s['seconds']:.1f} | "
-              f"{r['peak_mb']:.0f} |")
+              f"{r['peak_mb']:.0f} | {r['tree_mb']:.0f} |")
     s = again["summary"]
     print(f"| re-run on the imported archive | {s['files']} | {s['imported']} | {len(s['failed'])} | "
-          f"{again['seconds']:.2f} | {s['seconds']:.2f} | {again['cpu']:.2f} | – | – | – | {again['peak_mb']:.0f} |")
+          f"{again['seconds']:.2f} | {s['seconds']:.2f} | {again['cpu']:.2f} | – | – | – | {again['peak_mb']:.0f} | {again['tree_mb']:.0f} |")
     print()
     pdf_pps = rates(pdf2)[1]
     inside = pdf2["summary"]["pages"] / pdf2["summary"]["seconds"]
@@ -367,7 +431,8 @@ def report(n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, agai
           f" ms = {raw_cpu / raw_pages / (pdf2['cpu'] / pdf2['summary']['pages']):.3f}")
     print(f"- speed-up 1 -> 2 workers: {one['seconds'] / two['seconds']:.2f}x wall, "
           f"{one['summary']['seconds'] / two['summary']['seconds']:.2f}x import (target near 2)")
-    print(f"- peak memory N/4 vs N: {shard['peak_mb']:.0f} MB vs {two['peak_mb']:.0f} MB (flat in N)")
+    print(f"- peak memory N/4 vs N: {shard['peak_mb']:.0f} vs {two['peak_mb']:.0f} MB (largest process), "
+          f"{shard['tree_mb']:.0f} vs {two['tree_mb']:.0f} MB (whole tree, PSS)")
     print(f"- re-run: {s['files'] / again['seconds']:.0f} files/s wall clock incl. start-up, "
           f"{s['files_per_second']} files/s inside the import (target >= 1000)")
     failed = [f for r in (pdf2, one, two) for f in r["summary"]["failed"]]

@@ -24,7 +24,8 @@ from .vocab import MONEY_UNITS, NOT_MONEY_AFTER_MILLIONS
 _UNITS = "|".join(
     re.escape(u).replace(r"\ ", r"\s+") for u in sorted(MONEY_UNITS, key=len, reverse=True)
 )
-_NUMBER = r"(?P<sign>[-−–])?(?P<digits>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d{1,3}[ \u00a0\u202f]\d{4}(?!\d)|\d+)(?:,(?P<dec>\d+))?"
+# A sign right after another dash ("0––1 kr") is not a minus: the number alone may still be an amount.
+_NUMBER = r"(?:(?P<sign>[-−–])(?<![-−–][-−–]))?(?P<digits>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d{1,3}[ \u00a0\u202f]\d{4}(?!\d)|\d+)(?:,(?P<dec>\d+))?"
 AMOUNT_RE = re.compile(
     rf"(?<![\w,.:/-]){_NUMBER}\s?(?P<unit>{_UNITS})(?![\wåäöÅÄÖ])"
     rf"|(?<![\w])(?P<pre>SEK|EUR|€)\s?(?P<pdigits>\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?!\d)|\d+)(?:,(?P<pdec>\d+))?",
@@ -37,7 +38,7 @@ _DIGITS_REST = r"(?:\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d{0,2}[ \u00a0\u202f
 _AFTER = rf"(?:,(?P<dec>\d+))?\s?(?P<unit>{_UNITS})(?![\wåäöÅÄÖ])"
 _CURRENCY_FIRST = guarded(("sek", "eur", "€"), r"\w")
 _AMOUNTS = Alternatives(
-    rf"(?P<sign>[-−–])(?<![\w,.:/-][-−–])(?P<digits>\d{_DIGITS_REST}){_AFTER}",
+    rf"(?P<sign>[-−–])(?<![\w,.:/\-−–][-−–])(?P<digits>\d{_DIGITS_REST}){_AFTER}",
     rf"(?P<digits>\d(?<![\w,.:/-]\d){_DIGITS_REST}){_AFTER}",
     rf"(?P<pre>{_CURRENCY_FIRST})\s?(?P<pdigits>\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?!\d)|\d+)(?:,(?P<pdec>\d+))?",
 )
@@ -103,8 +104,8 @@ def tag_money(doc):
             if after and after.group(1).lower() in NOT_MONEY_AFTER_MILLIONS:
                 continue
         start = m.start()
-        if g.get("sign") and _is_bullet(text, start):
-            start += 1
+        if g.get("sign") and (_is_bullet(text, start) or _glued(doc, start)):
+            start += 1  # a bullet, or a dash inside a word ("E€–1 kr"): not a minus sign
         spans.append(_span(doc, text, start, m.end(), "money-unit"))
     for line_start, line in _table_lines(text):
         for cell_start, cell in _cells(line):
@@ -119,6 +120,12 @@ def _span(doc, text, start, end, rule):
     value, currency, warnings = parse_amount(text[start:end])
     return make_span(doc, start, end, "MONEY", value=value, currency=currency, rule=rule,
                      warning=warnings[0] if warnings else None)
+
+
+def _glued(doc, pos: int) -> bool:
+    """Whether the character at ``pos`` is inside a token, not at its start."""
+    span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    return span is not None and span.start_char < pos
 
 
 def _is_bullet(text: str, pos: int) -> bool:

@@ -131,3 +131,12 @@ def test_stored_entity_offsets_point_into_their_item(rules, tmp_path):
     for entity, start, end, item_text in rows:
         assert item_text[start:end] == entity, (entity, start, end, item_text)
     assert ("att anslå 500 kr till projektet", 500) in amounts
+
+
+@pytest.mark.parametrize("line", ["0––1 kr", "E€–1 kr"])
+def test_a_dash_glued_inside_a_word_is_not_a_minus_sign(rules, line):
+    """Regression (found by the test above): the span grew to the whole token and kept
+    the value -1, though no minus sign opens it."""
+    protocol = tagging.tag(parsers.parse(doc_from_text("\n".join(["§ 12 Budget", "Val av justerare", line]))), rules)
+    money = [e for e in protocol.entities if e.label == "MONEY"]
+    assert [(e.value, e.currency) for e in money] == [(1, "SEK")]

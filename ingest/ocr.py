@@ -2,8 +2,10 @@
 
 Pages are rendered with pypdfium2 (in the calling thread: PDFium is not thread-safe)
 and recognised by one ``tesseract`` process per page with ``OMP_THREAD_LIMIT=1``,
-as many at once as there are CPUs. Tesseract's own threading is 2-3x slower than
-that on a small machine.
+as many at once as there are CPUs, or as ``PROTOKOLL_OCR_PROCESSES`` says (the bulk
+import gives each worker its share of the CPUs). Tesseract's own threading is 2-3x
+slower than that on a small machine. Pages are rendered only as a process becomes
+free, so a 2,000-page scan holds a few page images in memory, not 2,000.
 """
 
 from __future__ import annotations
@@ -66,25 +68,44 @@ def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SIL
     except OcrUnavailable as e:
         e.path = None if path is None else str(path)
         raise
-    workers = max(1, min(len(indexes), os.cpu_count() or 1))
+    workers = max(1, min(len(indexes), processes()))
     progress.set_total(len(indexes))
     results: dict[int, str] = {}
     with ThreadPoolExecutor(workers) as pool:
-        futures = {}
+        pending: dict[int, object] = {}  # page -> future, in page order
         for i in indexes:
+            while len(pending) >= workers + 1:  # one image waits ready for the next free process
+                _collect(pending, results, path, progress)
             try:
                 image = _render(pdf, i)
             except Exception:  # pypdfium2 raises PdfiumError or a bare error for a damaged page
                 results[i] = ""
                 continue
-            futures[i] = pool.submit(_recognise, exe, image)
-        for i, fut in futures.items():
-            try:
-                results[i] = fut.result()
-            except subprocess.TimeoutExpired:
-                results[i] = ""
-            except OcrUnavailable as e:
-                e.path, e.page = (None if path is None else str(path)), i + 1
-                raise
-            progress.update()
+            pending[i] = pool.submit(_recognise, exe, image)
+            del image
+        while pending:
+            _collect(pending, results, path, progress)
     return results
+
+
+def processes() -> int:
+    """How many Tesseract processes one OCR runs at once: ``PROTOKOLL_OCR_PROCESSES``,
+    else the number of CPUs."""
+    try:
+        return max(1, int(os.environ.get("PROTOKOLL_OCR_PROCESSES", "")))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def _collect(pending: dict, results: dict, path, progress: Progress) -> None:
+    """Wait for the oldest page in ``pending`` and move its text to ``results``."""
+    i = next(iter(pending))
+    fut = pending.pop(i)
+    try:
+        results[i] = fut.result()
+    except subprocess.TimeoutExpired:
+        results[i] = ""
+    except OcrUnavailable as e:
+        e.path, e.page = (None if path is None else str(path)), i + 1
+        raise
+    progress.update()

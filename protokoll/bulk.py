@@ -33,6 +33,7 @@ import ctypes
 import dataclasses
 import errno
 import fcntl
+import gc
 import hashlib
 import io
 import logging
@@ -73,6 +74,7 @@ log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on 
 
 DEFAULT_TIMEOUT = 300.0  # seconds per file
 DEFAULT_MAX_MEMORY = 4096  # MB of address space one file may take in a worker, beyond start-up
+DEFAULT_FILES_PER_WORKER = 1000  # then the worker is replaced by a fresh fork (see Pool)
 EXIT_OUT_OF_MEMORY = 3  # a worker's exit code when it could not even take a file in
 MAX_ZIP_DEPTH = 3  # zip inside zip inside zip
 
@@ -426,9 +428,13 @@ def _test_hook(environ=os.environ):
     return hook
 
 
-def _worker_main(conn, others, stage, max_memory_mb: int | None, tag: bool, max_size: int) -> None:
+def _worker_main(conn, others, stage, max_memory_mb: int | None, tag: bool, max_size: int,
+                 ocr_processes: int = 1) -> None:
     for other in others:  # the parent's ends of the other workers' pipes, copied by fork
         other.close()
+    # This worker's share of the CPUs for Tesseract, unless the user set it: N workers
+    # each running one Tesseract per CPU would run N times too many, each with a page image.
+    os.environ.setdefault("PROTOKOLL_OCR_PROCESSES", str(ocr_processes))
     try:
         _worker_init(max_memory_mb, tag)
         conn.send(("ready", None))
@@ -500,6 +506,7 @@ class _Worker:
         self.ready = False
         self.task = None  # the path while busy
         self.deadline = None
+        self.files = 0  # files done
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -516,14 +523,23 @@ class Pool:
 
     Unlike :mod:`concurrent.futures`, a worker that runs past ``timeout`` or dies
     (segfault, out of memory) is killed and replaced, and only its file fails.
+
+    A worker that has done ``files_per_worker`` files is retired (it finishes, closes
+    its LibreOffice and exits) and a fresh one is forked from the parent: what a
+    long-lived worker accumulates (spaCy's vocabulary and caches, pages of the shared
+    lemma table copied on write, LibreOffice's own growth) cannot grow with the size
+    of the archive.
     """
 
     def __init__(self, workers: int, *, timeout: float = DEFAULT_TIMEOUT,
                  max_memory_mb: int | None = DEFAULT_MAX_MEMORY, tag: bool = False,
-                 max_size: int = ingest.DEFAULT_MAX_SIZE):
+                 max_size: int = ingest.DEFAULT_MAX_SIZE,
+                 files_per_worker: int | None = DEFAULT_FILES_PER_WORKER):
         self.size = max(1, workers)
         self.timeout = timeout
-        self._args = (max_memory_mb, tag, max_size)
+        self.files_per_worker = files_per_worker
+        self._retiring: list[_Worker] = []
+        self._args = (max_memory_mb, tag, max_size, max(1, (os.cpu_count() or 1) // self.size))
         # fork: a worker starts in milliseconds with the parent's imports; it closes what
         # it inherited from the parent except its own pipe (see _worker_main).
         self._ctx = multiprocessing.get_context("fork")
@@ -539,12 +555,33 @@ class Pool:
         """True when a task can be submitted now (starting a worker if needed)."""
         if any(w.task is None for w in self._workers):
             return True
+        self._reap()
         if len(self._workers) < self.size:
             if self._args[1]:
                 _load_nlp()
-            self._workers.append(_Worker(self._ctx, self._args, self._workers))
+            # Objects that exist now are never collected in the parent, and the garbage
+            # collector of a worker does not write to them: their pages stay shared.
+            gc.freeze()
+            self._workers.append(_Worker(self._ctx, self._args, self._workers + self._retiring))
             return True
         return False
+
+    def _retire(self, w: _Worker) -> None:
+        """Ask an idle worker to finish; :meth:`idle` starts a fresh one in its place."""
+        self._workers.remove(w)
+        try:
+            w.conn.send(None)
+        except OSError:  # already gone
+            pass
+        self._retiring.append(w)
+
+    def _reap(self) -> None:
+        """Collect retired workers that have exited (without waiting for the others)."""
+        for w in list(self._retiring):
+            if not w.proc.is_alive():
+                w.proc.join()
+                w.conn.close()
+                self._retiring.remove(w)
 
     @property
     def busy(self) -> int:
@@ -593,6 +630,9 @@ class Pool:
                                          hint="check the installation (scripts/setup), or import with --no-tag")
                 else:
                     w.task = w.deadline = None
+                    w.files += 1
+                    if self.files_per_worker and w.files >= self.files_per_worker:
+                        self._retire(w)
                     return path, value
         except (EOFError, OSError):
             pass
@@ -630,7 +670,11 @@ class Pool:
             else:
                 w.proc.join(5)
                 w.kill()
+        for w in self._retiring:
+            w.proc.join(5)
+            w.kill()
         self._workers.clear()
+        self._retiring.clear()
 
 
 # --------------------------------------------------------------------------- lock
@@ -673,6 +717,7 @@ def import_archive(
     max_size: int = ingest.DEFAULT_MAX_SIZE,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY,
     tag: bool = True,
+    files_per_worker: int | None = DEFAULT_FILES_PER_WORKER,
     progress: Progress = SILENT,
 ) -> Summary:
     """Import every protocol under ``paths`` into ``db`` (a ``store.open`` database).
@@ -742,7 +787,7 @@ def import_archive(
         log.info("skipped %s: %s", p, reason, extra={"path": p, "status": "skipped"})
     progress.set_total(len(files))
     pool = Pool(workers or os.cpu_count() or 1, timeout=timeout, max_memory_mb=max_memory_mb, tag=tag,
-                max_size=max_size)
+                max_size=max_size, files_per_worker=files_per_worker)
     try:
         with pool:
             for item in iter_candidates(files, max_size=max_size, progress=progress):

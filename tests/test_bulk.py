@@ -465,3 +465,32 @@ def test_a_renamed_file_keeps_its_document_and_both_paths(tmp_path):
     assert path == str(a / "a.txt")
     assert rows(db, "select path from document_paths where document_id = ? order by path", [doc_id]) == [
         (str(a / "a.txt"),), (str(a / "c.txt"),)]
+
+
+def test_a_worker_is_replaced_by_a_fresh_one_after_files_per_worker_files(samples):
+    from protokoll.records import Protocol
+
+    files = [samples / "aldras.txt", samples / "lsvo-2024-12-13.md"] * 3
+    pids = []
+    with bulk.Pool(1, files_per_worker=2) as pool:
+        for path in files:
+            assert pool.idle()
+            pool.submit(str(path), path.read_bytes())
+            pids.append(pool._workers[0].proc.pid)
+            done = []
+            while not done:
+                done = pool.results(wait=30)
+            assert isinstance(done[0][1], Protocol), done
+    assert len(set(pids)) == 3, pids  # 2 files each
+    assert [pids.count(p) for p in dict.fromkeys(pids)] == [2, 2, 2]
+
+
+def test_files_per_worker_changes_nothing_in_the_database(tmp_path):
+    archive = build_archive(tmp_path / "archive")
+    tables = {}
+    for every in (1, 1000):
+        db = tmp_path / f"every-{every}.db"
+        r = ingest(archive, "--db", db, "--quiet", "--files-per-worker", every)
+        assert r.exit_code == 1, r.output  # the archive holds files that fail on purpose
+        tables[every] = rows(db, "select sha256, status, error_code, pages from documents order by sha256")
+    assert tables[1] == tables[1000] and len(tables[1]) > 5

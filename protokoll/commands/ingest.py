@@ -26,6 +26,8 @@ from protokoll.progress import Progress
               help="Refuse files larger than this many bytes.")
 @click.option("--max-memory", type=click.IntRange(min=64), default=bulk.DEFAULT_MAX_MEMORY, show_default=True,
               help="Memory one file may take in a worker, in MB, on top of the worker's start-up footprint.")
+@click.option("--files-per-worker", type=click.IntRange(min=1), default=bulk.DEFAULT_FILES_PER_WORKER,
+              show_default=True, help="Replace each worker by a fresh one after this many files (bounds memory).")
 @click.option("--tag/--no-tag", default=True, show_default=True,
               help="Tag people, organisations, amounts and dates with spaCy.")
 @silent_option
@@ -33,8 +35,8 @@ from protokoll.progress import Progress
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", count=True, help="Log every file to stderr (-vv: more).")
 @click.option("--log-json", is_flag=True, help="Log one JSON object per line to stderr.")
-def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memory, tag, silent, quiet, as_json,
-           verbose, log_json):
+def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memory, files_per_worker, tag, silent,
+           quiet, as_json, verbose, log_json):
     """Import every protocol in ARCHIVE (folders, files, .zip archives) into the database.
 
     Files are chosen by content; others are skipped with a reason. Files already
@@ -61,7 +63,7 @@ def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memor
         with progress:
             summary = bulk.import_archive(
                 archive, db, workers=workers, retry_failed=retry_failed, timeout=timeout, max_size=max_size,
-                max_memory_mb=max_memory, tag=tag, progress=progress,
+                max_memory_mb=max_memory, tag=tag, files_per_worker=files_per_worker, progress=progress,
             )
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))

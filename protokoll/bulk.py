@@ -803,12 +803,18 @@ def import_archive(
                 if sha in failed_now and item.path not in paths_of.get(sha, ()):
                     same_bytes(item.path, sha)
                     continue
-                if status == "ok" or (status == "failed" and not retry_failed):
-                    if item.path not in paths_of.get(sha, ()):
-                        _add_path(db, sha, item.path, paths_of, known)
+                if status == "failed" and retry_failed:
+                    status = None
+                if status is not None and item.path not in paths_of.get(sha, ()):
+                    # known bytes at a new path; unless writing a file earlier in this run
+                    # deleted their document (this path was its only one): then import them
+                    if _add_path(db, sha, item.path, paths_of, known):
                         summary.duplicates += 1
-                    elif status == "ok":
-                        summary.unchanged += 1
+                    else:
+                        status = None
+                elif status == "ok":
+                    summary.unchanged += 1
+                if status is not None:
                     if status == "failed":
                         summary.failed_earlier.append(item.path)
                     progress.update(failed=int(status == "failed"))
@@ -855,16 +861,25 @@ def _known_paths(db) -> dict[str, set[str]]:
     return out
 
 
-def _add_path(db, sha: str, path: str, paths_of: dict[str, set[str]], known: dict[str, str]) -> None:
+def _add_path(db, sha: str, path: str, paths_of: dict[str, set[str]], known: dict[str, str]) -> bool:
     """``path`` now holds the bytes ``sha``. A document that lost its last path to it is
     deleted by the store: forget its sha256, so a later file with those bytes in this
-    run is imported again instead of being counted as a duplicate of nothing."""
+    run is imported again instead of being counted as a duplicate of nothing. Returns
+    False, and forgets ``sha``, when no document holds those bytes any more (a save or a
+    failure earlier in this run took its last path)."""
     from protokoll import store
 
-    for gone in store.add_path(db, sha, path):
+    try:
+        gone_now = store.add_path(db, sha, path)
+    except KeyError:
+        known.pop(sha, None)
+        paths_of.pop(sha, None)
+        return False
+    for gone in gone_now:
         known.pop(gone, None)
         paths_of.pop(gone, None)
     paths_of.setdefault(sha, set()).add(path)
+    return True
 
 
 def _record_failure(db, f: Failure) -> None:

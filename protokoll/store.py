@@ -390,13 +390,14 @@ def add_path(db: sqlite_utils.Database, sha256: str, path) -> list[str]:
 
     Any other document that listed ``path`` (the file there had other bytes before)
     lets go of it (see the module docstring). Returns the sha256 of the documents that
-    were deleted because ``path`` was their last path.
+    were deleted because ``path`` was their last path. Raises :class:`KeyError` when no
+    document holds these bytes (any more): the file has to be imported, not added.
     """
     path = str(path)
     with _transaction(db):
         row = db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
         if row is None:
-            return []
+            raise KeyError(sha256)
         doc_id = row[0]
         removed, history = _release_path(db, path, doc_id)
         db.execute("INSERT OR IGNORE INTO document_paths (document_id, path) VALUES (?, ?)", [doc_id, path])

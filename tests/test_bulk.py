@@ -494,3 +494,38 @@ def test_files_per_worker_changes_nothing_in_the_database(tmp_path):
         assert r.exit_code == 1, r.output  # the archive holds files that fail on purpose
         tables[every] = rows(db, "select sha256, status, error_code, pages from documents order by sha256")
     assert tables[1] == tables[1000] and len(tables[1]) > 5
+
+
+@pytest.mark.parametrize("new", ["imports", "fails"])
+def test_old_bytes_moved_to_a_later_path_after_their_path_changed_are_imported_again(tmp_path, new):
+    """Regression: a.txt changed and its old bytes were moved to z.txt (later in the walk).
+    Writing a.txt deleted the old document (a.txt was its only path), but this run still
+    counted its bytes as known, so z.txt was taken for a second path of a document that no
+    longer existed: counted as a duplicate and stored nowhere. Now z.txt is imported."""
+    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "a.txt").write_text(aldras, encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert ingest(a, "--db", db).exit_code == 0
+    ((old_id,),) = rows(db, "select id from documents")
+    (a / "z.txt").write_bytes((a / "a.txt").read_bytes())
+    if new == "imports":
+        (a / "a.txt").write_text(variant(aldras, 4), encoding="utf-8")
+        for i in range(6):  # enough new files that a.txt is written before z.txt is seen
+            (a / f"m{i}.txt").write_text(variant(aldras, 20 + i), encoding="utf-8")
+    else:
+        (a / "a.txt").write_bytes(b"")  # fails before any worker: written at once
+    r = ingest(a, "--db", db, "--json")
+    assert r.exit_code == (0 if new == "imports" else 1), r.output
+    summary = json.loads(r.stdout)
+    assert summary["duplicates"] == 0
+    assert rows(db, "select id, status from documents where path = ?", [str(a / "z.txt")]) == [(old_id, "ok")]
+    assert rows(db, "select document_id from document_paths where path = ?", [str(a / "z.txt")]) == [(old_id,)]
+    ((new_id, status),) = rows(db, "select id, status from documents where path = ?", [str(a / "a.txt")])
+    assert (new_id != old_id, status) == (True, "ok" if new == "imports" else "failed")
+    assert rows(db, "select count(*) from meetings where document_id = ?", [old_id]) == [(1,)]
+    check_integrity(db)
+    r = ingest(a, "--db", db, "--json")  # and a re-run changes nothing
+    assert json.loads(r.stdout)["duplicates"] == 0
+    assert rows(db, "select id from documents where path = ?", [str(a / "z.txt")]) == [(old_id,)]

@@ -80,3 +80,21 @@ def test_changed_file_replaces_its_earlier_version(tmp_path, files):
     db = store.open(db_path)
     (doc,) = db["documents"].rows
     assert len(json.loads(doc["replaces"])) == 1
+
+
+def test_old_bytes_loaded_from_a_new_path_after_their_only_path_failed(tmp_path, files):
+    """Regression (as tests/test_bulk.py): a.txt failed and so took the last path of the
+    bytes it held before; loading those bytes from z.txt afterwards added a path to a
+    document that no longer existed (a traceback). Now z.txt is loaded again."""
+    db_path = tmp_path / "p.db"
+    a, z = files / "a.txt", files / "z.txt"
+    shutil.copy(files / "aldras.txt", a)
+    assert load(a, "--db", db_path).exit_code == 0
+    shutil.copy(a, z)
+    a.write_bytes(b"")
+    r = load(a, z, "--db", db_path)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    db = store.open(db_path)
+    assert db.execute("SELECT path, status FROM documents ORDER BY path").fetchall() == [
+        (str(a), "failed"), (str(z), "ok")]
+    assert db["meetings"].count == 1

@@ -56,8 +56,12 @@ def _load_one(db, path: str, nlp, known: dict[str, str]) -> str | None:
         return e.strerror or str(e)
     sha = hashlib.sha256(data).hexdigest()
     if known.get(sha) == "ok":
-        store.add_path(db, sha, path)
-        return None
+        try:
+            for gone in store.add_path(db, sha, path):
+                known.pop(gone, None)
+            return None
+        except KeyError:  # an earlier file of this run took the last path of those bytes
+            known.pop(sha, None)
     result = bulk.convert(path, data, nlp=nlp)
     if isinstance(result, bulk.Failure):
         store.record_failure(db, path=path, sha256=sha, format=Path(path).suffix.lstrip(".").lower() or None,

@@ -2,7 +2,7 @@
 
     python bench/archive.py 200              # generate, import, print a Markdown table
     python bench/archive.py 1000 --no-tag    # without spaCy tagging
-    python bench/archive.py 200 --keep /tmp/arkiv
+    python bench/archive.py 200 --keep /tmp/arkiv   # keep the archive; reused next time
 
 The archive is made from the two sample protocols with other bodies, dates, names and
 amounts, in both layouts (LSVO "§ 94/24" and "1). Title (B)"): mostly .docx (python-docx)
@@ -331,11 +331,28 @@ def stages(pdfs: list[Path], db_path: Path, tag: bool, warm: int = 10) -> None:
           + ", ".join(f"{stage} {seconds / len(pdfs) * 1000:.1f}" for stage, seconds in cpu.items()))
 
 
+def manifest_of(archive: Path) -> Path:
+    """Beside the archive, not in it: the import would read it as a file of the archive."""
+    return archive.with_name(archive.name + ".json")
+
+
+def kept(archive: Path, n: int) -> dict[str, list[Path]] | None:
+    """The paths by kind of an archive of N protocols that ``--keep`` built earlier, if any."""
+    try:
+        manifest = json.loads(manifest_of(archive).read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("n") != n:
+        return None
+    return {k: [archive / p for p in v] for k, v in manifest["kinds"].items()}
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, help="number of protocols")
     ap.add_argument("--no-tag", action="store_true", help="import without spaCy tagging")
-    ap.add_argument("--keep", type=Path, help="build the archive here and keep it")
+    ap.add_argument("--keep", type=Path,
+                    help="build the archive here and keep it; an archive of the same N already there is reused")
     ap.add_argument("--memory", action="store_true",
                     help="only the memory runs: one shard (N/4), all N, and the re-run, with 2 workers")
     ap.add_argument("--stages", action="store_true",
@@ -346,8 +363,17 @@ def main(argv=None) -> None:
     archive = args.keep or work / "archive"
     try:
         t = time.perf_counter()
-        kinds = generate(archive, args.n)
-        print(f"generated {args.n} protocols in {time.perf_counter() - t:.1f} s: "
+        kinds = kept(archive, args.n) if args.keep else None
+        reused = kinds is not None
+        if kinds is None and args.keep and archive.exists() and any(archive.iterdir()):
+            sys.exit(f"{archive} holds files but no archive of {args.n} protocols: give an empty or new folder")
+        if kinds is None:
+            kinds = generate(archive, args.n)
+            if args.keep:
+                manifest_of(archive).write_text(json.dumps(
+                    {"n": args.n, "kinds": {k: [str(p.relative_to(archive)) for p in v] for k, v in kinds.items()}}))
+        print(f"{'reused' if reused else 'generated'} {args.n} protocols "
+              f"in {time.perf_counter() - t:.1f} s: "
               + ", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items())), file=sys.stderr)
         if args.stages:
             stages(kinds["pdf"], work / "stages.db", tag)

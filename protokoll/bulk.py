@@ -366,6 +366,9 @@ def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before that: nothing to work for
+        os._exit(1)
     converter()  # this worker's LibreOffice (started on the first legacy file)
     if tag and _worker_nlp is None:  # the parent could not load it: fail here, with the reason
         from protokoll import nlp
@@ -430,7 +433,7 @@ def _test_hook(environ=os.environ):
 
 def _worker_main(conn, others, stage, max_memory_mb: int | None, tag: bool, max_size: int,
                  ocr_processes: int = 1) -> None:
-    for other in others:  # the parent's ends of the other workers' pipes, copied by fork
+    for other in others:  # the parent's ends of the pipes (this one's too), copied by fork
         other.close()
     # This worker's share of the CPUs for Tesseract, unless the user set it: N workers
     # each running one Tesseract per CPU would run N times too many, each with a page image.
@@ -498,7 +501,9 @@ def _address_space() -> int:
 class _Worker:
     def __init__(self, ctx, args, others=()):
         self.conn, child = ctx.Pipe()
-        others = [w.conn for w in others]
+        # the worker closes the parent's ends it inherits, its own pipe's included: if the
+        # parent dies, the worker reads end of file and exits (PR_SET_PDEATHSIG aside)
+        others = [w.conn for w in others] + [self.conn]
         self.stage = ctx.RawValue(ctypes.c_int, 0)  # written by the worker, read on its death
         self.proc = ctx.Process(target=_worker_main, args=(child, others, self.stage, *args), daemon=True)
         self.proc.start()

@@ -529,3 +529,48 @@ def test_old_bytes_moved_to_a_later_path_after_their_path_changed_are_imported_a
     r = ingest(a, "--db", db, "--json")  # and a re-run changes nothing
     assert json.loads(r.stdout)["duplicates"] == 0
     assert rows(db, "select id from documents where path = ?", [str(a / "z.txt")]) == [(old_id,)]
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for task in os.listdir(f"/proc/{pid}/task")
+                for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()}
+    except (OSError, ValueError):
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
+    except OSError:
+        return False
+
+
+def test_no_worker_outlives_an_import_killed_as_it_forks(tmp_path):
+    """Regression: a worker forked just before its parent was killed (-9) lived on, waiting
+    for work on a pipe whose other end it held itself, and kept the database's lock file
+    open. PR_SET_PDEATHSIG, set as the worker starts, comes too late for a parent that is
+    already gone. Now a worker closes the parent's end of its own pipe (end of file when
+    the parent dies) and exits if its parent died before it set the signal."""
+    a = tmp_path / "a"
+    a.mkdir()
+    for i in range(4):
+        (a / f"m{i}.txt").write_text(variant((SAMPLES / "aldras.txt").read_text(encoding="utf-8"), i), encoding="utf-8")
+    orphans = []
+    for attempt in range(6):
+        p = subprocess.Popen([*PROTOKOLL, "ingest", str(a), "--db", str(tmp_path / f"{attempt}.db"), "-w", "2",
+                              "--no-tag", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        workers: set[int] = set()
+        deadline = time.monotonic() + 30
+        while not workers and p.poll() is None and time.monotonic() < deadline:
+            workers = _children(p.pid)
+        p.kill()  # the moment the first worker exists, before it has set anything up
+        p.wait()
+        time.sleep(0.5 * attempt / 5)
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        orphans += [w for w in workers if _alive(w)]
+        for w in orphans:
+            os.kill(w, 9)
+    assert orphans == []

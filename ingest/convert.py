@@ -8,16 +8,26 @@ processes never share state; threads in one process take turns. The converter is
 restarted if LibreOffice dies or hangs, started again in a forked child, and shut
 down at exit. Where the helper cannot start (no python3-uno), each file is converted
 by a fresh ``soffice --convert-to``.
+
+A bulk import shares one converter between its workers (:func:`shared`): the importing
+process answers conversion requests on a Unix socket with its own converter, and the
+processes it forks send their files there. One LibreOffice (~120 MB) instead of one
+per worker, started once instead of once per worker and per replacement; the
+conversions (2 % of a typical archive) take turns. A worker that cannot reach the
+socket converts with its own LibreOffice as before.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import selectors
 import shutil
 import signal
+import socket
+import socketserver
 import subprocess
 import tempfile
 import threading
@@ -169,16 +179,121 @@ def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
 
 _converter: Converter | None = None
 _converter_lock = threading.Lock()
+_shared: tuple[int, str] | None = None  # (pid of the process serving, socket address), see shared()
+_server: socketserver.BaseServer | None = None
 
 
-def converter() -> Converter:
-    """This process's converter, started on first use and stopped at exit."""
+def converter() -> Converter | Remote:
+    """This process's converter, started on first use and stopped at exit; in a process
+    forked inside :func:`shared`, the sharing process's converter, reached by socket."""
     global _converter
     with _converter_lock:
-        if _converter is None:
+        if _shared is not None and _shared[0] != os.getpid():
+            if not isinstance(_converter, Remote) or _converter.pid != os.getpid():
+                _converter = Remote(_shared[1])
+            return _converter
+        if _converter is None or isinstance(_converter, Remote):
             _converter = Converter()
             atexit.register(_converter.close)
         return _converter
+
+
+class Remote:
+    """A converter in another process (:func:`shared`): same ``convert`` and errors.
+    Falls back to a converter of its own when the socket cannot be reached."""
+
+    def __init__(self, address: str, timeout: float = 3 * TIMEOUT):
+        self.address = address
+        self.timeout = timeout  # the serving converter's own limit, and a queue of two
+        self.pid = os.getpid()
+        self._local: Converter | None = None
+
+    def convert(self, src: Path, dst: Path) -> None:
+        if self._local is None:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                    sock.settimeout(self.timeout)
+                    sock.connect(self.address)
+                    sock.sendall((json.dumps({"in": str(src), "out": str(dst)}) + "\n").encode())
+                    reply = json.loads(sock.makefile("rb").readline() or b"null")
+            except (OSError, ValueError):
+                reply = None
+            if isinstance(reply, dict):
+                if reply.get("ok"):
+                    return
+                error = ConverterUnavailable if reply.get("unavailable") else ConversionFailed
+                raise error(reply.get("error") or "LibreOffice could not convert the file")
+            self._local = Converter()  # the sharing process is gone or hung: our own LibreOffice
+        self._local.convert(src, dst)
+
+    def close(self) -> None:
+        if self._local is not None:
+            self._local.close()
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        try:
+            req = json.loads(self.rfile.readline())
+            converter().convert(Path(req["in"]), Path(req["out"]))
+            reply = {"ok": True}
+        except ConverterUnavailable as e:
+            reply = {"error": e.reason, "unavailable": True}
+        except ConversionFailed as e:
+            reply = {"error": e.reason}
+        except Exception as e:  # a malformed request: say so, keep serving
+            reply = {"error": f"conversion request failed: {type(e).__name__}"}
+        with contextlib.suppress(OSError):
+            self.wfile.write((json.dumps(reply) + "\n").encode())
+
+
+class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+
+@contextlib.contextmanager
+def shared():
+    """Let the processes forked inside this block use this process's converter.
+
+    A thread answers their requests on a Unix socket in a private temporary folder; the
+    converter is this process's own (:func:`converter`), started on the first request and
+    stopped when the block ends. Requests take turns, as threads of one process do.
+    """
+    global _shared, _server
+    if _shared is not None:  # already sharing (nested): nothing more to do
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="protokoll-conv-") as home:
+        address = os.path.join(home, "socket")
+        server = _Server(address, _Handler)
+        thread = threading.Thread(target=server.serve_forever, name="protokoll-converter", daemon=True)
+        thread.start()
+        _server, _shared = server, (os.getpid(), address)
+        try:
+            yield
+        finally:
+            _shared = None
+            _server = None
+            server.shutdown()
+            server.server_close()
+            with _converter_lock:
+                local = _converter if isinstance(_converter, Converter) else None
+            if local is not None:
+                local.close()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has only the forking thread: locks the converter thread held are
+    renewed, and the listening socket is not the child's to keep open."""
+    global _converter_lock, _server
+    _converter_lock = threading.Lock()
+    if _server is not None:
+        with contextlib.suppress(OSError):
+            _server.socket.close()
+        _server = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def to_docx(data: bytes, fmt: str, path=None) -> bytes:

@@ -63,7 +63,7 @@ from protokoll.errors import (
     UnreadableFile,
     UnsupportedFormat,
 )
-from protokoll.ingest.convert import converter
+from protokoll.ingest.convert import converter, shared
 from protokoll.ingest.detect import detect, zip_members
 from protokoll.ingest.safezip import MAX_RATIO, SMALL
 from protokoll.progress import SILENT, Progress
@@ -369,7 +369,7 @@ def _worker_init(max_memory_mb: int | None, tag: bool) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None and os.getppid() != parent.pid:  # it died before that: nothing to work for
         os._exit(1)
-    converter()  # this worker's LibreOffice (started on the first legacy file)
+    converter()  # the import's shared LibreOffice (convert.shared), or this worker's own
     if tag and _worker_nlp is None:  # the parent could not load it: fail here, with the reason
         from protokoll import nlp
 
@@ -794,7 +794,7 @@ def import_archive(
     pool = Pool(workers or os.cpu_count() or 1, timeout=timeout, max_memory_mb=max_memory_mb, tag=tag,
                 max_size=max_size, files_per_worker=files_per_worker)
     try:
-        with pool:
+        with shared(), pool:  # one LibreOffice for all workers, run by this process
             for item in iter_candidates(files, max_size=max_size, progress=progress):
                 summary.files += 1
                 if isinstance(item, Failure):

@@ -531,6 +531,52 @@ def test_old_bytes_moved_to_a_later_path_after_their_path_changed_are_imported_a
     assert rows(db, "select id from documents where path = ?", [str(a / "z.txt")]) == [(old_id,)]
 
 
+def _descendants_named(pid: int, name: str) -> set[int]:
+    """Pids of the processes called ``name`` among the descendants of ``pid`` (Linux /proc)."""
+    found, stack = set(), [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            if p != pid and Path(f"/proc/{p}/comm").read_text().strip() == name:
+                found.add(p)
+            for task in os.listdir(f"/proc/{p}/task"):
+                stack.extend(int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_workers_share_one_libreoffice(tmp_path):
+    """The workers of an import send their .doc/.odt/.rtf files to one LibreOffice, run by
+    the importing process, instead of each starting its own (~120 MB each, and a start-up
+    per worker and per replacement). Watched from outside: the process tree of a real
+    `protokoll ingest -w 2` never holds more than one soffice.bin, and the files import."""
+    a = tmp_path / "a"
+    a.mkdir()
+    for name in ("aldras.doc", "lsvo-2024-12-13.odt", "lsvo-2024-12-13.rtf"):
+        (a / name).write_bytes((SAMPLES / name).read_bytes())
+    rtf = (SAMPLES / "lsvo-2024-12-13.rtf").read_bytes()
+    for i in range(3):
+        (a / f"lsvo-{1990 + i}.rtf").write_bytes(rtf.replace(b"2024", str(1990 + i).encode()))
+    db = tmp_path / "p.db"
+    p = subprocess.Popen([*PROTOKOLL, "ingest", str(a), "--db", str(db), "-w", "2", "--no-tag", "--json", "-q"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: set[int] = set()
+    most = 0
+    while p.poll() is None:
+        now = _descendants_named(p.pid, "soffice.bin")
+        seen |= now
+        most = max(most, len(now))
+        time.sleep(0.05)
+    out, err = p.communicate()
+    assert p.returncode == 0, err
+    assert json.loads(out)["imported"] == 6
+    assert rows(db, "select format, count(*) from documents group by format order by format") == [
+        ("doc", 1), ("odt", 1), ("rtf", 4)]
+    assert seen and most == 1  # (a new profile makes LibreOffice restart itself once: 2 pids, one at a time)
+
+
 def _children(pid: int) -> set[int]:
     try:
         return {int(c) for task in os.listdir(f"/proc/{pid}/task")

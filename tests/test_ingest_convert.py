@@ -102,3 +102,45 @@ def test_falls_back_to_one_soffice_per_file_without_python3_uno(samples, tmp_pat
     assert c.usable is False and c._proc is None
     text = ingest.read(tmp_path / "out.docx").text
     assert "1. Att utse André Jönsson" in text
+
+
+def _convert_in_child(args: tuple[str, str]) -> int:
+    src, dst = args
+    convert.converter().convert(Path(src), Path(dst))
+    return os.getpid()
+
+
+def test_forked_processes_inside_shared_use_this_processes_libreoffice(samples, tmp_path):
+    """convert.shared(): children send their files to the parent's one converter; its
+    errors arrive as the same error classes; the block's end stops the LibreOffice."""
+    import multiprocessing
+
+    jobs = [(str(samples / n), str(tmp_path / f"{i}.docx"))
+            for i, n in enumerate(["aldras.doc", "lsvo-2024-12-13.odt", "lsvo-2024-12-13.rtf"] * 2)]
+    with convert.shared():
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            children = set(pool.map(_convert_in_child, jobs))
+            for child in children:  # alive still: none has a LibreOffice of its own
+                assert not _live(f"protokoll-{child}-")
+            with pytest.raises(ConversionFailed):
+                pool.submit(_convert_in_child, (str(tmp_path / "missing.doc"), str(tmp_path / "x.docx"))).result()
+        assert os.getpid() not in children and len(children) == 2
+        assert all(Path(dst).read_bytes()[:2] == b"PK" for _, dst in jobs)
+        parent = convert.converter()
+        assert isinstance(parent, convert.Converter) and parent._proc is not None  # the only LibreOffice
+        marker = f"protokoll-{os.getpid()}-{id(parent)}"
+        assert _live(marker)
+    deadline = time.monotonic() + 20
+    while _live(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _live(marker)
+
+
+def test_a_child_that_cannot_reach_the_shared_converter_uses_its_own(samples, tmp_path):
+    remote = convert.Remote(str(tmp_path / "no-socket"))
+    try:
+        remote.convert(samples / "lsvo-2024-12-13.rtf", tmp_path / "out.docx")
+        assert isinstance(remote._local, convert.Converter) and remote._local._proc is not None
+    finally:
+        remote.close()
+    assert "1. Att utse André Jönsson" in ingest.read(tmp_path / "out.docx").text

@@ -27,7 +27,6 @@ import selectors
 import shutil
 import signal
 import socket
-import socketserver
 import subprocess
 import tempfile
 import threading
@@ -180,7 +179,7 @@ def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
 _converter: Converter | None = None
 _converter_lock = threading.Lock()
 _shared: tuple[int, str] | None = None  # (pid of the process serving, socket address), see shared()
-_server: socketserver.BaseServer | None = None
+_server: socket.socket | None = None
 
 
 def converter() -> Converter | Remote:
@@ -231,10 +230,21 @@ class Remote:
             self._local.close()
 
 
-class _Handler(socketserver.StreamRequestHandler):
-    def handle(self) -> None:
+def _accept(sock: socket.socket) -> None:
+    """Answer each connection in a thread of its own, until ``sock`` is shut down (which
+    wakes ``accept`` at once; socketserver's ``shutdown`` waits up to half a second)."""
+    while True:
         try:
-            req = json.loads(self.rfile.readline())
+            conn, _ = sock.accept()
+        except OSError:
+            return
+        threading.Thread(target=_answer, args=(conn,), daemon=True).start()
+
+
+def _answer(conn: socket.socket) -> None:
+    with conn, conn.makefile("rb") as rfile:
+        try:
+            req = json.loads(rfile.readline())
             converter().convert(Path(req["in"]), Path(req["out"]))
             reply = {"ok": True}
         except ConverterUnavailable as e:
@@ -244,11 +254,7 @@ class _Handler(socketserver.StreamRequestHandler):
         except Exception as e:  # a malformed request: say so, keep serving
             reply = {"error": f"conversion request failed: {type(e).__name__}"}
         with contextlib.suppress(OSError):
-            self.wfile.write((json.dumps(reply) + "\n").encode())
-
-
-class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
+            conn.sendall((json.dumps(reply) + "\n").encode())
 
 
 @contextlib.contextmanager
@@ -265,8 +271,10 @@ def shared():
         return
     with tempfile.TemporaryDirectory(prefix="protokoll-conv-") as home:
         address = os.path.join(home, "socket")
-        server = _Server(address, _Handler)
-        thread = threading.Thread(target=server.serve_forever, name="protokoll-converter", daemon=True)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(address)
+        server.listen(16)
+        thread = threading.Thread(target=_accept, args=(server,), name="protokoll-converter", daemon=True)
         thread.start()
         _server, _shared = server, (os.getpid(), address)
         try:
@@ -274,8 +282,10 @@ def shared():
         finally:
             _shared = None
             _server = None
-            server.shutdown()
-            server.server_close()
+            with contextlib.suppress(OSError):
+                server.shutdown(socket.SHUT_RDWR)
+            server.close()
+            thread.join(5)
             with _converter_lock:
                 local = _converter if isinstance(_converter, Converter) else None
             if local is not None:
@@ -289,7 +299,7 @@ def _after_fork_in_child() -> None:
     _converter_lock = threading.Lock()
     if _server is not None:
         with contextlib.suppress(OSError):
-            _server.socket.close()
+            _server.close()
         _server = None
 
 

@@ -399,6 +399,13 @@ def main(argv=None) -> None:
     report(args.n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, again)
 
 
+def _first_cells(name: str, r: dict, digits: int = 1) -> str:
+    """The cells every table starts with: run, files, imported, failed, wall s, import s, CPU s."""
+    s = r["summary"]
+    return (f"| {name} | {s['files']} | {s['imported']} | {len(s['failed'])} | {r['seconds']:.{digits}f} | "
+            f"{s['seconds']:.{digits}f} | {r['cpu']:.{digits}f} | ")
+
+
 def report_memory(n, tag, kinds, shard, two, again) -> None:
     print(f"## N = {n} ({'with' if tag else 'without'} tagging), memory runs\n")
     print(", ".join(f"{len(v)} {k}" for k, v in sorted(kinds.items()))
@@ -408,8 +415,7 @@ def report_memory(n, tag, kinds, shard, two, again) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in (("shard (N/4), 2 workers", shard), ("archive, 2 workers", two), ("re-run", again)):
         s = r["summary"]
-        print(f"| {name} | {s['files']} | {s['imported']} | {len(s['failed'])} | {r['seconds']:.1f} | "
-              f"{s['seconds']:.1f} | {r['cpu']:.1f} | {s['imported'] / s['seconds']:.2f} | "
+        print(_first_cells(name, r) + f"{s['imported'] / s['seconds']:.2f} | "
               f"{s['pages'] / s['seconds']:.1f} | {r['peak_mb']:.0f} | {r['tree_mb']:.0f} |")
     s = again["summary"]
     print(f"\n- peak memory N/4 vs N: {shard['peak_mb']:.0f} vs {two['peak_mb']:.0f} MB (largest process), "
@@ -441,12 +447,11 @@ def report(n, tag, kinds, raw_s, raw_pages, raw_cpu, pdf2, one, two, shard, agai
                     ("shard (N/4), 2 workers", shard)):
         d, p = rates(r)
         s = r["summary"]
-        print(f"| {name} | {s['files']} | {s['imported']} | {len(s['failed'])} | {r['seconds']:.1f} | "
-              f"{s['seconds']:.1f} | {r['cpu']:.1f} | {d:.2f} | {p:.1f} | {s['pages'] / s['seconds']:.1f} | "
+        print(_first_cells(name, r) + f"{d:.2f} | {p:.1f} | {s['pages'] / s['seconds']:.1f} | "
               f"{r['peak_mb']:.0f} | {r['tree_mb']:.0f} |")
     s = again["summary"]
-    print(f"| re-run on the imported archive | {s['files']} | {s['imported']} | {len(s['failed'])} | "
-          f"{again['seconds']:.2f} | {s['seconds']:.2f} | {again['cpu']:.2f} | – | – | – | {again['peak_mb']:.0f} | {again['tree_mb']:.0f} |")
+    print(_first_cells("re-run on the imported archive", again, 2)
+          + f"– | – | – | {again['peak_mb']:.0f} | {again['tree_mb']:.0f} |")
     print()
     pdf_pps = rates(pdf2)[1]
     inside = pdf2["summary"]["pages"] / pdf2["summary"]["seconds"]

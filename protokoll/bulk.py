@@ -836,14 +836,19 @@ def import_archive(
                         progress.update()
                     continue
                 while not pool.idle():
-                    done.extend(pool.results())
+                    # Every worker has a file: the writer's turn. One result at a time, with
+                    # a look for a finished worker before each, so that a worker waits for
+                    # at most one commit, not for a whole batch and the next read.
+                    done.extend(pool.results(wait=0))
+                    if pool.idle():
+                        break
+                    if done:
+                        write(*done.pop(0))
+                    else:
+                        done.extend(pool.results())
                 tasks[item.path] = (sha, fmt, len(item.data))
                 inflight[sha] = []
                 pool.submit(item.path, item.data)
-                if not pool.idle():  # every worker has a file: now the writer's turn
-                    for path, result in done:
-                        write(path, result)
-                    done.clear()
             for path, result in done:
                 write(path, result)
             while pool.busy:

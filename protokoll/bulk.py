@@ -835,12 +835,13 @@ def import_archive(
                         log.info("skipped %s: %s", item.path, e.reason, extra={"path": item.path, "status": "skipped"})
                         progress.update()
                     continue
-                while not pool.idle():
-                    # Every worker has a file: the writer's turn. One result at a time, with
-                    # a look for a finished worker before each, so that a worker waits for
-                    # at most one commit, not for a whole batch and the next read.
+                while True:
+                    # The writer's turn while every worker has a file: one result at a time,
+                    # with a look for a finished worker before each, so that a worker waits
+                    # for at most one commit, not for a whole batch and the next read. At
+                    # most pool.size results wait, however fast the workers are.
                     done.extend(pool.results(wait=0))
-                    if pool.idle():
+                    if pool.idle() and len(done) <= pool.size:
                         break
                     if done:
                         write(*done.pop(0))
@@ -849,6 +850,7 @@ def import_archive(
                 tasks[item.path] = (sha, fmt, len(item.data))
                 inflight[sha] = []
                 pool.submit(item.path, item.data)
+                log.debug("started %s", item.path, extra={"path": item.path, "status": "started"})
             for path, result in done:
                 write(path, result)
             while pool.busy:

@@ -620,3 +620,33 @@ def test_no_worker_outlives_an_import_killed_as_it_forks(tmp_path):
         for w in orphans:
             os.kill(w, 9)
     assert orphans == []
+
+
+def test_finished_results_are_written_while_the_workers_work(tmp_path, caplog):
+    """However fast the workers, the writer keeps up: between a file being started and
+    being committed there are never more than the files in the workers plus as many
+    finished ones (the log records both). Regression: the first version of the
+    one-result-at-a-time writer (7e904bf) wrote only while every worker was busy, and
+    held 23 of these 40 small files' results at once."""
+    import logging
+
+    from protokoll import store
+
+    a = tmp_path / "a"
+    a.mkdir()
+    for i in range(40):  # tiny files: the workers finish them faster than the writer commits
+        (a / f"m{i:02d}.txt").write_text(f"Protokoll {i}\n\n§ 1 Val av justerare\n\nKommunstyrelsen beslutar\n"
+                                         f"att utse Anna Berg {i}\n", encoding="utf-8")
+    db = store.open(tmp_path / "p.db")
+    with caplog.at_level(logging.DEBUG, logger="protokoll.bulk"):
+        summary = bulk.import_archive([a], db, workers=2, tag=False)
+    assert summary.imported == 40
+    waiting, most = 0, 0
+    for rec in caplog.records:
+        if getattr(rec, "status", None) == "started":
+            waiting += 1
+        elif getattr(rec, "status", None) == "ok":
+            waiting -= 1
+        most = max(most, waiting)
+    assert waiting == 0
+    assert most <= 2 + 2 + 1  # in the two workers, two finished, the one being started

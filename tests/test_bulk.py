@@ -531,18 +531,32 @@ def test_old_bytes_moved_to_a_later_path_after_their_path_changed_are_imported_a
     assert rows(db, "select id from documents where path = ?", [str(a / "z.txt")]) == [(old_id,)]
 
 
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(c) for task in os.listdir(f"/proc/{pid}/task")
+                for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()}
+    except (OSError, ValueError):
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
+    except OSError:
+        return False
+
+
 def _descendants_named(pid: int, name: str) -> set[int]:
     """Pids of the processes called ``name`` among the descendants of ``pid`` (Linux /proc)."""
-    found, stack = set(), [pid]
+    found, stack = set(), list(_children(pid))
     while stack:
         p = stack.pop()
         try:
-            if p != pid and Path(f"/proc/{p}/comm").read_text().strip() == name:
+            if Path(f"/proc/{p}/comm").read_text().strip() == name:
                 found.add(p)
-            for task in os.listdir(f"/proc/{p}/task"):
-                stack.extend(int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split())
-        except (OSError, ValueError):
+        except OSError:  # ended meanwhile
             continue
+        stack.extend(_children(p))
     return found
 
 
@@ -575,21 +589,6 @@ def test_workers_share_one_libreoffice(tmp_path):
     assert rows(db, "select format, count(*) from documents group by format order by format") == [
         ("doc", 1), ("odt", 1), ("rtf", 4)]
     assert seen and most == 1  # (a new profile makes LibreOffice restart itself once: 2 pids, one at a time)
-
-
-def _children(pid: int) -> set[int]:
-    try:
-        return {int(c) for task in os.listdir(f"/proc/{pid}/task")
-                for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()}
-    except (OSError, ValueError):
-        return set()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
-    except OSError:
-        return False
 
 
 def test_no_worker_outlives_an_import_killed_as_it_forks(tmp_path):

@@ -55,13 +55,9 @@ def _load_one(db, path: str, nlp, known: dict[str, str]) -> str | None:
     except OSError as e:
         return e.strerror or str(e)
     sha = hashlib.sha256(data).hexdigest()
-    if known.get(sha) == "ok":
-        try:
-            for gone in store.add_path(db, sha, path):
-                known.pop(gone, None)
-            return None
-        except KeyError:  # an earlier file of this run took the last path of those bytes
-            known.pop(sha, None)
+    # known bytes at a new path; imported again if an earlier file took their last path
+    if known.get(sha) == "ok" and bulk._add_path(db, sha, path, {}, known):
+        return None
     result = bulk.convert(path, data, nlp=nlp)
     if isinstance(result, bulk.Failure):
         store.record_failure(db, path=path, sha256=sha, format=Path(path).suffix.lstrip(".").lower() or None,

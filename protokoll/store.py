@@ -338,6 +338,8 @@ def migrate(db: sqlite_utils.Database) -> int:
         )
     if before == SCHEMA_VERSION and db["_meta"].exists():
         return before
+    if not db.table_names() and _create(db):
+        return before
     db.executescript(TABLES)
     _upgrade_tables(db)
     db.executescript(BACKFILL)
@@ -350,6 +352,28 @@ def migrate(db: sqlite_utils.Database) -> int:
             [str(SCHEMA_VERSION)],
         )
     return before
+
+
+def _create(db: sqlite_utils.Database) -> bool:
+    """Give a brand-new database the whole schema in one transaction: a reader (Datasette)
+    sees no tables or all of them, and a kill leaves a file with no schema, never half of
+    one. The statements are those that :func:`migrate` runs, taken from a scratch copy in
+    memory. Returns False, changing nothing, if another process created tables first."""
+    scratch = sqlite_utils.Database(memory=True)
+    scratch.executescript(TABLES + INDEXES + VIEWS)
+    search.enable(scratch)
+    rows = scratch.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").fetchall()
+    virtual = [name for name, sql in rows if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    shadow = {f"{v}_{part}" for v in virtual for part in ("data", "idx", "content", "docsize", "config")}
+    statements = [sql for name, sql in rows if name not in shadow]  # CREATE VIRTUAL TABLE makes them
+    scratch.close()
+    with _transaction(db):
+        if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            return False
+        for sql in statements:
+            db.execute(sql)
+        db.execute("INSERT INTO _meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    return True
 
 
 def _upgrade_tables(db: sqlite_utils.Database) -> None:

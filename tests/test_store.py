@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from protokoll import search, store
 from protokoll.errors import CorruptFile, DatabaseBusy, DatabaseError
@@ -255,6 +256,51 @@ def test_migrate_upgrades_a_v0_database(tmp_path):
     assert search.query(db, "förskolorna", limit=100) and not any(
         h["id"] in ("i0", "c0") for h in search.query(db, "förskolorna", limit=100))
     assert store.migrate(store.open(path)) == store.SCHEMA_VERSION
+
+
+def test_a_new_database_gets_its_whole_schema_in_one_transaction(tmp_path):
+    """A reader (Datasette) of a database being created sees no tables or all of them,
+    and a kill while it is created leaves no half schema: every CREATE runs between one
+    BEGIN and its COMMIT, together with the schema version."""
+    db = sqlite_utils.Database(str(tmp_path / "new.db"))
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    store.migrate(db)
+    db.conn.set_trace_callback(None)
+    creates = [i for i, s in enumerate(statements) if s.lstrip().upper().startswith("CREATE")]
+    begins = [i for i, s in enumerate(statements) if s.strip().upper().startswith("BEGIN")]
+    commits = [i for i, s in enumerate(statements) if s.strip().upper() == "COMMIT"]
+    assert creates and len(begins) == 1 and len(commits) == 1, statements
+    assert begins[0] < min(creates) and max(creates) < commits[0]
+    assert any("schema_version" in s for s in statements[begins[0]:commits[0]])
+    assert store.schema_version(db) == store.SCHEMA_VERSION
+
+
+def test_a_new_database_has_the_schema_an_upgrade_makes(tmp_path):
+    """The one-transaction creation copies what migrate's step-by-step path makes."""
+    def schema(db):
+        return sorted(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                 "WHERE name != 'placeholder'").fetchall(), key=str)
+
+    new = store.open(tmp_path / "new.db")
+    conn = sqlite3.connect(tmp_path / "stepwise.db")
+    conn.execute("CREATE TABLE placeholder (x)")  # not empty: migrate takes its upgrade path
+    conn.commit()
+    conn.close()
+    stepwise = store.open(tmp_path / "stepwise.db")
+    assert schema(new) == schema(stepwise)
+    assert store.schema_version(new) == store.schema_version(stepwise) == store.SCHEMA_VERSION
+
+
+def test_two_processes_creating_one_database_agree(tmp_path):
+    """Another process may create the schema between our look and our BEGIN: then
+    ours changes nothing and the database is opened as it is."""
+    path = tmp_path / "race.db"
+    first = sqlite_utils.Database(str(path))
+    store.open(path)  # the other process wins
+    assert store.migrate(first) == store.SCHEMA_VERSION
+    assert store._create(sqlite_utils.Database(str(path))) is False
+    assert store.schema_version(first) == store.SCHEMA_VERSION
 
 
 def test_newer_schema_is_refused(tmp_path):

@@ -15,6 +15,10 @@ processes it forks send their files there. One LibreOffice (~120 MB) instead of 
 per worker, started once instead of once per worker and per replacement; the
 conversions (2 % of a typical archive) take turns. A worker that cannot reach the
 socket converts with its own LibreOffice as before.
+
+A ``kill -9`` cannot clean up: the helper then stops its LibreOffice by itself (it
+notices its parent gone), and the next shared converter removes the temporary folders
+and pipes that killed processes left (:func:`sweep`).
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ import atexit
 import contextlib
 import json
 import os
+import re
 import selectors
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from protokoll.errors import ConversionFailed, ConverterUnavailable
@@ -37,6 +44,58 @@ from protokoll.errors import ConversionFailed, ConverterUnavailable
 HELPER = Path(__file__).with_name("_uno_helper.py")
 UNO_PYTHON = os.environ.get("PROTOKOLL_UNO_PYTHON", "/usr/bin/python3")
 TIMEOUT = 120  # seconds for one file (and for LibreOffice to start)
+
+
+# Temporary folders are named protokoll-<kind>-<pid>-…, LibreOffice's pipes
+# OSL_PIPE_<uid>_protokoll-<pid>-…, so that :func:`sweep` can tell whose they are.
+_STALE = re.compile(r"^(?:protokoll-(?:lo|conv)-|OSL_PIPE_\d+_protokoll-)(\d+)-")
+STALE_AFTER = 3600  # seconds: a folder of a process that is gone is removed after this
+
+
+def _prefix(kind: str) -> str:
+    return f"protokoll-{kind}-{os.getpid()}-"
+
+
+def sweep(folder: str | None = None, *, older_than: float = STALE_AFTER) -> list[str]:
+    """Remove what killed protokoll processes left in the temporary folder: LibreOffice
+    profiles, conversion folders and pipes whose process no longer runs (a ``kill -9``
+    leaves them; every other way of stopping cleans up). Only this user's entries, only
+    when their process id is not running and they are older than ``older_than`` seconds.
+    Returns the paths removed."""
+    folder = folder or tempfile.gettempdir()
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        m = _STALE.match(name)
+        if not m or _running(int(m.group(1))):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            st = os.lstat(path)
+            if st.st_uid != os.getuid() or now - st.st_mtime < older_than:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
 
 
 def soffice() -> str:
@@ -76,7 +135,7 @@ class Converter:
         if not (os.path.exists(UNO_PYTHON) and _has_uno()):
             self.usable = False
             return False
-        self._home = tempfile.TemporaryDirectory(prefix="protokoll-lo-")
+        self._home = tempfile.TemporaryDirectory(prefix=_prefix("lo"))
         profile = Path(self._home.name, "profile").as_uri()
         pipe = f"protokoll-{os.getpid()}-{id(self)}"
         self._proc = subprocess.Popen(
@@ -160,7 +219,7 @@ def _has_uno() -> bool:
 def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
     """Convert one file with a fresh ``soffice --convert-to docx`` (the slow fallback)."""
     exe = soffice()
-    with tempfile.TemporaryDirectory(prefix="protokoll-lo-") as home:
+    with tempfile.TemporaryDirectory(prefix=_prefix("lo")) as home:
         outdir = Path(home, "out")
         try:
             proc = subprocess.run(
@@ -269,7 +328,8 @@ def shared():
     if _shared is not None:  # already sharing (nested): nothing more to do
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="protokoll-conv-") as home:
+    sweep()  # what imports killed earlier (kill -9) left behind
+    with tempfile.TemporaryDirectory(prefix=_prefix("conv")) as home:
         address = os.path.join(home, "socket")
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(address)
@@ -308,7 +368,7 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 def to_docx(data: bytes, fmt: str, path=None) -> bytes:
     """The bytes of a .doc/.odt/.rtf file converted to .docx."""
-    with tempfile.TemporaryDirectory(prefix="protokoll-conv-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=_prefix("conv")) as tmp:
         src = Path(tmp, f"in.{fmt}")
         dst = Path(tmp, "out.docx")
         src.write_bytes(data)

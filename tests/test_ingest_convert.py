@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -144,3 +145,68 @@ def test_a_child_that_cannot_reach_the_shared_converter_uses_its_own(samples, tm
     finally:
         remote.close()
     assert "1. Att utse André Jönsson" in ingest.read(tmp_path / "out.docx").text
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+def test_sweep_removes_what_dead_processes_left_and_nothing_else(tmp_path):
+    dead, old = _dead_pid(), time.time() - 2 * convert.STALE_AFTER
+    entries = {
+        f"protokoll-lo-{dead}-abc": "removed",  # a profile of a killed process
+        f"protokoll-conv-{dead}-def": "removed",  # a killed import's socket folder
+        f"OSL_PIPE_{os.getuid()}_protokoll-{dead}-123": "removed",  # LibreOffice's pipe
+        f"protokoll-lo-{os.getpid()}-ghi": "kept",  # ours: running
+        f"protokoll-conv-{dead}-recent": "kept",  # too new to be sure
+        f"protokoll-lo-x{dead}-jkl": "kept",  # not our naming
+        "OSL_PIPE_0_SingleOfficeIPC_abc": "kept",  # someone else's LibreOffice
+    }
+    for name in entries:
+        path = tmp_path / name
+        if name.startswith("OSL_PIPE"):
+            path.write_text("")
+        else:
+            path.mkdir()
+            (path / "socket").write_text("")
+        if "recent" not in name:
+            os.utime(path, (old, old))
+    removed = convert.sweep(str(tmp_path))
+    assert sorted(Path(p).name for p in removed) == sorted(n for n, v in entries.items() if v == "removed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, v in entries.items() if v == "kept")
+
+
+def test_an_import_killed_with_sigkill_is_swept_by_the_next_one(samples, tmp_path):
+    """kill -9 of an import as its LibreOffice starts: LibreOffice stops (its helper sees
+    its parent gone), and the profile and socket folders it leaves behind are removed by
+    the next import once they are old enough."""
+    from test_bulk import PROTOKOLL
+
+    tmp, archive = tmp_path / "tmp", tmp_path / "arkiv"
+    tmp.mkdir()
+    archive.mkdir()
+    for name in ("aldras.doc", "lsvo-2024-12-13.odt", "lsvo-2024-12-13.rtf"):
+        (archive / name).write_bytes((samples / name).read_bytes())
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    cmd = [*PROTOKOLL, "ingest", str(archive), "--db", str(tmp_path / "a.db"), "--no-tag", "-w", "1", "-q"]
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(tmp.glob(f"protokoll-lo-{p.pid}-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    p.kill()
+    p.wait()
+    gone = time.monotonic() + 30
+    while _live(f"protokoll-{p.pid}-") and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert not _live(f"protokoll-{p.pid}-"), "LibreOffice outlived the import killed with -9"
+    left = list(tmp.glob(f"*protokoll-*{p.pid}-*"))
+    assert {e.name.split("-")[1] for e in left if e.name.startswith("protokoll-")} == {"lo", "conv"}
+    old = time.time() - 2 * convert.STALE_AFTER
+    for e in left:
+        os.utime(e, (old, old), follow_symlinks=False)
+    done = subprocess.run([*cmd[:4], str(tmp_path / "b.db"), *cmd[5:]], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not list(tmp.glob(f"*protokoll-*{p.pid}-*"))

@@ -14,7 +14,9 @@ process answers conversion requests on a Unix socket with its own converter, and
 processes it forks send their files there. One LibreOffice (~120 MB) instead of one
 per worker, started once instead of once per worker and per replacement; the
 conversions (2 % of a typical archive) take turns. A worker that cannot reach the
-socket converts with its own LibreOffice as before.
+socket converts with its own LibreOffice as before. The shared LibreOffice stops after
+a minute without a request (:data:`IDLE`: legacy files tend to sit together in an
+archive's oldest folders) and starts again, in 2-3 s, for the next one.
 
 A ``kill -9`` cannot clean up: the helper then stops its LibreOffice by itself (it
 notices its parent gone), and the next shared converter removes the temporary folders
@@ -195,6 +197,11 @@ class Converter:
             self._home.cleanup()
             self._home = None
 
+    def running(self) -> bool:
+        """Whether this process's LibreOffice is running now."""
+        proc = self._proc
+        return proc is not None and self._pid == os.getpid() and proc.poll() is None
+
     def close(self) -> None:
         """Stop LibreOffice cleanly (end of input makes the helper terminate it)."""
         with self._lock:
@@ -289,19 +296,61 @@ class Remote:
             self._local.close()
 
 
-def _accept(sock: socket.socket) -> None:
+IDLE = 60.0  # seconds without a request after which a shared converter stops LibreOffice
+
+
+class _Activity:
+    """Requests being answered and when the last one ended (for stopping when idle)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.busy = 0
+        self.last = time.monotonic()
+
+    def __enter__(self):
+        with self.lock:
+            self.busy += 1
+
+    def __exit__(self, *exc):
+        with self.lock:
+            self.busy -= 1
+            self.last = time.monotonic()
+
+    def idle_for(self) -> float:
+        with self.lock:
+            return 0.0 if self.busy else time.monotonic() - self.last
+
+
+def _accept(sock: socket.socket, idle: float) -> None:
     """Answer each connection in a thread of its own, until ``sock`` is shut down (which
-    wakes ``accept`` at once; socketserver's ``shutdown`` waits up to half a second)."""
+    wakes ``accept`` at once; socketserver's ``shutdown`` waits up to half a second).
+    LibreOffice is stopped after ``idle`` seconds without a request (an archive's .doc
+    files are often all in its oldest folders) and started again by the next one."""
+    activity = _Activity()
+    sock.settimeout(min(idle, 5.0))
     while True:
         try:
             conn, _ = sock.accept()
+        except TimeoutError:
+            if activity.idle_for() >= idle:
+                _stop_local()
+            continue
         except OSError:
             return
-        threading.Thread(target=_answer, args=(conn,), daemon=True).start()
+        conn.settimeout(None)
+        threading.Thread(target=_answer, args=(conn, activity), daemon=True).start()
 
 
-def _answer(conn: socket.socket) -> None:
-    with conn, conn.makefile("rb") as rfile:
+def _stop_local() -> None:
+    """Stop this process's LibreOffice if it runs; the next conversion starts it again."""
+    with _converter_lock:
+        local = _converter if isinstance(_converter, Converter) else None
+    if local is not None and local.running():
+        local.close()
+
+
+def _answer(conn: socket.socket, activity: _Activity) -> None:
+    with activity, conn, conn.makefile("rb") as rfile:
         try:
             req = json.loads(rfile.readline())
             converter().convert(Path(req["in"]), Path(req["out"]))
@@ -317,12 +366,13 @@ def _answer(conn: socket.socket) -> None:
 
 
 @contextlib.contextmanager
-def shared():
+def shared(idle: float = IDLE):
     """Let the processes forked inside this block use this process's converter.
 
     A thread answers their requests on a Unix socket in a private temporary folder; the
-    converter is this process's own (:func:`converter`), started on the first request and
-    stopped when the block ends. Requests take turns, as threads of one process do.
+    converter is this process's own (:func:`converter`), started on the first request,
+    stopped after ``idle`` seconds without one, and stopped when the block ends.
+    Requests take turns, as threads of one process do.
     """
     global _shared, _server
     if _shared is not None:  # already sharing (nested): nothing more to do
@@ -334,7 +384,7 @@ def shared():
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(address)
         server.listen(16)
-        thread = threading.Thread(target=_accept, args=(server,), name="protokoll-converter", daemon=True)
+        thread = threading.Thread(target=_accept, args=(server, idle), name="protokoll-converter", daemon=True)
         thread.start()
         _server, _shared = server, (os.getpid(), address)
         try:
@@ -346,10 +396,7 @@ def shared():
                 server.shutdown(socket.SHUT_RDWR)
             server.close()
             thread.join(5)
-            with _converter_lock:
-                local = _converter if isinstance(_converter, Converter) else None
-            if local is not None:
-                local.close()
+            _stop_local()
 
 
 def _after_fork_in_child() -> None:

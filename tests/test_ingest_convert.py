@@ -137,6 +137,30 @@ def test_forked_processes_inside_shared_use_this_processes_libreoffice(samples, 
     assert not _live(marker)
 
 
+def test_the_shared_libreoffice_stops_when_idle_and_starts_again_on_demand(samples, tmp_path):
+    """An archive's .doc files are often all in its oldest folders: LibreOffice (~200 MB)
+    is stopped after ``idle`` seconds without a request, and the next request starts it."""
+    import multiprocessing
+
+    def wait_for(condition, seconds=30.0):
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return condition()
+
+    with convert.shared(idle=1.0):
+        parent = convert.converter()
+        marker = f"protokoll-{os.getpid()}-{id(parent)}"
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            pool.submit(_convert_in_child, (str(samples / "aldras.doc"), str(tmp_path / "1.docx"))).result()
+            assert _live(marker)
+            assert wait_for(lambda: not _live(marker)), "LibreOffice still runs after the idle time"
+            pool.submit(_convert_in_child, (str(samples / "lsvo-2024-12-13.rtf"), str(tmp_path / "2.docx"))).result()
+            assert _live(marker)  # started again for the new request
+        assert (tmp_path / "2.docx").read_bytes()[:2] == b"PK"
+    assert wait_for(lambda: not _live(marker))
+
+
 def test_a_child_that_cannot_reach_the_shared_converter_uses_its_own(samples, tmp_path):
     remote = convert.Remote(str(tmp_path / "no-socket"))
     try:

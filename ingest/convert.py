@@ -327,7 +327,6 @@ def _accept(sock: socket.socket, idle: float) -> None:
     LibreOffice is stopped after ``idle`` seconds without a request (an archive's .doc
     files are often all in its oldest folders) and started again by the next one."""
     activity = _Activity()
-    sock.settimeout(min(idle, 5.0))
     while True:
         try:
             conn, _ = sock.accept()
@@ -384,6 +383,7 @@ def shared(idle: float = IDLE):
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(address)
         server.listen(16)
+        server.settimeout(min(idle, 5.0))  # accept() wakes to look at the idle time
         thread = threading.Thread(target=_accept, args=(server, idle), name="protokoll-converter", daemon=True)
         thread.start()
         _server, _shared = server, (os.getpid(), address)

@@ -268,14 +268,16 @@ def _sample_tree(p: subprocess.Popen, tree: dict) -> None:
         time.sleep(0.2)
 
 
-def tree_pss(pid: int) -> int:
-    """Bytes of proportional set size of ``pid`` and all its descendants (Linux /proc)."""
+def tree_pss(pid: int, names: set[str] | None = None) -> int:
+    """Bytes of proportional set size of ``pid`` and all its descendants (Linux /proc);
+    with ``names``, only of the processes whose command name is one of them."""
     total, stack = 0, [pid]
     while stack:
         pid = stack.pop()
         try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+            if names is None or Path(f"/proc/{pid}/comm").read_text().strip() in names:
+                with open(f"/proc/{pid}/smaps_rollup") as f:
+                    total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as f:
                     stack.extend(int(c) for c in f.read().split())

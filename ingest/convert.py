@@ -197,11 +197,6 @@ class Converter:
             self._home.cleanup()
             self._home = None
 
-    def running(self) -> bool:
-        """Whether this process's LibreOffice is running now."""
-        proc = self._proc
-        return proc is not None and self._pid == os.getpid() and proc.poll() is None
-
     def close(self) -> None:
         """Stop LibreOffice cleanly (end of input makes the helper terminate it)."""
         with self._lock:
@@ -341,10 +336,11 @@ def _accept(sock: socket.socket, idle: float) -> None:
 
 
 def _stop_local() -> None:
-    """Stop this process's LibreOffice if it runs; the next conversion starts it again."""
+    """Stop this process's LibreOffice (``close`` does nothing if it is not running);
+    the next conversion starts it again."""
     with _converter_lock:
         local = _converter if isinstance(_converter, Converter) else None
-    if local is not None and local.running():
+    if local is not None:
         local.close()
 
 

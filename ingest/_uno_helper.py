@@ -36,8 +36,8 @@ def _props(**kw):
     return tuple(out)
 
 
-class ParentGone(Exception):
-    pass
+class ParentGone(BaseException):
+    """The importing process is gone: stop, past every ``except Exception``."""
 
 
 def _connect(pipe, proc, deadline, parent):
@@ -59,7 +59,7 @@ def _reply(obj):
     try:
         sys.stdout.write(json.dumps(obj) + "\n")
         sys.stdout.flush()
-    except (BrokenPipeError, OSError):  # the parent is gone
+    except OSError:  # a broken pipe: the parent is gone
         raise ParentGone() from None
 
 
@@ -100,8 +100,6 @@ def main():
     try:
         try:
             desktop = _connect(pipe, proc, time.monotonic() + 60, parent)
-        except ParentGone:
-            raise
         except Exception as e:
             _reply({"error": f"LibreOffice did not start: {e}"})
             return
@@ -129,8 +127,6 @@ def _serve(desktop, proc):
             finally:
                 doc.close(True)
             _reply({"ok": True})
-        except ParentGone:
-            raise
         except Exception as e:  # UNO exceptions: report, keep serving while soffice lives
             _reply({"error": " ".join(str(getattr(e, "Message", "") or e).split())[:300]
                     or type(e).__name__})

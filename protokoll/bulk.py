@@ -144,6 +144,7 @@ class Summary:
     failed: list[Failure] = field(default_factory=list)
     failed_earlier: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
 
@@ -163,6 +164,7 @@ class Summary:
             ],
             "failed_earlier": self.failed_earlier,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "pruned": self.pruned,
             "seconds": round(self.seconds, 3),
             "files_per_second": round(self.files / self.seconds, 1) if self.seconds else None,
             "interrupted": self.interrupted,
@@ -230,14 +232,17 @@ def iter_files(paths: Iterable[str | os.PathLike], skipped: list | None = None) 
 
 
 def iter_candidates(
-    files: Iterable[str], *, max_size: int = ingest.DEFAULT_MAX_SIZE, progress: Progress = SILENT
+    files: Iterable[str], *, max_size: int = ingest.DEFAULT_MAX_SIZE, progress: Progress = SILENT,
+    opened: set[str] | None = None,
 ) -> Iterator[Candidate | Failure]:
     """Read each file once; yield its bytes, or the members of a ``.zip`` archive.
 
     Files that cannot be read (permission denied, removed meanwhile, over ``max_size``)
     come out as :class:`Failure` so they are recorded and the import goes on. Opening
-    an archive adds its members to ``progress.total``.
+    an archive adds its members to ``progress.total``, and its path (``zip!inner.zip``
+    for one inside another) to ``opened``: its member list is complete.
     """
+    opened = set() if opened is None else opened
     for path in files:
         try:
             st = os.stat(path)
@@ -249,7 +254,7 @@ def iter_candidates(
                 head = f.read(8)
                 if _zip_container(path, head, path):
                     with zipfile.ZipFile(f) as z:
-                        yield from _members(z, path, max_size, progress, depth=1)
+                        yield from _members(z, path, max_size, progress, 1, opened)
                     continue
                 data = head + f.read(max_size + 1 - len(head))
         except ProtokollError as e:
@@ -279,8 +284,9 @@ def _zip_container(path: str, head: bytes, source) -> bool:
     return not {"word/document.xml", "content.xml", "[Content_Types].xml"} & set(names)
 
 
-def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progress, depth: int):
+def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progress, depth: int, opened: set[str]):
     infos = [i for i in z.infolist() if not i.is_dir()]
+    opened.add(container)
     if progress.total is not None:
         progress.set_total(progress.total + len(infos) - 1)
     for info in sorted(infos, key=lambda i: i.filename):
@@ -309,7 +315,7 @@ def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progre
         if depth < MAX_ZIP_DEPTH and _zip_container(path, data[:8], io.BytesIO(data)):
             try:
                 with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                    yield from _members(inner, path, max_size, progress, depth + 1)
+                    yield from _members(inner, path, max_size, progress, depth + 1, opened)
             except zipfile.BadZipFile as e:
                 yield Failure(path, CorruptFile.code, f"a broken zip archive ({e})", "read")
             continue
@@ -724,12 +730,16 @@ def import_archive(
     tag: bool = True,
     files_per_worker: int | None = DEFAULT_FILES_PER_WORKER,
     progress: Progress = SILENT,
+    prune: bool = False,
 ) -> Summary:
     """Import every protocol under ``paths`` into ``db`` (a ``store.open`` database).
 
     Safe to interrupt at any moment and to run again: each document is committed on its
     own and files already in the store (same sha256) are not read by a worker again.
     Ctrl-C (KeyboardInterrupt) stops the workers and returns with ``interrupted`` set.
+
+    ``prune``: after a whole walk, forget the stored paths under ``paths`` whose files
+    are gone (see :func:`vanished`); a document left without a path is deleted.
     """
     from protokoll import store
 
@@ -786,7 +796,10 @@ def import_archive(
             progress.update()
 
     files_skipped: list[tuple[str, str]] = []
+    paths = [os.path.abspath(p) for p in paths]
     files = list(iter_files(paths, files_skipped))
+    seen: set[str] = set()  # every path the walk gave, read or not
+    opened: set[str] = set()  # zip archives whose member list was read
     for p, reason in files_skipped:
         summary.skipped.append((p, reason))
         log.info("skipped %s: %s", p, reason, extra={"path": p, "status": "skipped"})
@@ -795,8 +808,9 @@ def import_archive(
                 max_size=max_size, files_per_worker=files_per_worker)
     try:
         with shared(), pool:  # one LibreOffice for all workers, run by this process
-            for item in iter_candidates(files, max_size=max_size, progress=progress):
+            for item in iter_candidates(files, max_size=max_size, progress=progress, opened=opened):
                 summary.files += 1
+                seen.add(item.path)
                 if isinstance(item, Failure):
                     write(item.path, item)
                     continue
@@ -856,10 +870,55 @@ def import_archive(
             while pool.busy:
                 for path, result in pool.results():
                     write(path, result)
+        if prune:
+            blocked = [p for p, _reason in files_skipped]
+            for root in paths:
+                if os.path.isdir(root) and not any(f == root or f.startswith(root + os.sep) for f in files):
+                    summary.skipped.append((root, "the folder holds no files: nothing under it is pruned"))
+                    blocked.append(root)
+            for path in vanished(_stored_paths(db), paths, seen, opened, blocked):
+                store.remove_path(db, path)
+                summary.pruned.append(path)
+                log.info("pruned %s", path, extra={"path": path, "status": "pruned"})
     except KeyboardInterrupt:
         summary.interrupted = True
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def vanished(stored: Iterable[str], roots: list[str], seen: set[str], opened: set[str],
+             blocked: list[str]) -> list[str]:
+    """The ``stored`` paths whose files are gone, judged after a whole walk of ``roots``.
+
+    A path is gone when it lies under a root (a folder, or a zip file for its members),
+    the walk did not give it, nothing exists there, and it is not under a ``blocked``
+    path (a folder that could not be listed, a root that held no files: an unmounted
+    disk must not empty the database). An archive member is gone when its archive was
+    read in this walk (``opened``) without it, or its archive is gone too; never while
+    its archive is there but could not be read.
+    """
+    def under(path: str, base: str) -> bool:
+        return path == base or path.startswith((base + os.sep, base + "!"))
+
+    def gone(path: str) -> bool:
+        if path in seen or any(under(path, b) for b in blocked) or os.path.lexists(path):
+            return False
+        head = path
+        while "!" in head:  # an archive member: look at its archive, then at that one's
+            head = head.rsplit("!", 1)[0]
+            if head in opened:
+                return True
+            if head in seen or os.path.lexists(head):
+                return False
+        return True
+
+    return sorted(p for p in stored if any(under(p, r) for r in roots) and gone(p))
+
+
+def _stored_paths(db) -> set[str]:
+    """Every path the store has, of documents and of recorded failures."""
+    return {p for (p,) in db.execute(
+        "select path from documents where path is not null union select path from document_paths")}
 
 
 def _known_paths(db) -> dict[str, set[str]]:

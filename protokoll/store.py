@@ -50,9 +50,9 @@ already has), every other document lets go of it. Such a document keeps its row 
 still has another path (``documents.path`` moves to the first remaining one); if the
 path was its last one it is deleted like a replaced version, and its id (with its own
 ``replaces``) goes into ``replaces`` of the document that took the path.
-Paths are never removed because a file disappeared: a renamed file (``a.pdf`` ->
-``c.pdf``, same bytes) is one document listing both paths, ``documents.path`` still
-the old one.
+Paths are not removed because a file disappeared, unless asked (:func:`remove_path`,
+``protokoll ingest --prune``): without it a renamed file (``a.pdf`` -> ``c.pdf``, same
+bytes) is one document listing both paths, ``documents.path`` still the old one.
 """
 
 from __future__ import annotations
@@ -428,6 +428,18 @@ def add_path(db: sqlite_utils.Database, sha256: str, path) -> list[str]:
         if history:
             db.execute("UPDATE documents SET replaces = ? WHERE id = ?",
                        [json.dumps(_unique(history + _history(db, doc_id))), doc_id])
+    return removed
+
+
+def remove_path(db: sqlite_utils.Database, path) -> list[str]:
+    """Forget ``path``: its file is gone (``protokoll ingest --prune``).
+
+    Every document that listed it lets go of it; one left without a path is deleted,
+    as a failure recorded for it is. Returns the sha256 of the deleted documents. A
+    path the store does not have changes nothing.
+    """
+    with _transaction(db):
+        removed, _history = _release_path(db, str(path), "")  # "" is no document's id
     return removed
 
 

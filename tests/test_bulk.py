@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -451,8 +452,9 @@ def test_a_changed_file_leaves_its_old_bytes_at_their_other_path(tmp_path, new):
 
 
 def test_a_renamed_file_keeps_its_document_and_both_paths(tmp_path):
-    """Documents what happens (store module docstring): paths are never removed because a
-    file is gone, so a rename adds the new path and documents.path stays the old one."""
+    """Documents what happens without --prune (store module docstring): paths are not
+    removed because a file is gone, so a rename adds the new path and documents.path
+    stays the old one."""
     a = tmp_path / "a"
     a.mkdir()
     (a / "a.txt").write_bytes((SAMPLES / "aldras.txt").read_bytes())
@@ -465,6 +467,134 @@ def test_a_renamed_file_keeps_its_document_and_both_paths(tmp_path):
     assert path == str(a / "a.txt")
     assert rows(db, "select path from document_paths where document_id = ? order by path", [doc_id]) == [
         (str(a / "a.txt"),), (str(a / "c.txt"),)]
+
+
+def test_prune_leaves_a_renamed_file_only_its_new_path(tmp_path):
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "a.txt").write_bytes((SAMPLES / "aldras.txt").read_bytes())
+    db = tmp_path / "p.db"
+    assert ingest(a, "--db", db).exit_code == 0
+    ((doc_id, items),) = rows(db, "select id, (select count(*) from items) from documents")
+    (a / "a.txt").rename(a / "c.txt")
+    r = ingest(a, "--db", db, "--prune", "--json")
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert (summary["duplicates"], summary["pruned"]) == (1, [str(a / "a.txt")])
+    assert "1 paths pruned" in r.stderr
+    assert rows(db, "select id, path, (select count(*) from items) from documents") == [(doc_id, str(a / "c.txt"), items)]
+    assert rows(db, "select path from document_paths") == [(str(a / "c.txt"),)]
+    r = ingest(a, "--db", db, "--prune", "--json")
+    assert (json.loads(r.stdout)["unchanged"], json.loads(r.stdout)["pruned"]) == (1, [])
+    check_integrity(db)
+
+
+def test_prune_deletes_the_documents_and_failures_of_deleted_files_and_nothing_else(tmp_path):
+    """Deleted: a protocol, a recorded failure, one member of a zip (the zip rewritten
+    without it) and one of two paths of the same bytes. Kept: everything else, and
+    every path outside the folder that was imported this time."""
+    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
+    a, other = tmp_path / "a", tmp_path / "other"
+    a.mkdir()
+    other.mkdir()
+    (a / "keep.txt").write_text(aldras, encoding="utf-8")
+    (a / "gone.txt").write_text(variant(aldras, 1), encoding="utf-8")
+    (a / "copy-1.txt").write_text(variant(aldras, 2), encoding="utf-8")
+    (a / "copy-2.txt").write_text(variant(aldras, 2), encoding="utf-8")
+    (a / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00" * 300)
+    with zipfile.ZipFile(a / "arkiv.zip", "w") as z:
+        z.writestr("m1.txt", variant(aldras, 3))
+        z.writestr("m2.txt", variant(aldras, 4))
+    (other / "o.txt").write_text(variant(aldras, 5), encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert ingest(a, other, "--db", db).exit_code == 1  # broken.pdf
+    assert rows(db, "select count(*) from documents") == [(7,)]
+    for name in ("gone.txt", "copy-1.txt", "broken.pdf"):
+        (a / name).unlink()
+    with zipfile.ZipFile(a / "arkiv.zip", "w") as z:
+        z.writestr("m1.txt", variant(aldras, 3))
+    (other / "o.txt").unlink()  # not under the folder imported next: stays
+    r = ingest(a, "--db", db, "--prune", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["pruned"] == sorted(
+        [str(a / "gone.txt"), str(a / "copy-1.txt"), str(a / "broken.pdf"), f"{a / 'arkiv.zip'}!m2.txt"])
+    assert rows(db, "select path, status from documents order by path") == [
+        (f"{a / 'arkiv.zip'}!m1.txt", "ok"), (str(a / "copy-2.txt"), "ok"), (str(a / "keep.txt"), "ok"),
+        (str(other / "o.txt"), "ok")]
+    assert rows(db, "select count(*) from document_paths") == [(4,)]
+    assert rows(db, "select count(distinct meeting_id) from items") == [(4,)]
+    assert rows(db, "select count(*) from meetings") == [(4,)]
+    check_integrity(db)
+
+
+def test_prune_leaves_an_empty_root_and_an_unreadable_archive_alone(tmp_path):
+    """An unmounted disk looks like an empty folder: nothing under a root that holds no
+    files is pruned. Nor are the members of a zip that is there but cannot be read now."""
+    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x.txt").write_text(aldras, encoding="utf-8")
+    with zipfile.ZipFile(b / "arkiv.zip", "w") as z:
+        z.writestr("m1.txt", variant(aldras, 3))
+    db = tmp_path / "p.db"
+    assert ingest(a, b, "--db", db).exit_code == 0
+    (a / "x.txt").unlink()
+    (b / "arkiv.zip").write_bytes((b / "arkiv.zip").read_bytes()[:60])  # truncated: a broken zip
+    r = ingest(a, b, "--db", db, "--prune", "--json")
+    summary = json.loads(r.stdout)
+    assert summary["pruned"] == []
+    assert {"path": str(a), "reason": "the folder holds no files: nothing under it is pruned"} in summary["skipped"]
+    assert str(b / "arkiv.zip") in [s["path"] for s in summary["skipped"]]  # a damaged zip archive
+    assert rows(db, "select path, status from documents where status = 'ok' order by path") == [
+        (str(a / "x.txt"), "ok"), (f"{b / 'arkiv.zip'}!m1.txt", "ok")]
+
+
+def test_an_interrupted_import_prunes_nothing(tmp_path):
+    """The walk of an interrupted import is not whole: a real `protokoll ingest --prune`
+    stopped by SIGTERM while its worker is busy (told to hang by the test-only
+    PROTOKOLL_TEST_HANG_STAGE, see bulk._test_hook) forgets no path."""
+    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "old.txt").write_text(aldras, encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert ingest(a, "--db", db).exit_code == 0
+    (a / "old.txt").unlink()
+    (a / "new.txt").write_text(variant(aldras, 1), encoding="utf-8")
+    env = {**os.environ, "PROTOKOLL_TEST_HANG_STAGE": "read"}
+    p = subprocess.Popen([*PROTOKOLL, "ingest", str(a), "--db", str(db), "--no-tag", "-w", "1", "--prune",
+                          "-vv", "--log-json"], stderr=subprocess.PIPE, text=True, env=env)
+    for line in p.stderr:
+        if '"started"' in line:
+            break
+    p.send_signal(signal.SIGTERM)
+    p.stderr.read()
+    assert p.wait(timeout=60) == 130
+    assert rows(db, "select path from documents") == [(str(a / "old.txt"),)]
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("a/here.txt", False),        # exists
+    ("a/gone.txt", True),         # under a root, not there
+    ("elsewhere/gone.txt", False),  # under no root
+    ("a/seen.txt", False),        # given by the walk (e.g. failed to read just now)
+    ("a/locked/gone.txt", False),  # under a folder that could not be listed
+    ("a/z.zip!gone.txt", True),   # not among the members of a zip read in this walk
+    ("a/bad.zip!m.txt", False),   # its zip is there but was not read
+    ("a/gone.zip!m.txt", True),   # its zip is gone
+    ("a/z.zip!inner.zip!m.txt", True),  # the inner zip is not in the outer one any more
+    ("a/Viktigt!/gone.txt", True),  # a "!" in a folder's name
+    ("a", False),                 # the root itself
+])
+def test_vanished(tmp_path, path, expected):
+    (tmp_path / "a" / "locked").mkdir(parents=True)
+    for name in ("here.txt", "z.zip", "bad.zip"):
+        (tmp_path / "a" / name).write_text("x")
+    p = lambda rel: str(tmp_path / rel)  # noqa: E731
+    got = bulk.vanished([p(path)], [p("a")], seen={p("a/seen.txt")}, opened={p("a/z.zip")},
+                        blocked=[p("a/locked")])
+    assert got == ([p(path)] if expected else [])
 
 
 def test_a_worker_is_replaced_by_a_fresh_one_after_files_per_worker_files(samples):

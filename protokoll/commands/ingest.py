@@ -30,19 +30,26 @@ from protokoll.progress import Progress
               show_default=True, help="Replace each worker by a fresh one after this many files (bounds memory).")
 @click.option("--tag/--no-tag", default=True, show_default=True,
               help="Tag people, organisations, amounts and dates with spaCy.")
+@click.option("--prune", is_flag=True,
+              help="After the import, forget stored paths under ARCHIVE whose files are gone (moved, renamed, "
+                   "deleted); a document left without a path is deleted. Folders that cannot be listed or hold "
+                   "no files are left alone.")
 @silent_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still named.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", count=True, help="Log every file to stderr (-vv: more).")
 @click.option("--log-json", is_flag=True, help="Log one JSON object per line to stderr.")
-def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memory, files_per_worker, tag, silent,
-           quiet, as_json, verbose, log_json):
+def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memory, files_per_worker, tag, prune,
+           silent, quiet, as_json, verbose, log_json):
     """Import every protocol in ARCHIVE (folders, files, .zip archives) into the database.
 
     Files are chosen by content; others are skipped with a reason. Files already
     imported (same bytes) are skipped in milliseconds, so the import can be stopped at
     any moment (Ctrl-C, kill) and run again to continue, e.g. every night. A file
     that fails is recorded with its reason and does not stop the import.
+
+    Paths of files that have gone stay in the database unless --prune is given: then
+    a renamed file keeps only its new path and a deleted file's document goes.
 
     Exit code 0 when every protocol is in the database, 1 when some failed (the
     summary names them), 2 on usage errors.
@@ -52,6 +59,7 @@ def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memor
         protokoll ingest archive/ --db protokoll.db
         protokoll ingest 2023.zip 2024/ --db protokoll.db --workers 2 --timeout 600
         protokoll ingest archive/ --db protokoll.db --retry-failed --json
+        protokoll ingest archive/ --db protokoll.db --prune
         protokoll ingest archive/ --db protokoll.db --quiet --log-json 2> import.log
     """
     logging_on = log.configure(verbose, log_json)
@@ -64,6 +72,7 @@ def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memor
             summary = bulk.import_archive(
                 archive, db, workers=workers, retry_failed=retry_failed, timeout=timeout, max_size=max_size,
                 max_memory_mb=max_memory, tag=tag, files_per_worker=files_per_worker, progress=progress,
+                prune=prune,
             )
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
@@ -80,7 +89,7 @@ def _report(s: bulk.Summary, quiet: bool) -> None:
     if not quiet:
         done = f"{s.imported} imported ({s.pages} pages)"
         rest = [f"{s.unchanged} unchanged", f"{s.duplicates} duplicates", f"{len(s.skipped)} skipped",
-                f"{len(s.failed)} failed"]
+                f"{len(s.failed)} failed"] + ([f"{len(s.pruned)} paths pruned"] if s.pruned else [])
         rate = f" in {s.seconds:.1f} s ({s.files / s.seconds:.1f} files/s)" if s.seconds else ""
         click.echo(f"{s.files} files{rate}: {done}, " + ", ".join(rest), err=True)
         for path, reason in s.skipped:

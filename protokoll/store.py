@@ -330,7 +330,8 @@ def migrate(db: sqlite_utils.Database) -> int:
     from the stored rows. Returns the
     version the database had before.
     """
-    before = schema_version(db) if db.table_names() else SCHEMA_VERSION
+    new = not db.table_names()
+    before = SCHEMA_VERSION if new else schema_version(db)
     if before > SCHEMA_VERSION:
         raise DatabaseError(
             f"database schema version {before} is newer than this protokoll ({SCHEMA_VERSION})",
@@ -338,7 +339,7 @@ def migrate(db: sqlite_utils.Database) -> int:
         )
     if before == SCHEMA_VERSION and db["_meta"].exists():
         return before
-    if not db.table_names() and _create(db):
+    if new and _create(db):
         return before
     db.executescript(TABLES)
     _upgrade_tables(db)
@@ -347,11 +348,11 @@ def migrate(db: sqlite_utils.Database) -> int:
     db.executescript(VIEWS)
     search.enable(db, rebuild=before < SCHEMA_VERSION)
     with db.conn:
-        db.execute(
-            "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)",
-            [str(SCHEMA_VERSION)],
-        )
+        db.execute(_SET_VERSION, [str(SCHEMA_VERSION)])
     return before
+
+
+_SET_VERSION = "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)"
 
 
 def _create(db: sqlite_utils.Database) -> bool:
@@ -372,7 +373,7 @@ def _create(db: sqlite_utils.Database) -> bool:
             return False
         for sql in statements:
             db.execute(sql)
-        db.execute("INSERT INTO _meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        db.execute(_SET_VERSION, [str(SCHEMA_VERSION)])
     return True
 
 

@@ -91,3 +91,19 @@ def test_capitalised_tokens_are_the_tokens_that_start_upper_case(blank, text):
 
     doc = blank.make_doc(text)
     assert capitalised(doc) == [t.i for t in doc if t.text[:1].isupper()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60) | texts, st.integers(-2, 62), st.integers(1, 8))
+def test_make_span_is_char_span_expand(blank, text, start, width):
+    from protokoll.nlp.spans import make_span, register_extensions
+
+    register_extensions()
+
+    def bounds(span):
+        return None if span is None else (span.start, span.end, span.label_)
+
+    doc = blank.make_doc(text)
+    span = make_span(doc, start, start + width, "ORG", rule="x")
+    assert bounds(span) == bounds(doc.char_span(start, start + width, label="ORG", alignment_mode="expand"))
+    assert span is None or span._.rule == "x"

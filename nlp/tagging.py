@@ -14,7 +14,7 @@ from protokoll.records import Canonical, Entity, Protocol
 from .canonical import canonical_id, org_key, person_key, similar_place
 from .orgs import find_orgs, tag_acronyms
 from .persons import name_like
-from .spans import add_entities, capitalised, in_entity, make_span
+from .spans import add_entities, attribute_key, capitalised, doc_text, in_entity, make_span
 
 
 def tag(protocol: Protocol, nlp) -> Protocol:
@@ -89,11 +89,15 @@ class _Found(NamedTuple):
 
 
 def _found(doc) -> list[_Found]:
-    out = []
+    """The text is sliced from the Doc's text and the attributes read from
+    ``doc.user_data`` (:func:`~.spans.attribute_key`): ``span.text`` builds a Token per
+    word and ``span._`` an Underscore per span, for ~200 entities per protocol."""
+    text, get, out = doc_text(doc), doc.user_data.get, []
     for span in doc.ents:
-        u = span._  # one Underscore per span: each ``span._`` builds a new one
-        out.append(_Found(span.label_, span.text, span.start_char, span.end_char,
-                          u.key, u.value, u.currency, u.rule, u.warning))
+        label, start, end = span.label_, span.start_char, span.end_char
+        key, value, currency, rule, warning = (
+            get(attribute_key(name, start, end)) for name in ("key", "value", "currency", "rule", "warning"))
+        out.append(_Found(label, text[start:end], start, end, key, value, currency, rule, warning))
     return out
 
 
@@ -104,9 +108,13 @@ def _first_names(docs, known: dict[str, str], nlp) -> dict[str, set[str]]:
     gazetteer = nlp.get_pipe("protokoll_persons").first_names
     names = {key: (name, True) for key, name in known.items()}
     for doc in docs:
+        text = doc_text(doc)
         for span in doc.ents:
-            if span.label_ == "PER" and len(span.text.split()) > 1:
-                names.setdefault(span._.key, (span.text, False))
+            if span.label_ == "PER":
+                start, end = span.start_char, span.end_char
+                name = text[start:end]  # not span.text: see _found
+                if len(name.split()) > 1:
+                    names.setdefault(doc.user_data.get(attribute_key("key", start, end)), (name, False))
     out: dict[str, set[str]] = defaultdict(set)
     for key, (name, is_known) in names.items():
         parts = name.split()

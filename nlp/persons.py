@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from .canonical import person_key
 from .spans import add_entities, capitalised, in_entity, make_span
@@ -39,6 +40,29 @@ class PersonTagger:
         self.lemma_forms = set(self.lemmas.values()) if use_model and lemmas else set()
 
     def __call__(self, doc: Doc) -> Doc:
+        open_runs = self.tag_rules(doc)
+        if open_runs and self.use_model:
+            self.ask_model([(doc, open_runs)])
+        return doc
+
+    def pipe(self, docs, batch_size: int = 1000):
+        """:meth:`__call__` over ``docs``, with one run of the NER model per batch (in
+        :func:`~protokoll.nlp.tagging.tag`, per protocol) over the open questions of all
+        its Docs: each run costs about 0.5 ms besides its sentences, and a protocol
+        asks about three of its items. The model reads each sentence on its own, so
+        batching changes none of its answers."""
+        for batch in minibatch(docs, batch_size):
+            questions = []
+            for doc in batch:
+                open_runs = self.tag_rules(doc)
+                if open_runs and self.use_model:
+                    questions.append((doc, open_runs))
+            if questions:
+                self.ask_model(questions)
+            yield from batch
+
+    def tag_rules(self, doc: Doc) -> list:
+        """Tag the names the rules find; return the runs left open for the model."""
         people = doc.user_data.get("people", {})
         open_runs, spans = [], []
         for run in self.runs(doc):
@@ -57,9 +81,7 @@ class PersonTagger:
             elif self.open_question(run):
                 open_runs.append(run)
         add_entities(doc, spans)
-        if open_runs and self.use_model:
-            self.ask_model(doc, open_runs)
-        return doc
+        return open_runs
 
     def runs(self, doc: Doc):
         """Runs of capitalised word tokens outside entities; one line break may sit
@@ -116,27 +138,33 @@ class PersonTagger:
                                  key=key, rule=people[key])
         return None
 
-    def ask_model(self, doc: Doc, runs) -> None:
-        """Run the NER model (batched) on the sentences that hold unexplained runs; keep
-        its PER spans that overlap them and pass :meth:`plausible_name`."""
+    def ask_model(self, questions) -> None:
+        """Run the NER model (batched) on the sentences that hold unexplained runs, for
+        each ``(doc, runs)`` of ``questions``; keep its PER spans that overlap them and
+        pass :meth:`plausible_name`."""
         ner = self.nlp.get_pipe("ner")
-        windows, spans = {}, []
-        for run in runs:
-            windows.setdefault(_sentence(doc, run[0].i), []).append(run)
+        windows = []  # (doc, (start, end), runs in that sentence)
+        for doc, runs in questions:
+            sentences = {}
+            for run in runs:
+                sentences.setdefault(_sentence(doc, run[0].i), []).append(run)
+            windows.extend((doc, bounds, wruns) for bounds, wruns in sentences.items())
         subs = ner.pipe(
             Doc(self.nlp.vocab, words=[t.text for t in doc[s:e]], spaces=[bool(t.whitespace_) for t in doc[s:e]])
-            for s, e in windows
+            for doc, (s, e), _ in windows
         )
-        for ((start, end), wruns), sub in zip(windows.items(), subs):
+        spans = {id(doc): [] for doc, _ in questions}
+        for (doc, (start, end), wruns), sub in zip(windows, subs):
             for ent in sub.ents:
                 s, e = start + ent.start, start + ent.end
                 span = doc[s:e]
                 if ent.label_ != "PER" or not self.plausible_name(span):
                     continue
                 if any(s <= r[-1].i and r[0].i < e for r in wruns):
-                    spans.append(make_span(doc, span.start_char, span.end_char, "PER",
-                                           key=person_key(span.text), rule="per-model"))
-        add_entities(doc, spans)
+                    spans[id(doc)].append(make_span(doc, span.start_char, span.end_char, "PER",
+                                                    key=person_key(span.text), rule="per-model"))
+        for doc, _ in questions:
+            add_entities(doc, spans[id(doc)])
 
     def open_question(self, run) -> bool:
         """Whether the model could add a name here: two or more words inside a sentence,

@@ -134,3 +134,27 @@ def test_organisation_canonicals(tagged):
     assert kou.rule == "acronym"
     assert {"KoU", "Enheten för Kvalitet och utvecklingsenheten"} <= set(kou.variants)
     assert canon["LSVO"].variants == ("LSVO", "LSVO:s", "LSVOs")
+
+
+def test_persons_pipe_is_call_per_doc(nlp):
+    """The person tagger asks the model once per batch (nlp.pipe): the same entities as
+    asking it per Doc."""
+    _, protocol = ev.sample_protocol(SAMPLES / "lsvo-2024-12-13.md")
+
+    def docs():
+        out = []
+        for item in protocol.items:
+            doc = nlp.make_doc(item.text)
+            doc.user_data.update(text=item.text, people={}, acronyms={})
+            out.append(doc)
+        return out
+
+    def ents(docs):
+        return [[(e.start_char, e.end_char, e.label_, e._.key, e._.rule) for e in doc.ents] for doc in docs]
+
+    persons = nlp.get_pipe("protokoll_persons")
+    batched = list(nlp.pipe(docs(), disable=["protokoll_lemmas"]))
+    one_by_one = list(nlp.pipe(docs(), disable=["protokoll_lemmas", "protokoll_persons"]))
+    one_by_one = [persons(doc) for doc in one_by_one]
+    assert ents(batched) == ents(one_by_one)
+    assert any(e[4] == "per-model" for doc in ents(batched) for e in doc)

@@ -90,11 +90,16 @@ def attribute_key(name: str, start_char: int, end_char: int) -> tuple:
 
 def add_entities(doc: Doc, spans) -> list[Span]:
     """Add ``spans`` (None ignored) to ``doc.ents`` in one go. A span that overlaps an
-    entity already there, or an earlier span of the list, is dropped: earlier wins."""
+    entity already there, or an earlier span of the list, is dropped: earlier wins.
+    Most calls have no span to add (no acronym, no date in an item, …): they return
+    before reading the token array."""
+    spans = [span for span in spans if span is not None]
+    if not spans:
+        return []
     taken = in_entity(doc)
     kept = []
     for span in spans:
-        if span is None or any(taken[span.start:span.end]):
+        if any(taken[span.start:span.end]):
             continue
         taken[span.start:span.end] = b"\x01" * len(span)
         kept.append(span)

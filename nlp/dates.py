@@ -18,7 +18,7 @@ from spacy.language import Language
 
 from protokoll.parsers.dates import MONTHS
 
-from .fastre import guarded, lowered
+from .fastre import Leading, guarded, lowered
 from .spans import add_entities, doc_text, make_span
 from .vocab import PERIOD_WORDS, YYMMDD_CONTEXT
 
@@ -44,8 +44,8 @@ _FAST = (
     ("day-month", re.compile(
         rf"(?P<d>\d(?<![\d.,]\d)\d?)(?::e|:a)?\s+(?P<mn>{_ANY_MONTH}|(?:{_ABBREVIATIONS})\.)(?:\s+(?P<y>(?:19|20)\d\d)(?!\d))?(?![\wåäö])"),
         True),
-    ("month-year", re.compile(
-        rf"(?P<mn>{_GUARDED_FULL_MONTHS})\s+(?P<y>(?:19|20)\d\d)(?![\d-])"), True),
+    ("month-year", Leading(
+        rf"(?P<mn>{_GUARDED_FULL_MONTHS})\s+(?P<y>(?:19|20)\d\d)(?![\d-])", _FULL_MONTHS.split("|")), True),
     ("yymmdd", re.compile(r"(?P<y>\d(?<![\d\w,.-]\d)\d)(?P<m>\d\d)(?P<d>\d\d)(?![\d\w,-])"), False),
 )
 _PERIOD = "|".join(re.escape(w) for w in sorted(PERIOD_WORDS, key=len, reverse=True))

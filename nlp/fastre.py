@@ -47,6 +47,38 @@ class Alternatives:
                     nexts[i] = self.patterns[i].search(text, end)
 
 
+class Leading:
+    """``finditer`` of a pattern whose every match *starts* with one of the literal
+    ``words`` (an alternation of them, :func:`guarded` or not, opens the pattern):
+    ``str.find`` locates the words and the pattern is tried only there. ``re`` would
+    try it at every character that some word starts with ("j", "m", "s", …), which
+    in lower-case prose is every few characters.
+
+        >>> [m.group() for m in Leading(r"(?:maj|mars)\\s+\\d+", ["maj", "mars"]).finditer("i mars 2024, maj 5")]
+        ['mars 2024', 'maj 5']
+    """
+
+    def __init__(self, pattern: str, words, flags: int = 0):
+        self.rx = re.compile(pattern, flags)
+        self.words = tuple(words)
+        assert all(self.words), "a word must not be empty"
+
+    def finditer(self, text: str):
+        starts = set()
+        for word in self.words:
+            i = text.find(word)
+            while i >= 0:
+                starts.add(i)
+                i = text.find(word, i + 1)
+        end = 0
+        for i in sorted(starts):
+            if i >= end:  # like re: no match starts inside the previous one
+                m = self.rx.match(text, i)
+                if m is not None:
+                    yield m
+                    end = m.end()
+
+
 def lowered(text: str) -> str | None:
     """``text.lower()`` when it has the same length (so offsets carry over), else None."""
     low = text.lower()

@@ -11,7 +11,7 @@ import re
 from spacy.language import Language
 
 from .canonical import org_key
-from .fastre import Anchored, guarded, lowered
+from .fastre import Anchored, Leading, guarded, lowered
 from .spans import add_entities, doc_text, make_span
 from .vocab import (
     BODY_NOUNS, BODY_VERBS, COMPANY_SUFFIXES, FORUM_WORDS, KNOWN_ORGS, NOT_NAMES, ORG_SUFFIXES, ORG_UNIT_HEADS,
@@ -50,11 +50,11 @@ _UNIT_FIRST = guarded(_UNIT_HEADS, r"\w")
 _KNOWN_FIRST = guarded(sorted(KNOWN_ORGS, key=len, reverse=True), r"[\w-]")
 _PARTY_NAMES = "|".join(PARTIES)
 _FAST = {
-    "org-region": re.compile(rf"(?:{_REGION_FIRST})\s+{_CAP}(?:{_AREA})?"),
+    "org-region": Leading(rf"(?:{_REGION_FIRST})\s+{_CAP}(?:{_AREA})?", ("Region", "Landstinget")),
     "org-kommun": re.compile(rf"{_CAP_FIRST}\s+[Kk]ommun(?:s|en)?(?!{_W})"),
-    "org-unit": re.compile(
+    "org-unit": Leading(
         rf"(?:{_UNIT_FIRST})\s+för\s+{_W}+(?:\s+och\s+{_W}+)?"
-        rf"(?:\s*\((?P<acr>{_ACRONYM})\)|\s+(?P<acr2>{_ACRONYM})\b)?"),
+        rf"(?:\s*\((?P<acr>{_ACRONYM})\)|\s+(?P<acr2>{_ACRONYM})\b)?", _UNIT_HEADS),
     "org-suffix": Anchored(
         rf"(?<![\w-])(?:{_W}+-?\s+och\s+)?{_W}{{2,}}{_ORG_SUFFIX}(?!{_W})", ORG_SUFFIXES),
     "org-forum": re.compile(
@@ -62,7 +62,7 @@ _FAST = {
         rf"|[\wåäö]+(?:{'|'.join(FORUM_WORDS)})et(?!{_W}))"),
     "org-company": re.compile(
         rf"{_CAP_FIRST}\s+(?:{_CAP}\s+){{0,2}}(?:{'|'.join(re.escape(s) for s in COMPANY_SUFFIXES)})(?!{_W})"),
-    "org-known": re.compile(rf"(?:{_KNOWN_FIRST})s?(?!{_W})"),  # over the lower-cased text
+    "org-known": Leading(rf"(?:{_KNOWN_FIRST})s?(?!{_W})", KNOWN_ORGS),  # over the lower-cased text
     "org-party": re.compile(rf"\((?<=[\wåäö]\s\()(?P<party>{_PARTY_NAMES})\)"),
 }
 assert list(_FAST) == [rule for rule, _ in PATTERNS] and all(k == k.lower() for k in KNOWN_ORGS)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protokoll.nlp import dates, money, orgs, tokens
-from protokoll.nlp.fastre import Alternatives, Anchored, guarded
+from protokoll.nlp.fastre import Alternatives, Anchored, Leading, guarded
 
 PIECES = [
     *"0123456789 -.,:/\n\t()§€−–", "kr", "KR", "sek", "SEK", "EUR", "tkr", "mnkr", "miljoner kronor",
@@ -107,3 +107,10 @@ def test_make_span_is_char_span_expand(blank, text, start, width):
     span = make_span(doc, start, start + width, "ORG", rule="x")
     assert bounds(span) == bounds(doc.char_span(start, start + width, label="ORG", alignment_mode="expand"))
     assert span is None or span._.rule == "x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abx -", max_size=40))
+def test_leading_is_finditer(text):
+    pattern = rf"(?:{guarded(['aba', 'ab', 'b'], r'[a-z]')}|x-)(?:x|b)?"
+    assert spans(Leading(pattern, ["aba", "ab", "b", "x-"]).finditer(text)) == spans(re.finditer(pattern, text))

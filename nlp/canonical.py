@@ -42,6 +42,7 @@ def person_key(name: str) -> str:
     return " ".join(sorted(_fold(p) for p in parts if p))
 
 
+@lru_cache(maxsize=65536)  # asked for every candidate organisation and again per mention by tag()
 def org_key(name: str) -> str:
     """Key of an organisation: lower case, genitive -s of a place before kommun/region
     dropped, "område" and punctuation ignored, a body's definite form made indefinite

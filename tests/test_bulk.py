@@ -96,6 +96,18 @@ def ingest(*args):
     return CliRunner().invoke(cli, ["ingest", *map(str, args), "--no-tag", "-w", "2"])
 
 
+def imported_text(tmp_path, name: str):
+    """Folder ``a`` holding the aldras sample as ``name``, imported into ``p.db``:
+    (folder, database, the sample's text)."""
+    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / name).write_text(aldras, encoding="utf-8")
+    db = tmp_path / "p.db"
+    assert ingest(a, "--db", db).exit_code == 0
+    return a, db, aldras
+
+
 # --------------------------------------------------------------------------- walk + select
 
 
@@ -554,12 +566,7 @@ def test_an_interrupted_import_prunes_nothing(tmp_path):
     """The walk of an interrupted import is not whole: a real `protokoll ingest --prune`
     stopped by SIGTERM while its worker is busy (told to hang by the test-only
     PROTOKOLL_TEST_HANG_STAGE, see bulk._test_hook) forgets no path."""
-    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
-    a = tmp_path / "a"
-    a.mkdir()
-    (a / "old.txt").write_text(aldras, encoding="utf-8")
-    db = tmp_path / "p.db"
-    assert ingest(a, "--db", db).exit_code == 0
+    a, db, aldras = imported_text(tmp_path, "old.txt")
     (a / "old.txt").unlink()
     (a / "new.txt").write_text(variant(aldras, 1), encoding="utf-8")
     env = {**os.environ, "PROTOKOLL_TEST_HANG_STAGE": "read"}
@@ -632,12 +639,7 @@ def test_old_bytes_moved_to_a_later_path_after_their_path_changed_are_imported_a
     Writing a.txt deleted the old document (a.txt was its only path), but this run still
     counted its bytes as known, so z.txt was taken for a second path of a document that no
     longer existed: counted as a duplicate and stored nowhere. Now z.txt is imported."""
-    aldras = (SAMPLES / "aldras.txt").read_text(encoding="utf-8")
-    a = tmp_path / "a"
-    a.mkdir()
-    (a / "a.txt").write_text(aldras, encoding="utf-8")
-    db = tmp_path / "p.db"
-    assert ingest(a, "--db", db).exit_code == 0
+    a, db, aldras = imported_text(tmp_path, "a.txt")
     ((old_id,),) = rows(db, "select id from documents")
     (a / "z.txt").write_bytes((a / "a.txt").read_bytes())
     if new == "imports":

@@ -11,8 +11,9 @@ files (.rtf and .odt written here, .doc converted by LibreOffice once) and scann
 PDFs (the scanned sample, each copy with other bytes), spread over 4 shard folders.
 
 Measured in one run, as `protokoll ingest` subprocesses: documents/s and pages/s with
-1 and 2 workers; the text-layer PDFs alone with 2 workers against raw pypdfium2 text
-extraction of the same files in this process (the reference); peak memory for one
+1 and 2 workers, for the archive and for its text-layer PDFs alone (no LibreOffice, no
+OCR); the text-layer PDFs with 2 workers against raw pypdfium2 text extraction of the
+same files in this process (the reference); peak memory for one
 shard (N/4) and for all N; and a re-run on the imported archive (files/s). The
 reference and the imports it is compared with run in rounds (``--rounds``, default 3),
 each import right after its reference, and the ratios are medians over the rounds: on a
@@ -402,9 +403,10 @@ def main(argv=None) -> None:
             # with others changes speed between minutes, not within a few seconds
             raw = raw_extraction(kinds["pdf"])
             pdf2 = run_import([pdf_dir], work / f"pdf-{r}.db", 2, tag)
+            pdf1 = run_import([pdf_dir], work / f"pdf1-{r}.db", 1, tag)
             one = run_import([archive], work / f"w1-{r}.db", 1, tag)
             two = run_import([archive], work / f"w2-{r}.db", 2, tag)
-            rounds.append((raw, pdf2, one, two))
+            rounds.append((raw, pdf2, one, two, pdf1))
         shard = run_import([archive / "shard-0"], work / "shard.db", 2, tag)
         again = run_import([archive], work / f"w2-{r}.db", 2, tag)
     finally:
@@ -446,12 +448,12 @@ def report(n, tag, kinds, rounds, shard, again) -> None:
         return s["imported"] / r["seconds"], s["pages"] / r["seconds"]
 
     def pdf_ratio(round_):
-        (raw_s, raw_pages, _), pdf2, _, _ = round_
+        (raw_s, raw_pages, _), pdf2, *_ = round_
         return rates(pdf2)[1] / (raw_pages / raw_s)
 
     # the table shows the round with the median ratio; the lines below give every round
     ratios = [pdf_ratio(r) for r in rounds]
-    (raw_s, raw_pages, raw_cpu), pdf2, one, two = sorted(rounds, key=pdf_ratio)[len(rounds) // 2]
+    (raw_s, raw_pages, raw_cpu), pdf2, one, two, pdf1 = sorted(rounds, key=pdf_ratio)[len(rounds) // 2]
 
     raw_docs, raw_pps = len(kinds["pdf"]) / raw_s, raw_pages / raw_s
     print(f"## N = {n} ({'with' if tag else 'without'} tagging)\n")
@@ -466,7 +468,7 @@ def report(n, tag, kinds, rounds, shard, again) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| raw pypdfium2 text, text PDFs, 1 process | {len(kinds['pdf'])} | – | – | {raw_s:.2f} | {raw_s:.2f} | "
           f"{raw_cpu:.2f} | {raw_docs:.1f} | {raw_pps:.0f} | {raw_pps:.0f} | – | – |")
-    for name, r in (("text PDFs, 2 workers", pdf2), ("archive, 1 worker", one), ("archive, 2 workers", two),
+    for name, r in (("text PDFs, 2 workers", pdf2), ("text PDFs, 1 worker", pdf1), ("archive, 1 worker", one), ("archive, 2 workers", two),
                     ("shard (N/4), 2 workers", shard)):
         d, p = rates(r)
         s = r["summary"]
@@ -484,9 +486,13 @@ def report(n, tag, kinds, rounds, shard, again) -> None:
     print(f"- CPU per page, raw extraction / import (the load-independent part of that ratio; 2 idle cores give the "
           f"import up to twice it): {raw_cpu / raw_pages * 1000:.2f} / {pdf2['cpu'] / pdf2['summary']['pages'] * 1000:.2f}"
           f" ms = {raw_cpu / raw_pages / (pdf2['cpu'] / pdf2['summary']['pages']):.3f}")
-    speedups = [o["summary"]["seconds"] / t["summary"]["seconds"] for _, _, o, t in rounds]
-    print(f"- speed-up 1 -> 2 workers: median {sorted(speedups)[len(speedups) // 2]:.2f}x import (every round: "
-          + ", ".join(f"{x:.2f}" for x in speedups) + "; target near 2)")
+    for what, i, j in (("archive", 2, 3), ("text PDFs only (no LibreOffice, no OCR)", 4, 1)):
+        speedups = [rnd[i]["summary"]["seconds"] / rnd[j]["summary"]["seconds"] for rnd in rounds]
+        print(f"- speed-up 1 -> 2 workers, {what}: median {sorted(speedups)[len(speedups) // 2]:.2f}x import "
+              "(every round: " + ", ".join(f"{x:.2f}" for x in speedups) + "; target near 2)")
+    cores = [rnd[i]["cpu"] / rnd[i]["seconds"] for rnd in rounds for i in (2, 4)]
+    print(f"- cores busy during a 1-worker import (CPU s / wall s, archive and text PDFs): "
+          + ", ".join(f"{x:.2f}" for x in cores))
     print(f"- peak memory N/4 vs N: {shard['peak_mb']:.0f} vs {two['peak_mb']:.0f} MB (largest process), "
           f"{shard['tree_mb']:.0f} vs {two['tree_mb']:.0f} MB (whole tree, PSS)")
     print(f"- re-run: {s['files'] / again['seconds']:.0f} files/s wall clock incl. start-up, "

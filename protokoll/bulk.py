@@ -873,10 +873,11 @@ def import_archive(
         if prune:
             blocked = [p for p, _reason in files_skipped]
             for root in paths:
-                if os.path.isdir(root) and not any(f == root or f.startswith(root + os.sep) for f in files):
+                if os.path.isdir(root) and not any(_under(f, root) for f in files):
                     summary.skipped.append((root, "the folder holds no files: nothing under it is pruned"))
                     blocked.append(root)
-            for path in vanished(_stored_paths(db), paths, seen, opened, blocked):
+            stored = set().union(*_known_paths(db).values())  # documents' and failures' paths
+            for path in vanished(stored, paths, seen, opened, blocked):
                 store.remove_path(db, path)
                 summary.pruned.append(path)
                 log.info("pruned %s", path, extra={"path": path, "status": "pruned"})
@@ -897,11 +898,8 @@ def vanished(stored: Iterable[str], roots: list[str], seen: set[str], opened: se
     read in this walk (``opened``) without it, or its archive is gone too; never while
     its archive is there but could not be read.
     """
-    def under(path: str, base: str) -> bool:
-        return path == base or path.startswith((base + os.sep, base + "!"))
-
     def gone(path: str) -> bool:
-        if path in seen or any(under(path, b) for b in blocked) or os.path.lexists(path):
+        if path in seen or any(_under(path, b) for b in blocked) or os.path.lexists(path):
             return False
         head = path
         while "!" in head:  # an archive member: look at its archive, then at that one's
@@ -912,13 +910,12 @@ def vanished(stored: Iterable[str], roots: list[str], seen: set[str], opened: se
                 return False
         return True
 
-    return sorted(p for p in stored if any(under(p, r) for r in roots) and gone(p))
+    return sorted(p for p in stored if any(_under(p, r) for r in roots) and gone(p))
 
 
-def _stored_paths(db) -> set[str]:
-    """Every path the store has, of documents and of recorded failures."""
-    return {p for (p,) in db.execute(
-        "select path from documents where path is not null union select path from document_paths")}
+def _under(path: str, base: str) -> bool:
+    """``path`` is ``base``, in the folder ``base`` or a member of the archive ``base``."""
+    return path == base or path.startswith((base + os.sep, base + "!"))
 
 
 def _known_paths(db) -> dict[str, set[str]]:

@@ -40,10 +40,7 @@ class PersonTagger:
         self.lemma_forms = set(self.lemmas.values()) if use_model and lemmas else set()
 
     def __call__(self, doc: Doc) -> Doc:
-        open_runs = self.tag_rules(doc)
-        if open_runs and self.use_model:
-            self.ask_model([(doc, open_runs)])
-        return doc
+        return next(self.pipe([doc]))
 
     def pipe(self, docs, batch_size: int = 1000):
         """:meth:`__call__` over ``docs``, with one run of the NER model per batch (in

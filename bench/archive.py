@@ -468,8 +468,8 @@ def report(n, tag, kinds, rounds, shard, again) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| raw pypdfium2 text, text PDFs, 1 process | {len(kinds['pdf'])} | – | – | {raw_s:.2f} | {raw_s:.2f} | "
           f"{raw_cpu:.2f} | {raw_docs:.1f} | {raw_pps:.0f} | {raw_pps:.0f} | – | – |")
-    for name, r in (("text PDFs, 2 workers", pdf2), ("text PDFs, 1 worker", pdf1), ("archive, 1 worker", one), ("archive, 2 workers", two),
-                    ("shard (N/4), 2 workers", shard)):
+    for name, r in (("text PDFs, 2 workers", pdf2), ("text PDFs, 1 worker", pdf1), ("archive, 1 worker", one),
+                    ("archive, 2 workers", two), ("shard (N/4), 2 workers", shard)):
         d, p = rates(r)
         s = r["summary"]
         print(_first_cells(name, r) + f"{d:.2f} | {p:.1f} | {s['pages'] / s['seconds']:.1f} | "

@@ -723,17 +723,40 @@ def _insert(db, table: str, rows: list[dict], *, ignore: bool = False) -> None:
     if not rows:
         return
     if table in ("people", "organisations"):
-        for row in rows:
-            old = db.execute(f"SELECT variants FROM {table} WHERE id = ?", [row["id"]]).fetchone()
-            if old:
-                merged = sorted(set(json.loads(old[0] or "[]")) | set(json.loads(row["variants"])))
-                row = {**row, "variants": json.dumps(merged, ensure_ascii=False)}
-            _execute_insert(db, table, [row], "INSERT OR REPLACE")
+        _merge_canonicals(db, table, rows)
         return
     _execute_insert(db, table, rows, "INSERT OR IGNORE" if ignore else "INSERT")
 
 
+def _merge_canonicals(db, table: str, rows: list[dict]) -> None:
+    """Insert new people/organisations; for known ones take this row's name and rule and
+    the union of the variants, writing only rows that change (most names recur in every
+    meeting). An UPDATE, not INSERT OR REPLACE: replacing the row would delete it first,
+    which makes SQLite look for its children in four tables and gives it a new rowid."""
+    ids = [row["id"] for row in rows]
+    old = {}
+    for start in range(0, len(ids), 500):  # under SQLite's limit on bound parameters
+        chunk = ids[start:start + 500]
+        old.update((r[0], r[1:]) for r in db.conn.execute(
+            f"SELECT id, name, rule, variants FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+    new, changed = [], []
+    for row in rows:
+        if row["id"] not in old:
+            new.append(row)
+            continue
+        name, rule, variants = old[row["id"]]
+        merged = sorted(set(json.loads(variants or "[]")) | set(json.loads(row["variants"])))
+        merged_json = json.dumps(merged, ensure_ascii=False)
+        if (name, rule, variants) != (row["name"], row["rule"], merged_json):
+            changed.append([row["name"], row["rule"], merged_json, row["id"]])
+    _execute_insert(db, table, new, "INSERT")
+    if changed:
+        db.conn.executemany(f"UPDATE {table} SET name = ?, rule = ?, variants = ? WHERE id = ?", changed)
+
+
 def _execute_insert(db, table, rows, verb) -> None:
+    if not rows:
+        return
     cols = list(rows[0])
     sql = "{} INTO [{}] ({}) VALUES ({})".format(
         verb, table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols)))

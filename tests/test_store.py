@@ -107,6 +107,37 @@ def test_names_resolve_to_canonical_people_and_organisations(loaded):
     assert ("Karlskrona kommun", 1) in sent and ("Regiondirektör", 0) in sent
 
 
+def test_a_person_in_several_documents_is_one_row_with_every_variant(db):
+    """The people/organisations rows are shared: a later document adds its variants and
+    sets name and rule; one that brings nothing new leaves the row as it was (same
+    rowid, no write). Saved as an UPDATE since 2026-12: INSERT OR REPLACE deleted and
+    re-inserted the row for every document that named the person."""
+    base = protocol("bun")
+    jonas = next(c for c in base.canonicals if c.name == "Jonas Berg")
+
+    def with_jonas(sha: str, **changes) -> Protocol:
+        canonicals = tuple(dataclasses.replace(c, **changes) if c.id == jonas.id else c for c in base.canonicals)
+        return dataclasses.replace(base, source=dataclasses.replace(base.source, sha256=sha * 64,
+                                                                    path=f"{sha}.pdf"), canonicals=canonicals)
+
+    store.save(db, with_jonas("a", variants=("J. Berg",)), imported_at=WHEN)
+    store.save(db, with_jonas("b", variants=("Jonas  Berg", "J. Berg"), rule="initial"), imported_at=WHEN)
+    row = db.execute("SELECT rowid, name, rule, variants FROM people WHERE id = ?", [jonas.id]).fetchone()
+    assert row[1:] == ("Jonas Berg", "initial", json.dumps(["J. Berg", "Jonas  Berg"]))
+    db.execute("CREATE TEMP TABLE writes (tbl TEXT, op TEXT)")
+    for table in ("people", "organisations"):
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(f"CREATE TEMP TRIGGER {table}_{op.lower()} AFTER {op} ON main.{table} "
+                       f"BEGIN INSERT INTO writes VALUES ('{table}', '{op}'); END")
+    store.save(db, with_jonas("c", variants=("J. Berg",), rule="initial"), imported_at=WHEN)
+    assert db.execute("SELECT * FROM writes").fetchall() == []  # nothing new: not one write
+    assert db.execute("SELECT rowid, name, rule, variants FROM people WHERE id = ?", [jonas.id]).fetchone() == row
+    store.save(db, with_jonas("d", variants=("Jonas B.",), rule="initial"), imported_at=WHEN)
+    assert db.execute("SELECT * FROM writes").fetchall() == [("people", "UPDATE")]
+    assert db["people"].count == sum(c.label == "PER" for c in base.canonicals)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def test_entities_keep_their_item_and_values(loaded):
     rows = {(r["label"], r["text"]): r for r in loaded["entities"].rows}
     date = rows[("DATE", "2025-01-01 tom 2025-12-31")]

@@ -749,14 +749,13 @@ def _merge_canonicals(db, table: str, rows: list[dict]) -> None:
         merged_json = json.dumps(merged, ensure_ascii=False)
         if (name, rule, variants) != (row["name"], row["rule"], merged_json):
             changed.append([row["name"], row["rule"], merged_json, row["id"]])
-    _execute_insert(db, table, new, "INSERT")
+    if new:
+        _execute_insert(db, table, new, "INSERT")
     if changed:
         db.conn.executemany(f"UPDATE {table} SET name = ?, rule = ?, variants = ? WHERE id = ?", changed)
 
 
 def _execute_insert(db, table, rows, verb) -> None:
-    if not rows:
-        return
     cols = list(rows[0])
     sql = "{} INTO [{}] ({}) VALUES ({})".format(
         verb, table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols)))

@@ -6,7 +6,9 @@
 
 Schema (``SCHEMA_VERSION`` 2; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
-same bytes gives the same ids. Children are deleted with their document
+same bytes gives the same ids. A document's id is a hash of its sha256; the id of every
+row under it (:func:`protokoll.records.child_id`) starts with the document's id, so one
+document's rows sit together in each index. Children are deleted with their document
 (``ON DELETE CASCADE``). Lists are stored as JSON arrays (sqlite-utils convention).
 
 ``documents``       id, path, sha256 (unique), format, pages, size, imported_at,
@@ -65,7 +67,7 @@ import sqlite_utils
 
 from protokoll import search
 from protokoll.errors import DatabaseBusy, DatabaseError
-from protokoll.records import Protocol, stable_id
+from protokoll.records import Protocol, child_id, stable_id
 
 SCHEMA_VERSION = 2  # 2: votes.yes_means, votes.no_means
 BUSY_TIMEOUT_MS = 30_000
@@ -552,7 +554,7 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
     def person(canonical, name):
         return canonical if canonical in people else person_by_name.get(_key(name))
 
-    meeting_id = stable_id(doc_id, "meeting")
+    meeting_id = child_id(doc_id, "meeting")
     m = p.meeting
     rows: dict[str, list[dict]] = {
         "people": [_canonical_row(c) for c in people.values()],
@@ -564,13 +566,13 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
         "items": [], "decisions": [], "clauses": [], "motions": [], "attendance": [],
         "entities": [], "votes": [], "reservations": [], "conflicts": [], "sent_to": [],
         "warnings": [
-            {"id": stable_id(doc_id, "warning", i), "document_id": doc_id, "position": i, "message": w}
+            {"id": child_id(doc_id, "warning", i), "document_id": doc_id, "position": i, "message": w}
             for i, w in enumerate(p.warnings)
         ],
     }
     for i, a in enumerate(p.attendance):
         rows["attendance"].append({
-            "id": stable_id(meeting_id, "attendance", i), "meeting_id": meeting_id, "position": i,
+            "id": child_id(meeting_id, "attendance", i), "meeting_id": meeting_id, "position": i,
             "name": a.name, "person_id": person(a.canonical, a.name), "status": a.status,
             "role": a.role, "party": a.party, "organisation": a.organisation,
             "organisation_id": org_by_name.get(_key(a.organisation)),
@@ -582,7 +584,7 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
         if e.label == "MONEY" and isinstance(e.value, (int, float)) and pos is not None:
             money.setdefault(pos, []).append(e)
     for i, it in enumerate(p.items):
-        item_id = stable_id(doc_id, "item", i)
+        item_id = child_id(doc_id, "item", i)
         rows["items"].append({
             "id": item_id, "meeting_id": meeting_id, "position": i, "number": it.number,
             "label": it.label, "title": it.title, "kind": it.kind, "page": it.page, "dnr": it.dnr,
@@ -591,7 +593,7 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
         })
         item_money = money.get(i, [])
         for j, d in enumerate(it.decisions):
-            decision_id = stable_id(item_id, "decision", j)
+            decision_id = child_id(item_id, "decision", j)
             rows["decisions"].append({
                 "id": decision_id, "item_id": item_id, "position": j, "by": d.by,
                 "kind": d.kind, "outcome": d.outcome, "text": d.text,
@@ -600,31 +602,31 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
                 rows["clauses"].append(_clause_row(decision_id, item_id, k, clause, it.text, item_money))
         for j, mo in enumerate(it.motions):
             rows["motions"].append(
-                {"id": stable_id(item_id, "motion", j), "item_id": item_id, "position": j,
+                {"id": child_id(item_id, "motion", j), "item_id": item_id, "position": j,
                  "by": mo.by, "text": mo.text})
         if it.votes is not None:
             v = it.votes
             rows["votes"].append({
-                "id": stable_id(item_id, "votes"), "item_id": item_id, "yes": v.yes, "no": v.no,
+                "id": child_id(item_id, "votes"), "item_id": item_id, "yes": v.yes, "no": v.no,
                 "abstain": v.abstain, "yes_means": v.yes_means, "no_means": v.no_means,
                 "members": json.dumps([{"name": mv.name, "vote": mv.vote} for mv in v.members],
                                       ensure_ascii=False),
             })
         for table, names in (("reservations", it.reservations), ("conflicts", it.conflicts)):
             rows[table] += [
-                {"id": stable_id(item_id, table, j), "item_id": item_id, "position": j,
+                {"id": child_id(item_id, table, j), "item_id": item_id, "position": j,
                  "name": name, "person_id": person(None, name)}
                 for j, name in enumerate(names)
             ]
         rows["sent_to"] += [
-            {"id": stable_id(item_id, "sent_to", j), "item_id": item_id, "position": j,
+            {"id": child_id(item_id, "sent_to", j), "item_id": item_id, "position": j,
              "recipient": r, "organisation_id": org_by_name.get(_key(r))}
             for j, r in enumerate(it.sent_to)
         ]
     for i, (e, pos) in enumerate(zip(p.entities, positions)):
         rows["entities"].append({
-            "id": stable_id(doc_id, "entity", i), "document_id": doc_id,
-            "item_id": None if pos is None else stable_id(doc_id, "item", pos),
+            "id": child_id(doc_id, "entity", i), "document_id": doc_id,
+            "item_id": None if pos is None else child_id(doc_id, "item", pos),
             "label": e.label, "text": e.text,
             "value": json.dumps(e.value, ensure_ascii=False) if isinstance(e.value, (dict, list)) else e.value,
             "currency": e.currency, "start": e.start, "end": e.end,
@@ -648,7 +650,7 @@ def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dic
     span = _find(clause, item_text)
     amounts = [e.value for e in money if span and span[0] <= e.start and e.end <= span[1]]
     return {
-        "id": stable_id(decision_id, "clause", position), "decision_id": decision_id,
+        "id": child_id(decision_id, "clause", position), "decision_id": decision_id,
         "item_id": item_id, "position": position, "text": clause,
         "start": span[0] if span else None, "end": span[1] if span else None,
         "amounts": json.dumps(amounts) if amounts else None,

@@ -92,6 +92,32 @@ def test_save_writes_every_part_of_the_protocol(loaded):
     assert json.loads(vote["members"])[1] == {"name": "Jonas Berg", "vote": "no"}
 
 
+def test_every_row_of_a_document_has_an_id_that_starts_with_the_documents(loaded):
+    # Rows of one document sit together in every index on an id, so saving it writes a
+    # few index pages (one random page per row made the writer wait on its disk).
+    doc_of_meeting = dict(loaded.execute("SELECT id, document_id FROM meetings").fetchall())
+    doc_of_item = dict(loaded.execute(
+        "SELECT items.id, document_id FROM items JOIN meetings ON meetings.id = items.meeting_id").fetchall())
+    owners = {
+        "meetings": "SELECT id, document_id FROM meetings",
+        "items": "SELECT items.id, meeting_id FROM items",
+        "attendance": "SELECT id, meeting_id FROM attendance",
+        "entities": "SELECT id, document_id FROM entities",
+        "warnings": "SELECT id, document_id FROM warnings",
+        **{t: f"SELECT id, item_id FROM {t}" for t in (
+            "decisions", "clauses", "motions", "votes", "reservations", "conflicts", "sent_to")},
+    }
+    seen = set()
+    for table, sql in owners.items():
+        for row_id, owner in loaded.execute(sql).fetchall():
+            doc = doc_of_item.get(owner) or doc_of_meeting.get(owner) or owner
+            assert len(doc) == 16 and row_id.startswith(doc) and len(row_id) == 32, (table, row_id, doc)
+            seen.add(table)
+    assert seen == set(owners)  # the three protocols have rows in every one of these tables
+    item = loaded.execute("SELECT item_id FROM entities WHERE item_id IS NOT NULL").fetchone()[0]
+    assert item in doc_of_item
+
+
 def test_names_resolve_to_canonical_people_and_organisations(loaded):
     torill = loaded.execute(
         "SELECT people.name, people.variants FROM attendance JOIN people ON people.id = attendance.person_id "

@@ -4,7 +4,7 @@
     >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
     >>> doc_id = store.save(db, protocol)        # one document, one transaction
 
-Schema (``SCHEMA_VERSION`` 2; column names are stable, other modules build on them).
+Schema (``SCHEMA_VERSION`` 3; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
 same bytes gives the same ids. A document's id is a hash of its sha256; the id of every
 row under it (:func:`protokoll.records.child_id`) starts with the document's id, so one
@@ -69,7 +69,7 @@ from protokoll import search
 from protokoll.errors import DatabaseBusy, DatabaseError
 from protokoll.records import Protocol, child_id, stable_id
 
-SCHEMA_VERSION = 2  # 2: votes.yes_means, votes.no_means
+SCHEMA_VERSION = 3  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16)
 BUSY_TIMEOUT_MS = 30_000
 
 TABLES = """
@@ -328,9 +328,9 @@ def migrate(db: sqlite_utils.Database) -> int:
     """Create the schema, or bring an older database up to :data:`SCHEMA_VERSION`.
 
     Missing tables, columns, indexes, views and search indexes are created, tables
-    whose foreign keys do not cascade are rebuilt, and the search index is rebuilt
-    from the stored rows. Returns the
-    version the database had before.
+    whose foreign keys do not cascade are rebuilt, the search index is rebuilt from the
+    stored rows (from versions before 2) and its settings are stored. Returns the version
+    the database had before.
     """
     new = not db.table_names()
     before = SCHEMA_VERSION if new else schema_version(db)
@@ -348,7 +348,9 @@ def migrate(db: sqlite_utils.Database) -> int:
     db.executescript(BACKFILL)
     db.executescript(INDEXES)
     db.executescript(VIEWS)
-    search.enable(db, rebuild=before < SCHEMA_VERSION)
+    # Before version 2 an index could be stale or point at renumbered rowids; from 2 to 3
+    # only the index settings change, and re-indexing a large archive takes minutes.
+    search.enable(db, rebuild=before < 2)
     with db.conn:
         db.execute(_SET_VERSION, [str(SCHEMA_VERSION)])
     return before
@@ -375,6 +377,7 @@ def _create(db: sqlite_utils.Database) -> bool:
             return False
         for sql in statements:
             db.execute(sql)
+        search.configure(db)
         db.execute(_SET_VERSION, [str(SCHEMA_VERSION)])
     return True
 

@@ -346,6 +346,7 @@ def test_a_new_database_has_the_schema_an_upgrade_makes(tmp_path):
     conn.close()
     stepwise = store.open(tmp_path / "stepwise.db")
     assert schema(new) == schema(stepwise)
+    assert fts_settings(new) == fts_settings(stepwise) == {t: search.FTS_SETTINGS for t in search.FTS_COLUMNS}
     assert store.schema_version(new) == store.schema_version(stepwise) == store.SCHEMA_VERSION
 
 
@@ -408,6 +409,39 @@ def test_a_busy_database_is_a_one_line_error(tmp_path):
     assert other["documents"].count == 1
 
 
+def fts_settings(db) -> dict:
+    return {t: dict(db.execute(f"SELECT k, v FROM {t}_fts_config WHERE k != 'version'").fetchall())
+            for t in search.FTS_COLUMNS}
+
+
+def test_the_search_index_merges_16_segments_at_a_time(tmp_path):
+    """Schema 3. A bulk import commits each document as one FTS5 segment; with FTS5's
+    default (merge 4 segments) each document's index was rewritten about six times."""
+    db = store.open(tmp_path / "new.db")
+    assert search.FTS_SETTINGS == {"automerge": 16}
+    assert fts_settings(db) == {"items": {"automerge": 16}, "clauses": {"automerge": 16}}
+    # A version-2 file gains the setting in place, without re-indexing its rows.
+    store.save(db, protocol("lsvo"))
+    for table in search.FTS_COLUMNS:
+        db.execute(f"DELETE FROM {table}_fts_config WHERE k = 'automerge'")
+    db.execute("UPDATE _meta SET value = '2' WHERE key = 'schema_version'")
+    db.conn.commit()
+    index = db.execute("SELECT count(*), sum(length(block)) FROM items_fts_data").fetchone()
+    hits = search.query(db, "avvikelse")
+    assert hits
+    db.conn.close()
+    db = sqlite_utils.Database(str(tmp_path / "new.db"))
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    assert store.migrate(db) == 2
+    db.conn.set_trace_callback(None)
+    assert not [s for s in statements if "rebuild" in s], statements
+    assert store.schema_version(db) == store.SCHEMA_VERSION == 3
+    assert fts_settings(db) == {"items": {"automerge": 16}, "clauses": {"automerge": 16}}
+    assert db.execute("SELECT count(*), sum(length(block)) FROM items_fts_data").fetchone() == index
+    assert search.query(db, "avvikelse") == hits
+
+
 def test_vote_meanings_are_stored_and_a_v1_database_gains_their_columns(tmp_path):
     """Schema 2: votes.yes_means / votes.no_means; a version-1 file is migrated in place."""
     from protokoll import ingest, parsers
@@ -420,7 +454,7 @@ def test_vote_meanings_are_stored_and_a_v1_database_gains_their_columns(tmp_path
     db.conn.commit()
     db.conn.close()
     db = store.open(path)
-    assert store.schema_version(db) == store.SCHEMA_VERSION == 2
+    assert store.schema_version(db) == store.SCHEMA_VERSION
     assert {"yes_means", "no_means"} <= set(db["votes"].columns_dict)
     fixture = Path(__file__).parent / "data" / "layouts" / "kommunstyrelsen.txt"
     protocol = parsers.parse(ingest.read(fixture))

@@ -622,6 +622,23 @@ def test_a_worker_is_replaced_by_a_fresh_one_after_files_per_worker_files(sample
     assert [pids.count(p) for p in dict.fromkeys(pids)] == [2, 2, 2]
 
 
+def test_workers_run_nicer_than_the_writer(samples):
+    """The parent is the only writer: it goes first, or the workers wait for it."""
+    path = samples / "aldras.txt"
+    with bulk.Pool(2) as pool:
+        for _ in range(2):
+            assert pool.idle()
+            pool.submit(str(path), path.read_bytes())
+        done = []
+        while len(done) < 2:
+            done += pool.results(wait=30)
+        pids = [w.proc.pid for w in pool._workers]
+        niceness = [os.getpriority(os.PRIO_PROCESS, pid) for pid in pids]
+    assert len(set(pids)) == 2
+    assert niceness == [min(19, os.getpriority(os.PRIO_PROCESS, 0) + bulk.WORKER_NICENESS)] * 2 != [
+        os.getpriority(os.PRIO_PROCESS, 0)] * 2
+
+
 def test_files_per_worker_changes_nothing_in_the_database(tmp_path):
     archive = build_archive(tmp_path / "archive")
     tables = {}

@@ -149,7 +149,16 @@ def unreadable(text: str) -> bool:
 def _unreadable(text: str, tokens: list[str], chars: int) -> bool:
     if len(_UNMAPPED.findall(text)) > 0.1 * chars:
         return True
-    return len(_WORDLIKE.findall(text)) < 0.4 * len(tokens)
+    # Fewer than 4 in 10 tokens are words. Counted only until there are enough: on a
+    # page of real text that is about half of it (this ran on every page of every PDF).
+    need, words = 0.4 * len(tokens), 0
+    if need <= 0:
+        return False
+    for _ in _WORDLIKE.finditer(text):
+        words += 1
+        if words >= need:
+            return False
+    return True
 
 
 def _has_images(page) -> bool:

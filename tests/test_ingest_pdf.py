@@ -221,3 +221,34 @@ def test_ocr_renders_pages_only_as_tesseract_takes_them(monkeypatch):
         tracemalloc.stop()
     assert sorted(texts) == list(range(8))
     assert peak < 4 * image, f"{peak / image:.1f} page images in memory at once"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", False),                                   # no tokens: nothing says it is not text
+    ("Kommunstyrelsen beslutar att anta budgeten", False),
+    ("xq zz 12 kk", True),                         # no token is a word
+    ("budget xq zz kk 12", True),                  # 1 word in 5: under 4 in 10
+    ("budget beslut xq zz 12", False),             # 2 in 5: exactly 4 in 10 is enough
+    ("\ufffd\ufffd\ufffd ord", True),              # unmapped glyphs
+])
+def test_unreadable_text_layers(text, expected):
+    assert pdf_reader.unreadable(text) is expected
+
+
+def test_unreadable_counts_words_as_the_rule_says():
+    """The word count stops once there are enough words; it must decide as counting all would."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    token = st.sampled_from(["att", "budget", "Kommunen", "xq", "zz", "12", "k", "§", "Å", "öre", "nämnd:s"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(token, max_size=40))
+    def check(tokens):
+        text = " ".join(tokens)
+        words = len(pdf_reader._WORDLIKE.findall(text))
+        chars = sum(map(len, text.split()))
+        unmapped = len(pdf_reader._UNMAPPED.findall(text)) > 0.1 * chars
+        assert pdf_reader.unreadable(text) == (unmapped or words < 0.4 * len(text.split()))
+
+    check()

@@ -298,7 +298,9 @@ def test_retry_failed_and_time_limit(tmp_path):
     (a / "aldras.txt").write_bytes((SAMPLES / "aldras.txt").read_bytes())
     db = tmp_path / "p.db"
     started = time.monotonic()
-    r = ingest(a, "--db", db, "--timeout", "2", "--json")
+    # 3 s: OCR of the 2 scanned pages takes 6 s of CPU; aldras.txt (0.3 s) in a worker at
+    # nice 10 needs room on a machine busy with other work
+    r = ingest(a, "--db", db, "--timeout", "3", "--json")
     assert r.exit_code == 1
     (failure,) = json.loads(r.stdout)["failed"]
     assert failure["error_code"] == "timeout" and failure["path"].endswith("scan.pdf")
@@ -635,8 +637,8 @@ def test_workers_run_nicer_than_the_writer(samples):
         pids = [w.proc.pid for w in pool._workers]
         niceness = [os.getpriority(os.PRIO_PROCESS, pid) for pid in pids]
     assert len(set(pids)) == 2
-    assert niceness == [min(19, os.getpriority(os.PRIO_PROCESS, 0) + bulk.WORKER_NICENESS)] * 2 != [
-        os.getpriority(os.PRIO_PROCESS, 0)] * 2
+    # 19 is the most a process can be; a test run already at 19 has nothing nicer to give
+    assert niceness == [min(19, os.getpriority(os.PRIO_PROCESS, 0) + bulk.WORKER_NICENESS)] * 2
 
 
 def test_files_per_worker_changes_nothing_in_the_database(tmp_path):

@@ -519,7 +519,7 @@ def report(n, tag, kinds, rounds, shard, again) -> None:
           f"{shard['tree_mb']:.0f} vs {two['tree_mb']:.0f} MB (whole tree, PSS)")
     print(f"- re-run: {s['files'] / again['seconds']:.0f} files/s wall clock incl. start-up, "
           f"{s['files_per_second']} files/s inside the import (target >= 1000)")
-    failed = [f for rnd in rounds for r in rnd[1:] if "summary" in r for f in r["summary"]["failed"]]
+    failed = [f for rnd in rounds for r in rnd if isinstance(r, dict) for f in r["summary"]["failed"]]  # the imports
     if failed:
         print(f"- failures: " + "; ".join(sorted({f'{f["error_code"]}: {f["error"]}' for f in failed}))[:500])
 

@@ -51,6 +51,12 @@ def counts(db) -> dict:
     return {t: db[t].count for t in db.table_names()}
 
 
+def fts_settings(db) -> dict:
+    """The search indexes' stored settings (FTS5 config rows other than its version)."""
+    return {t: dict(db.execute(f"SELECT k, v FROM {t}_fts_config WHERE k != 'version'").fetchall())
+            for t in search.FTS_COLUMNS}
+
+
 def test_open_sets_wal_foreign_keys_and_schema_version(tmp_path):
     db = store.open(tmp_path / "new.db")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -407,11 +413,6 @@ def test_a_busy_database_is_a_one_line_error(tmp_path):
         writer.execute("ROLLBACK")
     store.save(other, protocol("bun"))
     assert other["documents"].count == 1
-
-
-def fts_settings(db) -> dict:
-    return {t: dict(db.execute(f"SELECT k, v FROM {t}_fts_config WHERE k != 'version'").fetchall())
-            for t in search.FTS_COLUMNS}
 
 
 def test_the_search_index_merges_16_segments_at_a_time(tmp_path):

@@ -31,8 +31,7 @@ def load(*, use_model: bool = True):
     from .spans import register_extensions
 
     register_extensions()
-    nlp = spacy.blank("sv")
-    tokens.customize_tokenizer(nlp)
+    nlp = spacy.blank("sv", config={"nlp": {"tokenizer": {"@tokenizers": tokens.TOKENIZER}}})
     nlp.add_pipe("sv_numbers")
     nlp.add_pipe("protokoll_lemmas")
     nlp.add_pipe("protokoll_money")

@@ -47,6 +47,16 @@ def test_swedish_tokens(rules, text, tokens):
     assert [t.text for t in rules(text)] == tokens
 
 
+def test_the_tokenizer_is_ours_and_keeps_its_cache_on(rules):
+    """Built by the registered factory (so the pipeline's config rebuilds it), without
+    the whitespace special cases that turn spaCy's token cache off for a text."""
+    from protokoll.nlp import tokens
+
+    assert rules.config["nlp"]["tokenizer"] == {"@tokenizers": tokens.TOKENIZER}
+    assert not {"\n", "\t", " "} & set(rules.tokenizer.rules)
+    assert "t.ex." in rules.tokenizer.rules  # spaCy's Swedish exceptions are kept
+
+
 # Money -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,value", [

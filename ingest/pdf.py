@@ -80,7 +80,7 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
     finally:
         pdf.close()
     lines = remove_running_lines(pages)
-    out = [b for para, page in paragraphs(lines) for b in _blocks(para, page)]
+    out = [b for para, page in paragraphs(lines) for b in text_blocks(para, page=page)]
     if not out:
         raise EmptyDocument("the PDF has no text (and no page that OCR could read)", path=path)
     return out, count, warnings
@@ -309,8 +309,3 @@ def paragraphs(lines: list[Line]):
         text, page = cur, ln.page
     if page is not None and text.strip():
         yield text.strip(), page
-
-
-def _blocks(para: str, page: int):
-    for b in text_blocks(para):
-        yield Block(b.kind, b.text, page, b.level, b.number, b.cells)

@@ -32,8 +32,8 @@ def decode(data: bytes, path=None) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def text_blocks(text: str, markdown: bool = False) -> list[Block]:
-    """Split text into blocks: one per non-empty line.
+def text_blocks(text: str, markdown: bool = False, page: int | None = None) -> list[Block]:
+    """Split text into blocks: one per non-empty line, each on ``page``.
 
     Lines with tabs become table rows; "1." / "-" / "•" starts become list items with
     ``number`` (every bullet becomes "-"); Markdown "#" lines become headings (and "**bold**" markers are dropped).
@@ -47,20 +47,20 @@ def text_blocks(text: str, markdown: bool = False) -> list[Block]:
             line = line.replace("**", "")
             m = _MD_HEADING.match(line)
             if m:
-                blocks.append(Block(HEADING, m.group(2), level=len(m.group(1))))
+                blocks.append(Block(HEADING, m.group(2), page, level=len(m.group(1))))
                 continue
             line = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", line)
         if "\t" in line.strip():
             cells = tuple(c.strip() for c in line.strip().split("\t"))
-            blocks.append(Block(TABLE_ROW, "\t".join(cells), cells=cells))
+            blocks.append(Block(TABLE_ROW, "\t".join(cells), page, cells=cells))
             continue
         stripped = line.strip()
         marked = list_marker(stripped)
         if marked:
             indent = len(line) - len(line.lstrip())
-            blocks.append(Block(LIST_ITEM, marked[1], level=indent // 2, number=marked[0]))
+            blocks.append(Block(LIST_ITEM, marked[1], page, level=indent // 2, number=marked[0]))
             continue
-        blocks.append(Block(PARAGRAPH, stripped))
+        blocks.append(Block(PARAGRAPH, stripped, page))
     return blocks
 
 

@@ -586,8 +586,9 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
     for e, pos in zip(p.entities, positions):
         if e.label == "MONEY" and isinstance(e.value, (int, float)) and pos is not None:
             money.setdefault(pos, []).append(e)
+    item_ids: dict[int, str] = {}
     for i, it in enumerate(p.items):
-        item_id = child_id(doc_id, "item", i)
+        item_id = item_ids[i] = child_id(doc_id, "item", i)
         rows["items"].append({
             "id": item_id, "meeting_id": meeting_id, "position": i, "number": it.number,
             "label": it.label, "title": it.title, "kind": it.kind, "page": it.page, "dnr": it.dnr,
@@ -629,7 +630,8 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
     for i, (e, pos) in enumerate(zip(p.entities, positions)):
         rows["entities"].append({
             "id": child_id(doc_id, "entity", i), "document_id": doc_id,
-            "item_id": None if pos is None else child_id(doc_id, "item", pos),
+            # An item_index out of range gets an id no item has: the insert fails on it.
+            "item_id": None if pos is None else item_ids.get(pos) or child_id(doc_id, "item", pos),
             "label": e.label, "text": e.text,
             "value": json.dumps(e.value, ensure_ascii=False) if isinstance(e.value, (dict, list)) else e.value,
             "currency": e.currency, "start": e.start, "end": e.end,

@@ -769,7 +769,7 @@ def _execute_insert(db, table, rows, verb) -> None:
     indexes a row runs inside its statement's savepoint, and FTS5 (SQLite 3.40) writes
     its pending terms out as a new segment at every savepoint, so a statement per row
     (``executemany``) made a segment per item and per clause, and merging those segments
-    nearly doubled the work (9.0 → 5.3 ms per document). Other tables gain a little.
+    nearly doubled the work (8.9 → 5.3 ms per document). Other tables gain a little.
     """
     cols = list(rows[0])
     head = "{} INTO [{}] ({}) VALUES ".format(verb, table, ", ".join(f'"{c}"' for c in cols))

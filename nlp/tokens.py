@@ -2,13 +2,15 @@
 
 spaCy's tokenizer always splits on spaces, so the ``sv_numbers`` component merges a
 space-grouped number back into one token right after tokenisation. The tokenizer itself
-learns to split a unit glued to digits ("123664kr") and keeps "§§" together.
+learns to split a unit glued to digits ("123664kr") and keeps "§§" together, and keeps
+only the special cases that change its tokens (:func:`with_needed_special_cases`).
 """
 
 from __future__ import annotations
 
 import re
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
@@ -30,7 +32,6 @@ GROUPED_RE = re.compile(
     r"(?:,\d+)?(?!\d)"
 )
 
-_PLAIN_WHITESPACE = ("\n", "\t", " ")  # tokenizer special cases that change nothing
 _UNIT_SUFFIX = r"(?<=\d)(?:kr|tkr|mnkr|mdkr|mkr|kronor|SEK|sek|€|:-)"
 
 
@@ -41,29 +42,53 @@ TOKENIZER = "protokoll.sv_tokenizer.v1"
 def create_tokenizer():
     """spaCy's Swedish tokenizer that also splits "123664kr" into number + unit, a sign
     or bullet from digits or a capital ("-419", "-FoU verksamhetsplan"), and keeps "§§"
-    as one token. Built in one go: setting ``prefix_search``, ``suffix_search`` or
-    ``rules`` on a built tokenizer recompiles and reloads its 1,900 special cases each
-    time (0.2 s of every import's start-up)."""
+    as one token, with only the special cases that change something (:func:`needed`).
+    Built in one go: setting ``prefix_search``, ``suffix_search`` or ``rules`` on a
+    built tokenizer recompiles and reloads its special cases each time (0.2 s of every
+    import's start-up)."""
 
     def tokenizer_factory(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
-        # After the first special case in a text, spaCy's tokenizer caches nothing more
-        # for that Doc (``has_special``, spaCy issue #1250). "\n", "\t" and " " are
-        # special cases that give the very token the rules give anyway, and "\n" is on
-        # every line: without them every token stays the same and the cache works (3-5x
-        # faster).
-        rules = {k: v for k, v in defaults.tokenizer_exceptions.items() if k not in _PLAIN_WHITESPACE}
-        return Tokenizer(
-            nlp.vocab,
-            rules=rules,
+        affixes = dict(
             prefix_search=compile_prefix_regex(["§§", r"[-−–](?=[\dA-ZÅÄÖ])", *defaults.prefixes]).search,
             suffix_search=compile_suffix_regex([_UNIT_SUFFIX, *defaults.suffixes]).search,
             infix_finditer=compile_infix_regex(defaults.infixes).finditer,
             token_match=defaults.token_match,
             url_match=defaults.url_match,
         )
+        return with_needed_special_cases(
+            defaults.tokenizer_exceptions, lambda rules: Tokenizer(nlp.vocab, rules=rules, **affixes))
 
     return tokenizer_factory
+
+
+def with_needed_special_cases(rules: dict, build) -> Tokenizer:
+    """``build(special_cases)``, with only those of ``rules`` that change something: that
+    set more than the tokens' text ("hörru" → "hör" + "ru" with the NORM "du"), or without
+    which the tokenizer would split their text otherwise ("t.ex." rather than "t.ex" + ".").
+
+    The others ("kr", "dvs", "\\n": 160 of 480) give the tokens the rules give anyway, but
+    cost a lot: after the first special case in a text, spaCy's tokenizer saves no more
+    words to its cache for that Doc (``has_special``, spaCy issue #1250), and "kr" is in
+    almost every item. Without them the same tokens come out twice as fast.
+
+    Whether a text splits as its special case says depends on the special cases kept
+    ("°c." splits as "°" + "c." once "c." is one), so the ones left out are checked
+    against the tokenizer built without them, and put back until none splits otherwise.
+    """
+    def same(tokenizer, text, tokens) -> bool:
+        return [t.text for t in tokenizer(text)] == [t[ORTH] for t in tokens]
+
+    plain = build({})
+    kept = {text: tokens for text, tokens in rules.items()
+            if any(set(t) != {ORTH} for t in tokens) or not same(plain, text, tokens)}
+    while True:
+        tokenizer = build(kept)
+        back = {text: tokens for text, tokens in rules.items()
+                if text not in kept and not same(tokenizer, text, tokens)}
+        if not back:
+            return tokenizer
+        kept.update(back)
 
 
 @Language.factory("sv_numbers", default_config={})

@@ -49,12 +49,49 @@ def test_swedish_tokens(rules, text, tokens):
 
 def test_the_tokenizer_is_ours_and_keeps_its_cache_on(rules):
     """Built by the registered factory (so the pipeline's config rebuilds it), without
-    the whitespace special cases that turn spaCy's token cache off for a text."""
+    the special cases that change nothing but turn spaCy's token cache off for a text."""
     from protokoll.nlp import tokens
 
     assert rules.config["nlp"]["tokenizer"] == {"@tokenizers": tokens.TOKENIZER}
-    assert not {"\n", "\t", " "} & set(rules.tokenizer.rules)
-    assert "t.ex." in rules.tokenizer.rules  # spaCy's Swedish exceptions are kept
+    assert not {"\n", "\t", " ", "kr", "dvs"} & set(rules.tokenizer.rules)
+    assert {"t.ex.", "etc.", "hörru"} <= set(rules.tokenizer.rules)  # these change the tokens
+
+
+def _with_every_special_case(rules):
+    """Our tokenizer with all of spaCy's Swedish special cases, as spaCy builds it."""
+    from spacy.tokenizer import Tokenizer
+
+    t = rules.tokenizer
+    return Tokenizer(rules.vocab, rules=rules.Defaults.tokenizer_exceptions, prefix_search=t.prefix_search,
+                     suffix_search=t.suffix_search, infix_finditer=t.infix_finditer,
+                     token_match=t.token_match, url_match=t.url_match)
+
+
+def _tokens(doc):
+    return [(t.text, t.whitespace_, t.norm_) for t in doc]
+
+
+_EXCEPTIONS = sorted(__import__("spacy.lang.sv", fromlist=["Swedish"]).Swedish.Defaults.tokenizer_exceptions)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["(", "", "", "", "\"", "-"]),
+    st.one_of(st.sampled_from(_EXCEPTIONS), st.sampled_from(["Beslut", "125", "Kommunen", "att", "§"])),
+    st.sampled_from([")", ".", ",", "", "", ":", "kr"]),
+    st.sampled_from([" ", " ", "\n", "", "  ", "\t"]),
+), min_size=1, max_size=12))
+def test_leaving_out_special_cases_that_change_nothing_gives_the_same_tokens(rules, parts):
+    text = "".join("".join(p) for p in parts)
+    assert _tokens(rules.tokenizer(text)) == _tokens(_with_every_special_case(rules)(text))
+
+
+def test_the_special_cases_left_out_are_each_tokenized_as_they_were(rules):
+    full = _with_every_special_case(rules)
+    left_out = [k for k in _EXCEPTIONS if k not in rules.tokenizer.rules]
+    assert len(left_out) > 100
+    for text in left_out:
+        assert _tokens(rules.tokenizer(text)) == _tokens(full(text)), text
 
 
 # Money -------------------------------------------------------------------------------

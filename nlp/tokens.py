@@ -42,7 +42,8 @@ TOKENIZER = "protokoll.sv_tokenizer.v1"
 def create_tokenizer():
     """spaCy's Swedish tokenizer that also splits "123664kr" into number + unit, a sign
     or bullet from digits or a capital ("-419", "-FoU verksamhetsplan"), and keeps "§§"
-    as one token, with only the special cases that change something (:func:`needed`).
+    as one token, with only the special cases that change something
+    (:func:`with_needed_special_cases`).
     Built in one go: setting ``prefix_search``, ``suffix_search`` or ``rules`` on a
     built tokenizer recompiles and reloads its special cases each time (0.2 s of every
     import's start-up)."""
@@ -67,7 +68,7 @@ def with_needed_special_cases(rules: dict, build) -> Tokenizer:
     set more than the tokens' text ("hörru" → "hör" + "ru" with the NORM "du"), or without
     which the tokenizer would split their text otherwise ("t.ex." rather than "t.ex" + ".").
 
-    The others ("kr", "dvs", "\\n": 160 of 480) give the tokens the rules give anyway, but
+    The others ("kr", "dvs", "\\n": 162 of 483) give the tokens the rules give anyway, but
     cost a lot: after the first special case in a text, spaCy's tokenizer saves no more
     words to its cache for that Doc (``has_special``, spaCy issue #1250), and "kr" is in
     almost every item. Without them the same tokens come out twice as fast.

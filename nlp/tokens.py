@@ -74,19 +74,15 @@ def with_needed_special_cases(rules: dict, build) -> Tokenizer:
     almost every item. Without them the same tokens come out twice as fast.
 
     Whether a text splits as its special case says depends on the special cases kept
-    ("°c." splits as "°" + "c." once "c." is one), so the ones left out are checked
-    against the tokenizer built without them, and put back until none splits otherwise.
+    ("°c." splits as "°" + "c." once "c." is one), so starting from those that set more
+    than the text, the ones left out are checked against the tokenizer built without
+    them and put back until none splits otherwise (three builds, 0.06 s).
     """
-    def same(tokenizer, text, tokens) -> bool:
-        return [t.text for t in tokenizer(text)] == [t[ORTH] for t in tokens]
-
-    plain = build({})
-    kept = {text: tokens for text, tokens in rules.items()
-            if any(set(t) != {ORTH} for t in tokens) or not same(plain, text, tokens)}
+    kept = {text: tokens for text, tokens in rules.items() if any(set(t) != {ORTH} for t in tokens)}
     while True:
         tokenizer = build(kept)
         back = {text: tokens for text, tokens in rules.items()
-                if text not in kept and not same(tokenizer, text, tokens)}
+                if text not in kept and [t.text for t in tokenizer(text)] != [t[ORTH] for t in tokens]}
         if not back:
             return tokenizer
         kept.update(back)

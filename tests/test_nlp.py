@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.lang.sv import Swedish
 
 from protokoll import nlp as tagging
 from protokoll.nlp.canonical import org_key, person_key
@@ -57,7 +58,8 @@ def test_the_tokenizer_is_ours_and_keeps_its_cache_on(rules):
     assert {"t.ex.", "etc.", "hörru"} <= set(rules.tokenizer.rules)  # these change the tokens
 
 
-def _with_every_special_case(rules):
+@pytest.fixture(scope="module")
+def every_special_case(rules):
     """Our tokenizer with all of spaCy's Swedish special cases, as spaCy builds it."""
     from spacy.tokenizer import Tokenizer
 
@@ -71,7 +73,7 @@ def _tokens(doc):
     return [(t.text, t.whitespace_, t.norm_) for t in doc]
 
 
-_EXCEPTIONS = sorted(__import__("spacy.lang.sv", fromlist=["Swedish"]).Swedish.Defaults.tokenizer_exceptions)
+_EXCEPTIONS = sorted(Swedish.Defaults.tokenizer_exceptions)
 
 
 @settings(max_examples=300, deadline=None)
@@ -81,17 +83,16 @@ _EXCEPTIONS = sorted(__import__("spacy.lang.sv", fromlist=["Swedish"]).Swedish.D
     st.sampled_from([")", ".", ",", "", "", ":", "kr"]),
     st.sampled_from([" ", " ", "\n", "", "  ", "\t"]),
 ), min_size=1, max_size=12))
-def test_leaving_out_special_cases_that_change_nothing_gives_the_same_tokens(rules, parts):
+def test_leaving_out_special_cases_that_change_nothing_gives_the_same_tokens(rules, every_special_case, parts):
     text = "".join("".join(p) for p in parts)
-    assert _tokens(rules.tokenizer(text)) == _tokens(_with_every_special_case(rules)(text))
+    assert _tokens(rules.tokenizer(text)) == _tokens(every_special_case(text))
 
 
-def test_the_special_cases_left_out_are_each_tokenized_as_they_were(rules):
-    full = _with_every_special_case(rules)
+def test_the_special_cases_left_out_are_each_tokenized_as_they_were(rules, every_special_case):
     left_out = [k for k in _EXCEPTIONS if k not in rules.tokenizer.rules]
     assert len(left_out) > 100
     for text in left_out:
-        assert _tokens(rules.tokenizer(text)) == _tokens(full(text)), text
+        assert _tokens(rules.tokenizer(text)) == _tokens(every_special_case(text)), text
 
 
 # Money -------------------------------------------------------------------------------

@@ -36,8 +36,8 @@ class PersonTagger:
         self.max_name_tokens = max_name_tokens
         self.first_names = first_names()
         lemmas = nlp.get_pipe("protokoll_lemmas").table if "protokoll_lemmas" in nlp.component_names else None
-        self.lemmas = lemmas or {}
-        self.lemma_forms = set(self.lemmas.values()) if use_model and lemmas else set()
+        self.lemmas = lemmas if lemmas is not None else {}
+        self.lemma_forms = lemmas.forms if use_model and lemmas is not None else frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))

@@ -542,9 +542,9 @@ class Pool:
 
     A worker that has done ``files_per_worker`` files is retired (it finishes, closes
     its LibreOffice and exits) and a fresh one is forked from the parent: what a
-    long-lived worker accumulates (spaCy's vocabulary and caches, pages of the shared
-    lemma table copied on write, LibreOffice's own growth) cannot grow with the size
-    of the archive.
+    long-lived worker accumulates (spaCy's vocabulary and caches, pages of objects
+    shared with the parent copied on write, LibreOffice's own growth) cannot grow with
+    the size of the archive.
     """
 
     def __init__(self, workers: int, *, timeout: float = DEFAULT_TIMEOUT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 
 import pytest
@@ -26,7 +27,7 @@ def table() -> lt.LemmaTable:
 def test_shipped_forms_are_made_from_the_installed_table(parsed):
     """If this fails, spacy-lookups-data changed its table: run scripts/build_lemma_forms.py."""
     packed = lt.table_path().read_bytes()
-    forms = lt._read_forms(lt.FORMS, lt.hashlib.sha256(packed).hexdigest())
+    forms = lt._read_forms(lt.FORMS, hashlib.sha256(packed).hexdigest())
     assert forms is not None, "the shipped lemma set names another table: run scripts/build_lemma_forms.py"
     assert forms == frozenset(parsed.values())
 
@@ -56,7 +57,7 @@ def test_lookups_agree_with_the_dict(table, parsed):
 def test_another_table_is_parsed_instead(tmp_path, table, parsed):
     """A lemma set made from another table (or unreadable) is not used: forms come from
     parsing the installed one, and the answers stay the same."""
-    sha = lt.hashlib.sha256(lt.table_path().read_bytes()).hexdigest()
+    sha = hashlib.sha256(lt.table_path().read_bytes()).hexdigest()
     stale = tmp_path / "stale.txt.gz"
     stale.write_bytes(gzip.compress(b"sha256 " + b"0" * 64 + b"\nbil\nhus"))
     broken = tmp_path / "broken.txt.gz"

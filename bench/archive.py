@@ -273,21 +273,10 @@ def run_import(paths, db: Path, workers: int, tag: bool) -> dict:
 
 def _sample_tree(p: subprocess.Popen, tree: dict) -> None:
     while not tree.get("stop") and p.poll() is None:
-        tree["peak"] = max(tree["peak"], tree_pss(p.pid))
-        tree["hwm"] = max(tree["hwm"], tree_hwm(p.pid))
+        pids = _tree(p.pid)  # one walk per sample for both figures
+        tree["peak"] = max(tree["peak"], sum(_proc_bytes(pid, "smaps_rollup", "Pss") for pid in pids))
+        tree["hwm"] = max([tree["hwm"], *(_proc_bytes(pid, "status", "VmHWM") for pid in pids)])
         time.sleep(0.2)
-
-
-def tree_hwm(pid: int) -> int:
-    """Bytes of the largest peak resident set (``VmHWM``) among ``pid`` and its descendants."""
-    peak = 0
-    for pid in _tree(pid):
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                peak = max(peak, next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:")))
-        except (OSError, StopIteration, ValueError):  # ended meanwhile, or a zombie
-            continue
-    return peak
 
 
 def _tree(pid: int) -> list[int]:
@@ -305,17 +294,27 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _proc_bytes(pid: int, name: str, field: str) -> int:
+    """The kB figure ``field`` of /proc/PID/``name`` in bytes; 0 if the process ended
+    meanwhile (or is a zombie, whose status has no memory lines)."""
+    try:
+        with open(f"/proc/{pid}/{name}") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith(field + ":"))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
 def tree_pss(pid: int, names: set[str] | None = None) -> int:
     """Bytes of proportional set size of ``pid`` and all its descendants (Linux /proc);
     with ``names``, only of the processes whose command name is one of them."""
     total = 0
     for pid in _tree(pid):
         try:
-            if names is None or Path(f"/proc/{pid}/comm").read_text().strip() in names:
-                with open(f"/proc/{pid}/smaps_rollup") as f:
-                    total += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
-        except (OSError, StopIteration, ValueError):  # the process ended meanwhile
+            if names is not None and Path(f"/proc/{pid}/comm").read_text().strip() not in names:
+                continue
+        except OSError:  # the process ended meanwhile
             continue
+        total += _proc_bytes(pid, "smaps_rollup", "Pss")
     return total
 
 

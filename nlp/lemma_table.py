@@ -121,7 +121,7 @@ class LemmaTable:
         while start < self._end:
             end = text.find(b"\n", start)
             line = text[start:end]
-            key = _entry(line)[0].encode() if b"\\" in line else line[5:line.index(b'"', 5)]
+            key = _entry(line)[0].encode() if b"\\" in line else line[len(_ENTRY):line.index(b'"', len(_ENTRY))]
             self._starts.append(start)
             self._keys.append(key)
             start = text.find(b"\n", start + block) + 1
@@ -143,7 +143,7 @@ class LemmaTable:
         if b"\\" not in target:  # else it could match an escaped line's raw text
             i = bisect_right(self._keys, target)
             if i:
-                pattern = b'\n    "' + target + b'": "'
+                pattern = b"\n" + _ENTRY + target + b'": "'
                 starts, text = self._starts, self.text
                 at = text.find(pattern, starts[i - 1] - 1, starts[i] - 1 + len(pattern))
                 if at != -1:

@@ -52,11 +52,13 @@ def load_table(lang: str = "sv", forms_path: Path | None = FORMS) -> LemmaTable:
     packed = table_path(lang).read_bytes()
     text = gzip.decompress(packed)
     forms = _read_forms(forms_path, hashlib.sha256(packed).hexdigest()) if forms_path else None
-    if forms is None or not _in_layout(text):
+    in_layout = _in_layout(text)
+    if forms is None or not in_layout:
         table = json.loads(text)
         if forms is None:
             forms = frozenset(table.values())
-        text = dump(table)
+        if not in_layout:  # a text already in the layout is searched as it is
+            text = dump(table)
     return LemmaTable(text, forms)
 
 

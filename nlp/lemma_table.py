@@ -43,13 +43,14 @@ def table_path(lang: str = "sv") -> Path:
     return path
 
 
-def load_table(lang: str = "sv", forms_path: Path | None = FORMS) -> LemmaTable:
+def load_table(lang: str = "sv", forms_path: Path | None = FORMS, path: Path | None = None) -> LemmaTable:
     """Word form → lemma from the installed spacy-lookups-data, with the set of lemmas.
 
     ``forms_path`` is the shipped set of lemmas; it is used only if it was made from
-    this very table (same sha256), otherwise the table is parsed.
+    this very table (same sha256), otherwise the table is parsed. ``path`` is another
+    gzipped JSON table to read instead of the installed one.
     """
-    packed = table_path(lang).read_bytes()
+    packed = (path or table_path(lang)).read_bytes()
     text = gzip.decompress(packed)
     forms = _read_forms(forms_path, hashlib.sha256(packed).hexdigest()) if forms_path else None
     in_layout = _in_layout(text)
@@ -127,7 +128,7 @@ class LemmaTable:
             self._starts.append(start)
             self._keys.append(key)
             start = text.find(b"\n", start + block) + 1
-            if start == 0 or start > self._end:
+            if start == 0:  # no newline after this block: it was the last one
                 break
         self._starts.append(self._end + 1)
         # a protocol asks about some 400 words, few of them new: 0.1 µs instead of 3 µs

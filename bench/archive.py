@@ -304,18 +304,20 @@ def _proc_bytes(pid: int, name: str, field: str) -> int:
         return 0
 
 
-def tree_pss(pid: int, names: set[str] | None = None) -> int:
-    """Bytes of proportional set size of ``pid`` and all its descendants (Linux /proc);
-    with ``names``, only of the processes whose command name is one of them."""
-    total = 0
+def tree_pss(pid: int, names: set[str] = frozenset()) -> tuple[int, int]:
+    """Bytes of proportional set size of ``pid`` and all its descendants (Linux /proc),
+    and the part of it in processes whose command name is one of ``names``; one walk."""
+    total = named = 0
     for pid in _tree(pid):
-        try:
-            if names is not None and Path(f"/proc/{pid}/comm").read_text().strip() not in names:
+        pss = _proc_bytes(pid, "smaps_rollup", "Pss")
+        total += pss
+        if names:
+            try:
+                if Path(f"/proc/{pid}/comm").read_text().strip() in names:
+                    named += pss
+            except OSError:  # the process ended meanwhile
                 continue
-        except OSError:  # the process ended meanwhile
-            continue
-        total += _proc_bytes(pid, "smaps_rollup", "Pss")
-    return total
+    return total, named
 
 
 def raw_extraction(pdfs: list[Path]) -> tuple[float, int, float]:

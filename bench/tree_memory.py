@@ -38,7 +38,8 @@ def main() -> None:
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         started, rows = time.monotonic(), []
         while p.poll() is None:
-            rows.append((time.monotonic() - started, tree_pss(p.pid) / 2**20, tree_pss(p.pid, LIBREOFFICE) / 2**20))
+            total, lo = tree_pss(p.pid, LIBREOFFICE)
+            rows.append((time.monotonic() - started, total / 2**20, lo / 2**20))
             time.sleep(args.every)
         summary = json.loads(p.stdout.read())
     if not rows:

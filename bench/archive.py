@@ -46,6 +46,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Set
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -304,7 +305,7 @@ def _proc_bytes(pid: int, name: str, field: str) -> int:
         return 0
 
 
-def tree_pss(pid: int, names: set[str] = frozenset()) -> tuple[int, int]:
+def tree_pss(pid: int, names: Set[str] = frozenset()) -> tuple[int, int]:
     """Bytes of proportional set size of ``pid`` and all its descendants (Linux /proc),
     and the part of it in processes whose command name is one of ``names``; one walk."""
     total = named = 0

@@ -250,10 +250,11 @@ def generate(root: Path, n: int, seed: int = 1) -> dict[str, list[Path]]:
 # --------------------------------------------------------------------------- measure
 
 
-def run_import(paths, db: Path, workers: int, tag: bool) -> dict:
+def run_import(paths, db: Path, workers: int, tag: bool, prefix: tuple[str, ...] = ()) -> dict:
     """One `protokoll ingest` subprocess: wall seconds, its JSON summary, peak RSS in MB, and
-    CPU seconds (user + system of the process and of its workers, which it waits for)."""
-    cmd = [PROTOKOLL, "ingest", *map(str, paths), "--db", str(db), "-w", str(workers), "--json", "--quiet"]
+    CPU seconds (user + system of the process and of its workers, which it waits for).
+    ``prefix`` runs it under another command, e.g. ``("taskset", "-c", "0")``."""
+    cmd = [*prefix, PROTOKOLL, "ingest", *map(str, paths), "--db", str(db), "-w", str(workers), "--json", "--quiet"]
     if not tag:
         cmd.append("--no-tag")
     started = time.perf_counter()

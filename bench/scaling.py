@@ -1,0 +1,141 @@
+"""How the bulk import scales with workers and with cores, and what bounds it.
+
+On this project's 2-core machines a 1-worker import already uses 1.2-1.4 cores: the
+worker on one, the parent (the single writer) on the other. This script measures, in
+one run and alternated over ``--rounds``, the imports of FOLDER's files and of their
+first quarter. FOLDER is a folder of files, or an archive kept by ``bench/archive.py N
+--keep FOLDER``, of which only the text PDFs are taken:
+
+* 1 worker pinned to one core (``taskset -c 0``), 1 worker on all cores, 2 workers;
+* each past start-up: the import of all files minus that of the first quarter, each
+  the summary's own ``seconds``;
+
+and prints the 1 -> 2 worker and 1 -> 2 core speed-ups. With ``--writer`` it also reads,
+parses and tags the files in this process and saves them twice per round, into a
+fresh database with and without the full-text index's triggers, and prints the bound
+2W / (W + S) that 2 cores put on the 1 -> 2 worker speed-up (W: the workers' CPU per
+file, S: the writer's).
+
+    .venv/bin/python bench/archive.py 300 --keep /work/arkiv300   # once
+    .venv/bin/python bench/scaling.py /work/arkiv300 --rounds 3 --writer
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from archive import kept, manifest_of, run_import
+
+RUNS = {"1 worker, 1 core": (1, ("taskset", "-c", "0")), "1 worker, 2 cores": (1, ()), "2 workers, 2 cores": (2, ())}
+
+
+def files_of(folder: Path, work: Path) -> Path:
+    """A folder of the files to import: FOLDER itself, or the text PDFs of a kept archive
+    hard-linked into ``work``."""
+    try:
+        n = json.loads(manifest_of(folder).read_text())["n"]
+    except (OSError, ValueError, KeyError):
+        return folder
+    pdfs = work / "pdf-only"
+    pdfs.mkdir()
+    for p in (kept(folder, n) or {}).get("pdf", []):
+        os.link(p, pdfs / p.name)
+    return pdfs
+
+
+def imports(folder: Path, rounds: int, tag: bool, work: Path) -> dict[str, list[tuple[float, float]]]:
+    """Per run: (all, first quarter) import seconds for each round."""
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    if not files:
+        raise SystemExit(f"no files in {folder}")
+    quarter = work / "quarter"
+    quarter.mkdir()
+    for p in files[: max(1, len(files) // 4)]:
+        os.link(p, quarter / p.name)
+    out: dict[str, list[tuple[float, float]]] = {name: [] for name in RUNS}
+    for r in range(rounds):
+        for name, (workers, prefix) in RUNS.items():
+            seconds = []
+            for what in (folder, quarter):
+                db = work / f"{len(out[name])}-{workers}-{len(prefix)}-{what.name}.db"
+                result = run_import([what], db, workers, tag, prefix)
+                if result["exit"] != 0:
+                    raise SystemExit(f"protokoll ingest {what} exited {result['exit']}")
+                seconds.append(result["summary"]["seconds"])
+            out[name].append((seconds[0], seconds[1]))
+            print(f"round {r + 1}, {name}: all {seconds[0]:.2f} s, first quarter {seconds[1]:.2f} s", flush=True)
+    return out
+
+
+def writer_share(folder: Path, rounds: int, work: Path) -> tuple[float, list[float], list[float]]:
+    """The workers' CPU ms per file (read, parse, tag), and the writer's per round with and
+    without the FTS5 triggers (``store.save`` into a fresh database)."""
+    from protokoll import ingest, nlp, parsers, store
+
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    nl = nlp.load()
+    for p in files[:10]:  # warm the tagger, as a worker is by its eleventh file
+        nlp.tag(parsers.parse(ingest.read(p)), nl)
+    started = time.process_time()
+    protocols = [nlp.tag(parsers.parse(ingest.read(p)), nl) for p in files]
+    w = (time.process_time() - started) / len(files) * 1000
+    with_fts, without = [], []
+    for r in range(rounds):
+        for index, into in ((True, with_fts), (False, without)):
+            db = store.open(work / f"writer-{r}-{index}.db")
+            if not index:
+                for table in ("items", "clauses"):
+                    for trigger in db[table].triggers:
+                        if f"{table}_fts" in trigger.sql:
+                            db.execute(f"DROP TRIGGER [{trigger.name}]")
+            started = time.process_time()
+            for p in protocols:
+                store.save(db, p)
+            into.append((time.process_time() - started) / len(files) * 1000)
+            db.close()
+    return w, with_fts, without
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", type=Path, help="a folder of files, or an archive kept by bench/archive.py (its text PDFs are taken)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-tag", action="store_true", help="import without spaCy tagging")
+    ap.add_argument("--writer", action="store_true", help="also measure W and S in this process (with tagging only)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="protokoll-scaling-") as tmp:
+        work = Path(tmp)
+        folder = files_of(args.folder, work)
+        print(f"{sum(1 for p in folder.iterdir() if p.is_file())} files from {folder}", flush=True)
+        runs = imports(folder, max(1, args.rounds), not args.no_tag, work)
+        one, pinned, two = runs["1 worker, 2 cores"], runs["1 worker, 1 core"], runs["2 workers, 2 cores"]
+        whole = [a[0] / b[0] for a, b in zip(one, two)]
+        past = [(a[0] - a[1]) / (b[0] - b[1]) for a, b in zip(one, two)]
+        cores = [a[0] / b[0] for a, b in zip(pinned, two)]
+        writer_core = [a[0] / b[0] for a, b in zip(pinned, one)]
+
+        def show(xs):
+            return f"median {statistics.median(xs):.2f}x (rounds {', '.join(f'{x:.2f}' for x in xs)})"
+
+        print(f"- 1 -> 2 workers, whole import: {show(whole)}")
+        print(f"- 1 -> 2 workers, past start-up (all minus the first quarter): {show(past)}")
+        print(f"- 1 worker on 1 core -> 2 workers on 2 cores: {show(cores)}")
+        print(f"- 1 worker: 1 core -> 2 cores (the writer on its own core): {show(writer_core)}")
+        if args.writer and not args.no_tag:
+            w, s, s0 = writer_share(folder, max(1, args.rounds), work)
+            sm, s0m = statistics.median(s), statistics.median(s0)
+            print(f"- CPU ms per file: workers (read, parse, tag) W = {w:.1f}; writer S = {sm:.1f} "
+                  f"(rounds {', '.join(f'{x:.1f}' for x in s)}), {s0m:.1f} without the FTS5 triggers "
+                  f"(rounds {', '.join(f'{x:.1f}' for x in s0)})")
+            print(f"- bound on 2 cores, 2W / (W + S): {2 * w / (w + sm):.2f}x; "
+                  f"with no search index: {2 * w / (w + s0m):.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -340,16 +340,17 @@ def raw_extraction(pdfs: list[Path]) -> tuple[float, int, float]:
     return time.perf_counter() - started, pages, time.process_time() - cpu
 
 
-def stages(pdfs: list[Path], db_path: Path, tag: bool, warm: int = 10) -> None:
-    """CPU milliseconds per document of each stage, in this process, on the text PDFs
-    (CPU time, so other processes on the machine change the figures little). The
-    tagger first tags ``warm`` other PDFs, as a worker has by its eleventh file."""
-    from protokoll import ingest, nlp, parsers, store
+def worker_stages(files: list[Path], tag: bool, warm: int = 10) -> tuple[list, dict[str, float]]:
+    """The protocols a worker makes of ``files`` (read, parse and, with ``tag``, tag), in
+    this process, and the CPU seconds of each stage (CPU time, so other processes on the
+    machine change the figures little). With ``tag`` the tagger first tags the last
+    ``warm`` files, as a worker has by its eleventh file, and those are not measured."""
+    from protokoll import ingest, nlp, parsers
 
     nl = nlp.load() if tag else None
-    for path in pdfs[-warm:] if tag else []:
+    for path in files[-warm:] if tag else []:
         nlp.tag(parsers.parse(ingest.read(path)), nl)
-    pdfs = pdfs[:-warm] if tag else pdfs
+    files = files[:-warm] if tag else files
     cpu: dict[str, float] = {}
 
     def timed(stage, fn, *args):
@@ -358,15 +359,25 @@ def stages(pdfs: list[Path], db_path: Path, tag: bool, warm: int = 10) -> None:
         cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - started
         return out
 
-    protocols = [timed("parse", parsers.parse, timed("read", ingest.read, path)) for path in pdfs]
+    protocols = [timed("parse", parsers.parse, timed("read", ingest.read, path)) for path in files]
     if tag:
         protocols = [timed("tag", nlp.tag, p, nl) for p in protocols]
+    return protocols, cpu
+
+
+def stages(pdfs: list[Path], db_path: Path, tag: bool) -> None:
+    """CPU milliseconds per document of each stage, in this process, on the text PDFs."""
+    from protokoll import store
+
+    protocols, cpu = worker_stages(pdfs, tag)
     db = store.open(db_path)
+    started = time.process_time()
     for p in protocols:
-        timed("save", store.save, db, p)
+        store.save(db, p)
+    cpu["save"] = time.process_time() - started
     pages = sum(p.source.pages or 0 for p in protocols)
-    print(f"{len(pdfs)} text PDFs, {pages} pages, load average {os.getloadavg()[0]:.2f}; CPU ms per document: "
-          + ", ".join(f"{stage} {seconds / len(pdfs) * 1000:.1f}" for stage, seconds in cpu.items()))
+    print(f"{len(protocols)} text PDFs, {pages} pages, load average {os.getloadavg()[0]:.2f}; CPU ms per document: "
+          + ", ".join(f"{stage} {seconds / len(protocols) * 1000:.1f}" for stage, seconds in cpu.items()))
 
 
 def manifest_of(archive: Path) -> Path:

@@ -12,7 +12,7 @@ first quarter. FOLDER is a folder of files, or an archive kept by ``bench/archiv
 
 and prints the 1 -> 2 worker and 1 -> 2 core speed-ups. With ``--writer`` it also reads,
 parses and tags the files in this process and saves them twice per round, into a
-fresh database with and without the full-text index's triggers, and prints the bound
+fresh database with and without the full-text index (its table and triggers), and prints the bound
 2W / (W + S) that 2 cores put on the 1 -> 2 worker speed-up (W: the workers' CPU per
 file, S: the writer's).
 
@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from archive import kept, manifest_of, run_import
+from archive import kept, manifest_of, run_import, worker_stages
 
 RUNS = {"1 worker, 1 core": (1, ("taskset", "-c", "0")), "1 worker, 2 cores": (1, ()), "2 workers, 2 cores": (2, ())}
 
@@ -75,29 +75,22 @@ def imports(folder: Path, rounds: int, tag: bool, work: Path) -> dict[str, list[
 
 def writer_share(folder: Path, rounds: int, work: Path) -> tuple[float, list[float], list[float]]:
     """The workers' CPU ms per file (read, parse, tag), and the writer's per round with and
-    without the FTS5 triggers (``store.save`` into a fresh database)."""
-    from protokoll import ingest, nlp, parsers, store
+    without the full-text index (``store.save`` into a fresh database)."""
+    from protokoll import search, store
 
-    files = sorted(p for p in folder.iterdir() if p.is_file())
-    nl = nlp.load()
-    for p in files[:10]:  # warm the tagger, as a worker is by its eleventh file
-        nlp.tag(parsers.parse(ingest.read(p)), nl)
-    started = time.process_time()
-    protocols = [nlp.tag(parsers.parse(ingest.read(p)), nl) for p in files]
-    w = (time.process_time() - started) / len(files) * 1000
+    protocols, cpu = worker_stages(sorted(p for p in folder.iterdir() if p.is_file()), tag=True)
+    w = sum(cpu.values()) / len(protocols) * 1000
     with_fts, without = [], []
     for r in range(rounds):
         for index, into in ((True, with_fts), (False, without)):
             db = store.open(work / f"writer-{r}-{index}.db")
             if not index:
-                for table in ("items", "clauses"):
-                    for trigger in db[table].triggers:
-                        if f"{table}_fts" in trigger.sql:
-                            db.execute(f"DROP TRIGGER [{trigger.name}]")
+                for table in search.FTS_COLUMNS:
+                    search._drop_index(db, table)  # its triggers and its table
             started = time.process_time()
             for p in protocols:
                 store.save(db, p)
-            into.append((time.process_time() - started) / len(files) * 1000)
+            into.append((time.process_time() - started) / len(protocols) * 1000)
             db.close()
     return w, with_fts, without
 
@@ -131,7 +124,7 @@ def main() -> None:
             w, s, s0 = writer_share(folder, max(1, args.rounds), work)
             sm, s0m = statistics.median(s), statistics.median(s0)
             print(f"- CPU ms per file: workers (read, parse, tag) W = {w:.1f}; writer S = {sm:.1f} "
-                  f"(rounds {', '.join(f'{x:.1f}' for x in s)}), {s0m:.1f} without the FTS5 triggers "
+                  f"(rounds {', '.join(f'{x:.1f}' for x in s)}), {s0m:.1f} without the FTS5 index "
                   f"(rounds {', '.join(f'{x:.1f}' for x in s0)})")
             print(f"- bound on 2 cores, 2W / (W + S): {2 * w / (w + sm):.2f}x; "
                   f"with no search index: {2 * w / (w + s0m):.2f}x")

@@ -69,8 +69,13 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None,
 
 
 def _read_text(path: str, data: bytes, sha: str, fmt: str = "txt") -> Document:
-    blocks = text_blocks(decode(data, path), markdown=(fmt == "md"))
-    return _document(Source(path, sha, fmt, None, len(data)), blocks)
+    from . import layout
+
+    text = decode(data, path)
+    if fmt == "txt" and layout.is_paged(text):  # extracted from a PDF, pages kept
+        blocks, pages = layout.blocks(text)
+        return _document(Source(path, sha, fmt, pages, len(data)), blocks)
+    return _document(Source(path, sha, fmt, None, len(data)), text_blocks(text, markdown=(fmt == "md")))
 
 
 def _read_docx(path: str, data: bytes, sha: str) -> Document:

@@ -14,9 +14,7 @@ block keeps the page it starts on.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections import Counter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -26,27 +24,15 @@ from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
 from . import ocr
-from .text import BULLETS, text_blocks
+from .pages import CONJUNCTION, STARTS_ITEM, Line, paragraphs, remove_running_lines
+from .text import text_blocks
 
-EDGE = 3  # lines at the top and at the bottom of a page that may be running lines
+__all__ = ["blocks", "Line", "paragraphs", "remove_running_lines"]
+
 _SOFT_HYPHEN = re.compile(r"(?<=\w)[\ufffe\x02]\s*(?=\w)")
-_DIGITS = re.compile(r"\d+")
-_SIGNATURE_BOX = re.compile(
-    r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
-)
-_STARTS_ITEM = re.compile(r"^(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)")
-_CONJUNCTION = re.compile(r"(och|eller|samt|resp\.?|respektive|till)\b")
-_CLAUSE = re.compile(r"att\s")  # "att …" after an unwrapped line starts a decision clause
-_CLOSERS = (".", ":", ";", "!", "?", "”", '"', "»")
 _UNMAPPED = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
 # A word: a token with two letters in a row and a vowel.
 _WORDLIKE = re.compile(r"(?<!\S)(?=\S*[A-Za-zÅÄÖåäöÉéÜü]{2})(?=\S*[aeiouyåäöAEIOUYÅÄÖéü])\S+")
-
-
-@dataclasses.dataclass
-class Line:
-    text: str  # as extracted, trailing space kept (it marks a line wrapped by the layout)
-    page: int  # 1-based
 
 
 def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Block], int, list[str]]:
@@ -128,7 +114,7 @@ def _soft_hyphen(m: re.Match) -> str:
     # hyphenation ("sam-verkan"); next to a capital or digit a real hyphen ("SIP-utbildning").
     s, i = m.string, m.start()
     before, after = s[i - 1], s[m.end()]
-    if _CONJUNCTION.match(s, m.end()):  # a compound cut short: "in-och utskrivning"
+    if CONJUNCTION.match(s, m.end()):  # a compound cut short: "in-och utskrivning"
         return "-"
     return "" if before.islower() and after.islower() else "-"
 
@@ -246,66 +232,6 @@ def _ocr_lines(text: str) -> list[str]:
         width = max((len(ln) for ln in lines), default=0)
         for ln, nxt in zip(lines, lines[1:] + [""]):
             sentence_ends = ln.endswith((".", ":", ";", ")")) and nxt[:1].isupper()
-            full = len(ln) >= 0.75 * width and nxt and not _STARTS_ITEM.match(nxt) and not sentence_ends
+            full = len(ln) >= 0.75 * width and nxt and not STARTS_ITEM.match(nxt) and not sentence_ends
             out.append(ln + " " if full and not ln.endswith("-") else ln)
     return out
-
-
-def _key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.lower().split()))
-
-
-def remove_running_lines(pages: list[list[str]]) -> list[Line]:
-    """Drop running headers/footers: lines repeated at a page's top or bottom on most pages.
-
-    Digits are normalised first so "Sida 3 av 22" matches "Sida 4 av 22". Signature-box
-    lines ("Justerandes signatur", "Utdragsbestyrkande") go wherever they stand.
-    """
-    seen: Counter[str] = Counter()
-    for lines in pages:
-        seen.update({_key(ln) for ln in lines[:EDGE] + lines[-EDGE:]})
-    with_text = sum(1 for lines in pages if lines)
-    threshold = max(2, (with_text + 1) // 2)
-    running = {k for k, n in seen.items() if n >= threshold} if with_text >= 2 else set()
-    out: list[Line] = []
-    for number, lines in enumerate(pages, 1):
-        last = len(lines) - EDGE
-        for i, ln in enumerate(lines):
-            at_edge = i < EDGE or i >= last
-            if (at_edge and _key(ln) in running) or _SIGNATURE_BOX.match(ln.strip()):
-                continue
-            out.append(Line(ln, number))
-    return out
-
-
-def paragraphs(lines: list[Line]):
-    """Join lines the layout wrapped into paragraphs; yield (text, page of first line)."""
-    typical = sorted(len(ln.text.strip()) for ln in lines)
-    wide = 0.85 * typical[int(0.9 * (len(typical) - 1))] if typical else 0
-    text, page = "", None
-    for ln in lines:
-        cur = ln.text.replace("\u00a0", " ")
-        if page is None:
-            text, page = cur, ln.page
-            continue
-        nxt = cur.strip()
-        prev = text.rstrip()
-        if _STARTS_ITEM.match(nxt):
-            pass
-        elif prev.endswith("-") and prev[-2:-1].isdigit() and nxt[:1].isdigit():  # "2024-" "12-13"
-            text = prev + cur.lstrip()
-            continue
-        elif text.endswith((" ", "\t")):  # the layout wrapped the line here
-            text = prev + " " + cur.lstrip()
-            continue
-        elif prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():
-            # Hyphenation ("sam-" "verkan"), except a compound cut short: "in-" "och utskrivning".
-            text = (prev if _CONJUNCTION.match(nxt) else prev[:-1]) + cur.lstrip()
-            continue
-        elif len(prev) >= wide and nxt[:1].islower() and not prev.endswith(_CLOSERS) and not _CLAUSE.match(nxt):
-            text = prev + " " + cur.lstrip()  # a full line going on in lower case
-            continue
-        yield text.strip(), page
-        text, page = cur, ln.page
-    if page is not None and text.strip():
-        yield text.strip(), page

@@ -18,8 +18,11 @@ from . import vocab
 from .lines import Line, key, ws
 
 # (style, pattern). Groups: num, letter, label, rest.
+# "KS § 27", "BUN § 12": the organ's abbreviation before "§" is part of the style, so
+# "MBL § 11" or "KU § 317 06-12-05" (a reference in the margin) is not a "KS §" item.
+_PREFIX = r"(?:(?P<prefix>[A-ZÅÄÖ]{1,6})\s+)?"
 _STYLES = (
-    ("section", re.compile(r"^(?P<label>§\s*(?P<num>\d{1,4})\s*(?P<letter>[a-z])?(?:\s*/\s*\d{2,4})?)(?=[\s.:]|$)[.:]?\s*(?P<rest>.*)$")),
+    ("section", re.compile(r"^(?P<label>" + _PREFIX + r"§\s*(?P<num>\d{1,4})\s*(?P<letter>[a-zA-Z])?(?:\s*/\s*\d{2,4})?)(?=[\s.:]|$)[.:]?\s*(?P<rest>.*)$")),
     ("section_after", re.compile(r"^(?P<label>(?P<num>\d{1,4})\s*(?P<letter>[a-z])?\s*§)(?=[\s.:]|$)[.:]?\s*(?P<rest>.*)$")),
     ("group", re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*\)\s*\.)\s*(?P<rest>.*)$")),
 )
@@ -29,6 +32,10 @@ _LETTER_ITEM = re.compile(r"^(?P<label>(?P<letter>[a-z])\s*/)\s*(?P<rest>\S.{0,1
 # "(B)", "(I/D/B)"; a subtitle after it ("… (I/D/B) -Nya rutiner") stays out of the title.
 _KIND = re.compile(r"\s*\((?P<marks>[BIDbid](?:\s*/\s*[BIDbid])*)\)(?:\s*$|\s+[-–]\s*\S)")
 _DNR = re.compile(r"(?:^|\s)(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
+# A diarienummer standing alone: "KS KF/2023:3", "KS 2024/388", "BUN 2023/12", "KS/KF 2025:7",
+# "NKBY/302/00.01.03.01/2022"; optionally after "Dnr".
+DNR_SHAPE = r"(?:[A-ZÅÄÖ]{1,6}[ /]){0,3}\d{1,4}(?:[/:.-]\d{1,5}){1,5}"
+_DNR_AFTER = re.compile(r"(?:^|\s)(?:(?i:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*)?(?P<dnr>" + DNR_SHAPE + r")$")
 _TOC_LABEL = re.compile(r"(?:§\s*\d{1,4}\s*[a-z]?(?:\s*/\s*\d{2,4})?|\d{1,4}\s*[a-z]?\s*§)")
 _RANGE = re.compile(r"(\d{1,4})\s*(?:[-–—]\s*(\d{1,4}))?")
 _MAX_HEADER = 160  # a longer line is prose that starts with "§88 …", not a header
@@ -54,18 +61,31 @@ class Split:
     warnings: list[str] = field(default_factory=list)
 
 
+def _heading_text(line: Line) -> str | None:
+    """The text a heading is looked for in: a line, or a row whose first cell starts
+    like a heading ("KF § 24 | KS KF/2023:3", the columns of a page's layout)."""
+    if line.kind != TABLE_ROW:
+        return line.text
+    cells = [c for c in line.cells if c.strip()]
+    if 2 <= len(cells) <= 3 and (cells[0][:1] in "§0123456789" or "§" in cells[0][:8]):
+        return "   ".join(cells)
+    return None
+
+
 def _matches(line: Line):
-    """(style, match) for each numbering style a line starting with "§" or a digit is a
-    candidate header in."""
-    if line.kind == TABLE_ROW or len(line.text) > _MAX_HEADER:
+    """(style, match) for each numbering style a line starting with "§", a digit or an
+    organ's abbreviation and "§" is a candidate header in. The style of "KS § 27" is
+    "section KS"."""
+    text = _heading_text(line)
+    if text is None or len(text) > _MAX_HEADER:
         return
     for name, rx in _STYLES:
-        if m := rx.match(line.text) or name == "group" and _SUB_ITEM.match(line.text):
-            yield name, m
+        if m := rx.match(text) or name == "group" and _SUB_ITEM.match(text):
+            yield (f"{name} {m.group('prefix')}" if m.groupdict().get("prefix") else name), m
 
 
 def _number(m) -> str:
-    return (m.group("num").lstrip("0") or "0") + (m.groupdict().get("letter") or "")
+    return (m.group("num").lstrip("0") or "0") + (m.groupdict().get("letter") or "").lower()
 
 
 def _toc(lines: list[Line]) -> tuple[set[str], dict[str, str], set[int]]:
@@ -118,15 +138,15 @@ def split(lines: list[Line]) -> Split:
     candidates: dict[str, dict[int, re.Match]] = {name: {} for name, _ in _STYLES}
     for i, line in enumerate(lines):
         first = line.text[:1]
-        if (first == "§" or first.isdigit()) and i not in toc_spans:
+        if (first == "§" or first.isdigit() or "§" in line.text[:8]) and i not in toc_spans:
             for name, m in _matches(line):
-                candidates[name][i] = m
+                candidates.setdefault(name, {})[i] = m
     style = max(candidates, key=lambda s: len(candidates[s]))
     warnings: list[str] = []
     headers: list[Header] = []
     in_attachment = False
     found = candidates[style]
-    letters = style == "group"
+    letters = style == "group"  # "a/" sub-items only in the working-group style
     for i, line in enumerate(lines):
         if i in toc_spans:
             continue
@@ -184,19 +204,26 @@ def _is_prose(rest: str) -> bool:
 def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, str]) -> Header:
     line = lines[i]
     rest = ws(m.group("rest"))
+    dnr = None
+    if dm := _DNR_AFTER.search(rest):  # "KF § 24   KS KF/2023:3": the Dnr in the heading's other column
+        dnr, rest = dm.group("dnr"), rest[: dm.start()].strip()
     body_start = i + 1
     if not rest and body_start < len(lines) and _title_like(lines[body_start]):
         rest = ws(lines[body_start].text)
         body_start += 1
+        # A title wrapped over lines: the next line goes on in lower case.
+        while (body_start < len(lines) and lines[body_start].text[:1].islower()
+               and not rest.endswith((".", ":")) and _title_like(lines[body_start]) and len(rest) < 300):
+            rest += " " + ws(lines[body_start].text)
+            body_start += 1
     kind = None
     km = _KIND.search(rest)
     if km:
         kind = _kind(km.group("marks"))
         rest = rest[: km.start()].strip()
-    dnr = None
     dm = _DNR.search(rest)
     if dm:
-        dnr = dm.group("dnr").strip()
+        dnr = dnr or dm.group("dnr").strip()
         rest = rest[: dm.start()].strip()
     title = rest.strip(" .:") or toc_titles.get(number)
     return Header(number, ws(m.group("label")), title or None, kind, dnr, line.page, i, body_start)

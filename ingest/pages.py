@@ -135,8 +135,10 @@ def paragraphs(lines: list[Line]):
             text = prev + " " + cur.lstrip()
             continue
         elif prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():
-            # Hyphenation ("sam-" "verkan"), except a compound cut short: "in-" "och utskrivning".
-            text = (prev if CONJUNCTION.match(nxt) else prev[:-1]) + cur.lstrip()
+            # Hyphenation ("sam-" "verkan"), except a compound cut short ("in-" "och
+            # utskrivning") or after a capital ("F-" "klasser", "IT-" "kostnader").
+            keep = CONJUNCTION.match(nxt) or prev[-2:-1].isupper()
+            text = (prev if keep else prev[:-1]) + cur.lstrip()
             continue
         elif len(prev) >= wide and nxt[:1].islower() and not prev.endswith(_CLOSERS) and not _CLAUSE.match(nxt):
             text = prev + " " + cur.lstrip()  # a full line going on in lower case

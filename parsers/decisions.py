@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from protokoll.records import Decision
+from protokoll.records import LIST_ITEM, Decision
 
 from . import vocab
-from .lines import Line, ws
+from .lines import MARKER, Line, ws
 
 _VERBS = "|".join(vocab.DECISION_VERBS)
 _BY = r"(?P<by>[A-ZÅÄÖ][\w:.\-–&'/ ]{0,80}?)"
@@ -117,17 +117,27 @@ def outcome(text: str) -> str:
 
 
 class DecisionBuilder:
-    """Collects the lines of one decision block."""
+    """Collects the lines of one decision block.
+
+    Its points are "att" clauses, or, in a block written as a list ("- Kommunfullmäktige
+    beslutar att …", "1. Godkänna …"), the list's points. Under an "att" clause, or
+    after a point that ends in ":", a bullet is part of that clause ("att medel
+    fördelas enligt följande:" "- 441 863 kr …").
+    """
 
     def __init__(self, by: str | None, kind: str):
         self.by = by
         self.kind = kind
         self.lines: list[str] = []
         self.clauses: list[str] = []
+        self.points = False  # the clauses are a list's points, not "att" clauses
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
         if is_clause_start(line):
+            self.clauses.append(line.bare)
+        elif self._is_point(line):
+            self.points = True
             self.clauses.append(line.bare)
         elif self.clauses:
             if not continues(self.clauses[-1], line):
@@ -138,9 +148,20 @@ class DecisionBuilder:
         self.lines.append(line.text)
         return True
 
+    def _is_point(self, line: Line) -> bool:
+        if line.kind != LIST_ITEM and not MARKER.match(line.text):
+            return False
+        if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith((":", ","))):
+            return False
+        bare = line.bare
+        return bare[:1].isalpha()
+
     def build(self) -> Decision | None:
         if not self.lines:
             return None
         text = "\n".join(self.lines)
-        clauses = [c for raw in self.clauses for c in split_clauses(raw)] or [ws(text)]
-        return Decision(by=self.by, kind=self.kind, outcome=outcome(text), text=text, clauses=tuple(clauses))
+        clauses = [c for raw in self.clauses for c in (split_clauses(raw) if not self.points else [ws(raw)])] or [ws(text)]
+        by = self.by
+        if by is None and (m := _VERB_OPENER.match(ws(clauses[0]))) and _organ(m.group("by")):
+            by = m.group("by")  # "Beslut:" then "- Kommunfullmäktige beslutar att …"
+        return Decision(by=by, kind=self.kind, outcome=outcome(text), text=text, clauses=tuple(clauses))

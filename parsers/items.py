@@ -88,10 +88,14 @@ def _number(m) -> str:
     return (m.group("num").lstrip("0") or "0") + (m.groupdict().get("letter") or "").lower()
 
 
-def _toc(lines: list[Line]) -> tuple[set[str], dict[str, str], set[int]]:
-    """Item numbers and titles listed in a table of contents, and the lines it spans."""
+def _toc(lines: list[Line]) -> tuple[set[str], dict[str, tuple[str, str | None]], set[int]]:
+    """Item numbers and titles listed in a table of contents, and the lines it spans.
+
+    An entry is a line with a § label; its title may stand on it or, wrapped, on up to
+    three lines after it ("§1 | BUN/2024:26" then "Rapport till socialnämnden …").
+    """
     numbers: set[str] = set()
-    titles: dict[str, str] = {}
+    titles: dict[str, tuple[str, str | None]] = {}  # number: (title, Dnr)
     spans: set[int] = set()
     i = 0
     while i < len(lines):
@@ -107,23 +111,47 @@ def _toc(lines: list[Line]) -> tuple[set[str], dict[str, str], set[int]]:
                 continue
             spans.add(i)
             j = i + 1
+            pending: list[int] = []  # unlabelled lines after an entry: its wrapped title
+            last = None
             while j < len(lines):
                 found = _TOC_LABEL.search(lines[j].text)
                 if not found:
+                    if last is None or len(pending) >= 3 or len(lines[j].text) > _MAX_HEADER:
+                        break
+                    pending.append(j)
+                    j += 1
+                    continue
+                num = re.sub(r"[^\da-z]", "", found.group(0).lower().split("/")[0]).lstrip("0") or "0"
+                if num in numbers:  # a bare "§ 94/24" again: the first item itself
                     break
-                num = re.sub(r"[^\da-z]", "", found.group(0).split("/")[0]).lstrip("0") or "0"
+                _toc_title(lines, last, pending, titles, spans)
                 title = ws(lines[j].text.replace(found.group(0), " ")).strip(" .\t")
                 title = re.sub(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$", "", title)  # dot leaders, page no.
-                if not title or num in numbers:  # a bare "§ 94/24": the first item itself
+                dnr = dm.group("dnr") if (dm := _DNR_AFTER.search(title)) else None
+                title = title[: dm.start()].strip(" .\t") if dm else title
+                if not title and not (j + 1 < len(lines) and not _TOC_LABEL.search(lines[j + 1].text)):
                     break
                 numbers.add(num)
-                titles[num] = title
+                titles[num] = (title, dnr)
                 spans.add(j)
+                last, pending = num, []
                 j += 1
+            if last is not None and pending and j < len(lines) and _TOC_LABEL.search(lines[j].text) is None:
+                pending = pending[:0]  # the table ended before these lines: they are text
+            _toc_title(lines, last, pending, titles, spans)
             i = j
             continue
         i += 1
     return numbers, titles, spans
+
+
+def _toc_title(lines: list[Line], num: str | None, pending: list[int], titles: dict, spans: set[int]) -> None:
+    """The wrapped lines of a table-of-contents entry: its title, or its title going on."""
+    if num is None or not pending:
+        return
+    title, dnr = titles[num]
+    titles[num] = (ws(f"{title} {' '.join(lines[k].text for k in pending)}"), dnr)
+    spans.update(pending)
 
 
 def _kind(marks: str | None) -> str | None:
@@ -144,6 +172,7 @@ def split(lines: list[Line]) -> Split:
     style = max(candidates, key=lambda s: len(candidates[s]))
     warnings: list[str] = []
     headers: list[Header] = []
+    dropped: set[int] = set()
     in_attachment = False
     found = candidates[style]
     letters = style == "group"  # "a/" sub-items only in the working-group style
@@ -165,15 +194,20 @@ def split(lines: list[Line]) -> Split:
             continue
         if not toc_numbers and line.kind != HEADING and m.group("rest") and _is_prose(m.group("rest")):
             continue
+        if headers and number == headers[-1].number and _continued(m.group("rest"), headers[-1].dnr):
+            dropped.add(i)  # "BUN § 26 (fort.)": the item goes on over a new page
+            continue
         in_attachment = False
         headers.append(_header(lines, i, m, number, toc_titles))
     if not headers:
         warnings.append("no items found: the layout was not recognised")
     bodies = []
 
+    skip = toc_spans | dropped
+
     def kept(start: int, end: int) -> list[Line]:
         part = lines[start:end]
-        return [ln for j, ln in enumerate(part, start) if j not in toc_spans] if toc_spans else part
+        return [ln for j, ln in enumerate(part, start) if j not in skip] if skip else part
 
     for n, h in enumerate(headers):
         end = headers[n + 1].index if n + 1 < len(headers) else len(lines)
@@ -181,6 +215,14 @@ def split(lines: list[Line]) -> Split:
     front = kept(0, headers[0].index if headers else len(lines))
     warnings.extend(_order_warnings(headers, toc_numbers))
     return Split(front, headers, bodies, warnings)
+
+
+def _continued(rest: str, dnr: str | None) -> bool:
+    """The rest of a heading that repeats the item before: "(forts.)", or its Dnr alone."""
+    words = ws(rest).lower().strip("() .:").split()
+    if not words:
+        return False
+    return words[0].strip("().:") in vocab.CONTINUED or (dnr is not None and ws(rest) == dnr)
 
 
 def _letter_item(lines: list[Line], i: int):
@@ -225,8 +267,9 @@ def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, str
     if dm:
         dnr = dnr or dm.group("dnr").strip()
         rest = rest[: dm.start()].strip()
-    title = rest.strip(" .:") or toc_titles.get(number)
-    return Header(number, ws(m.group("label")), title or None, kind, dnr, line.page, i, body_start)
+    toc_title, toc_dnr = toc_titles.get(number, (None, None))
+    title = rest.strip(" .:") or toc_title
+    return Header(number, ws(m.group("label")), title or None, kind, dnr or toc_dnr, line.page, i, body_start)
 
 
 def _title_like(line: Line) -> bool:

@@ -107,6 +107,9 @@ NOISE_LINES = (
     "justerandes signatur utdragsbestyrkande",
 )
 
+# What follows a heading that repeats the item above on a new page: "BUN § 26 (forts.)".
+CONTINUED = ("forts", "fort", "fortsättning", "forts.", "fort.")
+
 # Table-of-contents headings.
 TOC_HEADINGS = ("innehållsförteckning", "innehåll", "ärendeförteckning", "ärendelista", "paragrafer")
 

@@ -6,10 +6,10 @@ columns by runs of spaces). A page is a list of lines; a line may hold several c
 separated by tabs (the columns of a layout text: "KOMMUNSTYRELSEN<TAB>SAMMANTRÄDESPROTOKOLL").
 
 Running lines are the lines (or cells) that stand near the top or the bottom of most
-pages once their digits are made equal ("Sida 3 av 22" = "Sida 4 av 22"). A line with
-"§" in it ("Protokoll 13 § 28.03.2023 Sida") is running only if one of its texts also
-repeats to the letter, as a running header does on the pages of a long item: an item's
-own heading ("KS § 27" on top of the page its item starts on) never repeats.
+pages once their digits are made equal ("Sida 3 av 22" = "Sida 4 av 22"), where the
+texts behind them look like a running line's: one text, a page count, or a label kept
+over the pages of a long item ("13 §" on every page of § 13); not the headings at the
+top of the pages where items start ("KS § 27", "BUN § 12") or their Dnr.
 """
 
 from __future__ import annotations
@@ -51,10 +51,9 @@ def _parts(line: str) -> list[str]:
 def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) -> set[str]:
     """The keys of lines and cells repeated at the edges of most pages.
 
-    A key with digits in it is running only when the lines behind it are one text
-    repeated ("2023-03-02" on every page) or count the pages ("Sida 5 av 12" on page 5):
-    the Dnr beside each item's heading ("KS KF/2023:74") has the key of a running line
-    but neither. With "§" in it, only a text repeated to the letter counts.
+    A key with digits in it is running only when the texts behind it say so
+    (:func:`_repeated`): the Dnr beside each item's heading ("KS KF/2023:74") has the
+    key of a running line, but is not one.
     """
     seen: Counter[str] = Counter()
     texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -75,8 +74,15 @@ def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) ->
 
 
 def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> bool:
-    """One text on two pages or more, or (without "§") a number that counts the pages."""
-    if max(Counter(t for _, t in occurrences).values()) >= 2:
+    """The texts behind a key with digits are a running line's: one text on most of the
+    pages it stands on ("2023-03-02"), a label that stays the same over the pages of a
+    long item ("17 §" on four pages: at most half as many texts as pages), or (without
+    "§") a number that counts the pages ("Sida 5 av 12"). The Dnr of each item's
+    heading ("BUN/2023:129") is none of these, even when a heading is repeated on the
+    page its item goes on.
+    """
+    texts = Counter(t for _, t in occurrences)
+    if texts.most_common(1)[0][1] * 2 >= len(occurrences) or len(texts) * 2 <= len(occurrences):
         return True
     if "§" in key:
         return False
@@ -90,24 +96,43 @@ def remove_running_lines(pages: list[list[str]], top: int = EDGE, bottom: int = 
     """Drop running headers/footers: lines (or cells) repeated at a page's top or bottom
     on most pages. Signature-box lines ("Justerandes signatur", "Utdragsbestyrkande") go
     wherever they stand.
+
+    The edges are peeled in layers: once the page number at the very bottom is gone,
+    the header printed above it in the text's order ("Protokoll 28.03.2023 Sida",
+    "Personalsektionen") is at the edge, and goes in the next round.
     """
-    running = running_keys(pages, top, bottom)
-    out: list[Line] = []
-    for number, lines in enumerate(pages, 1):
-        last = len(lines) - bottom
-        for i, ln in enumerate(lines):
-            if _SIGNATURE_BOX.match(ln.strip()):
-                continue
-            edge = running and (i < top or i >= last)
-            if edge and _key(ln) in running:
+    pages = [[ln for ln in (_without_boxes(ln) for ln in lines) if ln] for lines in pages]
+    running: set[str] = set()
+    for _ in range(3):
+        new = running_keys(pages, top, bottom) - running
+        if not new:
+            break
+        running |= new
+        pages = [_strip_edges(lines, running, top, bottom) for lines in pages]
+    return [Line(ln, number) for number, lines in enumerate(pages, 1) for ln in lines]
+
+
+def _without_boxes(line: str) -> str:
+    if _SIGNATURE_BOX.match(line.strip()):
+        return ""
+    if "\t" in line:
+        return "\t".join(c for c in line.split("\t") if c.strip() and not _SIGNATURE_BOX.match(c.strip()))
+    return line
+
+
+def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> list[str]:
+    """The page without running lines (or cells) among its first ``top`` and last ``bottom`` lines."""
+    out = []
+    last = len(lines) - bottom
+    for i, ln in enumerate(lines):
+        if i < top or i >= last:
+            if _key(ln) in running:
                 continue
             if "\t" in ln:
-                cells = [c for c in ln.split("\t") if c.strip() and not (edge and _key(c) in running)
-                         and not _SIGNATURE_BOX.match(c.strip())]
-                if not cells:
+                ln = "\t".join(c for c in ln.split("\t") if c.strip() and _key(c) not in running)
+                if not ln:
                     continue
-                ln = "\t".join(cells)
-            out.append(Line(ln, number))
+        out.append(ln)
     return out
 
 

@@ -129,14 +129,21 @@ def parse(lines: list[Line]) -> Body:
             body.motions.append(Motion(by=m.group("by") if m else None, text=ws(text)))
         elif mode == "votes" or mode == "procedure" and votes.meanings(text):
             vote_lines.append(line)  # the propositionsordning may stand under Beslutsgång
-        elif mode == "reservations":
-            m = _RESERVES.match(ws(text))
-            who = m.group("who") if m else ws(text)
-            _add_unique(body.reservations, names_in(who) or [who])  # or "Moderaternas ledamöter"
-        elif mode == "conflicts":
-            m = _CONFLICT.search(ws(text))
-            who = (m.group("who") or m.group("who2")) if m else ws(text)
-            _add_unique(body.conflicts, names_in(who) or [who])
+        elif mode in ("reservations", "conflicts"):
+            # Names, one sentence or one per line; "Bilaga C" beside each. A line
+            # without a name (a rule, the appended reservation's own text) ends the list.
+            if text[:6].lower() == "bilaga":
+                continue
+            rx, target = (_RESERVES, body.reservations) if mode == "reservations" else (_CONFLICT, body.conflicts)
+            m = rx.search(ws(text))
+            who = next((g for g in (m.groups() if m else ()) if g), None) or ws(text)
+            names = names_in(who)
+            if names:
+                _add_unique(target, names)
+            elif not target and len(who) <= 60 and any(c.isalpha() for c in who):
+                _add_unique(target, [who])  # "Moderaternas ledamöter"
+            else:
+                mode = "default"
         elif mode == "notes":
             body.notes.append(ws(text))
         elif mode == "sent_to":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from protokoll.records import ABSENT, PRESENT, SUBSTITUTE, TABLE_ROW, Attendee, Meeting
 
@@ -48,7 +49,9 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
             continue
         text = MARKER.sub("", line.text, count=1) if line.text[:1] in "-–•*" else line.text
         m = _LABEL.match(text)
-        if m:
+        if not m and text[:12].lower() == "närvarolista":  # "Närvarolista vid sammanträde med …"
+            out.append(("närvarolista", []))
+        elif m:
             value = m.group("value").strip()
             out.append((m.group("label").lower(), [value] if value else []))
         elif out:
@@ -112,6 +115,8 @@ def attendance(lines: list[Line], flds) -> list[Attendee]:
         for val in vals:
             for part in (p for chunk in val.split(";") for p in split_people(chunk)):
                 a = person(part.strip(), status)
+                if a is not None and status != SUBSTITUTE and a.role and a.role.lower().startswith("ersättare"):
+                    a = replace(a, status=SUBSTITUTE)  # "Övriga deltagare: Anders Florén (M), Ersättare"
                 if a is not None:
                     people.append(a)
     people.extend(_table(lines))

@@ -112,8 +112,25 @@ def paragraphs(text: str) -> tuple[tuple[str, ...], str]:
     return tuple(nums), ws(_PARAS.sub(" ", text)).strip(" ,")
 
 
+# "Camilla Cronsjö (M) ersätter Lena Wahlgren (M)": a serving substitute.
+_REPLACES = re.compile(
+    r"^(?P<name>[^(),]{3,60}?)\s*\((?P<party>[^)]{1,12})\)\s+(?i:ersätter|ersättare för|i stället för)\s+"
+    r"(?P<for>[^(),]{3,60}?)\s*(?:\([^)]{1,12}\))?\s*(?P<rest>.*)$"
+)
+
+
+# "Marie Nilsson (M) 1:e vice ordförande": the role after the party, without a comma.
+_PARTY_ROLE = re.compile(r"^(?P<name>[^(),]{3,60}?)\s*\((?P<party>[^)]{1,12})\)\s+(?P<role>[^(),]{3,60})$")
+
+
 def person(text: str, status: str) -> Attendee | None:
     """One attendance line as an :class:`Attendee`, or None if it names nobody."""
+    if " ers" in text and (r := _REPLACES.match(text)) and _NAME_ONLY.match(r.group("name")):
+        paras, _ = paragraphs(r.group("rest"))
+        return Attendee(name=r.group("name"), status=SUBSTITUTE, role=f"tjänstgörande ersättare för {r.group('for')}",
+                        party=r.group("party"), paragraphs=paras)
+    if ") " in text and (r := _PARTY_ROLE.match(text)) and _NAME_ONLY.match(r.group("name")) and _is_role(r.group("role").split()[-1]):
+        return Attendee(name=r.group("name"), status=status, role=r.group("role"), party=r.group("party"))
     box = _BOX.match(text)
     if box:
         ticked = box.group("box").strip("[] ").lower() not in ("", "☐")

@@ -82,7 +82,8 @@ def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> b
     page its item goes on.
     """
     texts = Counter(t for _, t in occurrences)
-    if texts.most_common(1)[0][1] * 2 >= len(occurrences) or len(texts) * 2 <= len(occurrences):
+    most, n = texts.most_common(1)[0][1], len(occurrences)
+    if most >= 2 and (most == n or most >= 3 and most * 2 >= n or len(texts) * 2 <= n):
         return True
     if "§" in key:
         return False

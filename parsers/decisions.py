@@ -30,6 +30,8 @@ _ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
 _CLAUSE_BREAK = re.compile(r"(?:[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+|[.!?”\"]\s+)$", re.I)
 _SUBHEADING = re.compile(r"^\d+\s*[a-zA-Z]{0,2}[.):]?\s+[A-ZÅÄÖ]")
 _PAST = ("beslöt", "beslutade")
+# A date or a § within the first words after a past-tense verb: an earlier decision quoted.
+_HISTORY = re.compile(r"^(?:\S+\s+){0,2}?(?:den\s+)?[\d§(]")
 
 
 def _organ(by: str) -> bool:
@@ -57,8 +59,8 @@ def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | Non
     if not m or not _organ(m.group("by")):
         return None
     rest = m.group("rest")
-    if m.group("verb") in _PAST and re.match(r"[\d§(]", rest):
-        return None  # "Kommunfullmäktige beslutade 2022-06-20, § 88, att …": history
+    if m.group("verb") in _PAST and _HISTORY.match(rest):
+        return None  # "Kommunfullmäktige beslutade (emellertid) 2022-06-20, § 88, att …": history
     return m.group("by"), ("proposal" if m.group("prop") else "decision"), rest
 
 
@@ -108,10 +110,15 @@ def _strip_joiners(clause: str) -> str:
         clause = shorter
 
 
-def outcome(text: str) -> str:
+def outcome(text: str, clauses: list[str] | tuple[str, ...] = ()) -> str:
+    """Referred back or tabled if the text says so; noted only if every clause only
+    notes ("… godkänns och läggs till handlingarna" beside another clause is decided)."""
     low = text.lower()
     for name, phrases in vocab.OUTCOME_PHRASES:
-        if any(p in low for p in phrases):
+        if name == "noted" and len(clauses) > 1:
+            if all(any(p in c.lower() for p in phrases) for c in clauses):
+                return name
+        elif any(p in low for p in phrases):
             return name
     return "decided"
 
@@ -164,4 +171,4 @@ class DecisionBuilder:
         by = self.by
         if by is None and (m := _VERB_OPENER.match(ws(clauses[0]))) and _organ(m.group("by")):
             by = m.group("by")  # "Beslut:" then "- Kommunfullmäktige beslutar att …"
-        return Decision(by=by, kind=self.kind, outcome=outcome(text), text=text, clauses=tuple(clauses))
+        return Decision(by=by, kind=self.kind, outcome=outcome(text, clauses), text=text, clauses=tuple(clauses))

@@ -188,14 +188,14 @@ def split(lines: list[Line]) -> Split:
             number = str(_order(headers[-1].number)[0]) + m.group("letter")
         else:
             continue
+        if headers and number == headers[-1].number and _continued(m.group("rest"), headers[-1].dnr):
+            dropped.add(i)  # "BUN § 26 (fort.)": the item goes on over a new page
+            continue
         if toc_numbers and number not in toc_numbers:
             continue
         if not toc_numbers and in_attachment and headers and _order(number) <= _order(headers[-1].number):
             continue
         if not toc_numbers and line.kind != HEADING and m.group("rest") and _is_prose(m.group("rest")):
-            continue
-        if headers and number == headers[-1].number and _continued(m.group("rest"), headers[-1].dnr):
-            dropped.add(i)  # "BUN § 26 (fort.)": the item goes on over a new page
             continue
         in_attachment = False
         headers.append(_header(lines, i, m, number, toc_titles))

@@ -115,7 +115,7 @@ def paragraphs(text: str) -> tuple[tuple[str, ...], str]:
 # "Camilla Cronsjö (M) ersätter Lena Wahlgren (M)": a serving substitute.
 _REPLACES = re.compile(
     r"^(?P<name>[^(),]{3,60}?)\s*\((?P<party>[^)]{1,12})\)\s+(?i:ersätter|ersättare för|i stället för)\s+"
-    r"(?P<for>[^(),]{3,60}?)\s*(?:\([^)]{1,12}\))?\s*(?P<rest>.*)$"
+    r"(?P<for>[^(),§]{3,60}?)\s*(?:\([^)]{1,12}\))?\s*(?P<rest>(?:§.*)?)$"
 )
 
 

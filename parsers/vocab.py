@@ -122,7 +122,8 @@ OUTCOME_PHRASES = (
     ("tabled", ("bordlägg", "bordlagt", "bordlades", "bordlagd", "bordläggs")),
     ("noted", ("till handlingarna", "antecknade informationen", "antecknar informationen",
                "antecknas för kännedom", "för kännedom", "notera informationen",
-               "noterar informationen", "informationen noteras")),
+               "noterar informationen", "informationen noteras", "tagit del av", "tar del av",
+               "tog del av")),
 )
 
 # Presenters in prose: "Föredragande är Mats Wennstig.", "Mats Wennstig föredrar

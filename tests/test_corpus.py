@@ -1,13 +1,11 @@
 """The parser on real protocols nobody on this project wrote (../shared/corpus/).
 
 Each document's expectation in tests/data/corpus/ was written by reading the document
-(see that folder's README). Two kinds of test:
-
-- every document the parser gets fully right is listed in RIGHT and must stay right,
-  field by field (a failure prints every difference);
-- the accuracy per field over the whole corpus must not fall below FLOOR, the figures
-  `bench/eval_corpus.py` printed when these were last raised. Raise them as the parser
-  gets better; never lower them to make a change pass.
+(see that folder's README). The accuracy per field over the whole corpus must not fall
+below FLOOR, the figures `bench/eval_corpus.py` printed when they were last raised, and
+every document listed in RIGHT must stay fully right (a failure prints every
+difference). Raise both as the parser gets better; never lower them to make a change
+pass (a new expectation file is the one reason to set them again).
 
 The corpus is not copied into the repository (19 MB): where ../shared/corpus/ is missing
 (a user's clone), these tests are skipped and say why.
@@ -34,20 +32,21 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/ i
 RIGHT: set[str] = set()
 
 # (right, checked) may not fall below these shares.
-FLOOR = {
-    "items": 0.76,
-    "body": 0.92,
-    "date": 1.0,
-    "time": 0.68,
-    "item title": 0.70,
-    "item dnr": 0.85,
-    "item page": 0.94,
-    "item clauses": 0.72,
-    "item kinds": 0.80,
-    "item outcomes": 0.70,
-    "item votes": 0.91,
-    "item reservations": 0.90,
-    "item conflicts": 0.85,
+FLOOR = {  # bench/eval_corpus.py at 33 expectations: right of checked
+    "items": 0.666,  # 22 of 33 documents with exactly the right item numbers
+    "body": 0.878,  # 29 of 33
+    "date": 0.909,  # 30 of 33
+    "time": 0.636,  # 21 of 33
+    "attendance": 0.187,  # 6 of 32
+    "item title": 0.607,  # 215 of 354
+    "item dnr": 0.79,  # 280 of 354
+    "item page": 0.932,  # 330 of 354
+    "item clauses": 0.627,  # 222 of 354
+    "item kinds": 0.68,  # 241 of 354
+    "item outcomes": 0.686,  # 243 of 354
+    "item votes": 0.935,  # 331 of 354
+    "item reservations": 0.951,  # 337 of 354
+    "item conflicts": 0.935,  # 331 of 354
 }
 
 
@@ -67,16 +66,10 @@ def test_every_expectation_names_a_corpus_document():
     assert not missing
 
 
-@pytest.mark.parametrize("source", sorted(RIGHT))
-def test_document_fully_right(source):
-    want = next(e for e in expectations() if e["source"] == source)
-    res = evaluate.compare(parsed(source), want)
-    assert res.right, "\n".join(res.diffs)
-
-
 def test_accuracy_per_field_does_not_fall():
     results = [evaluate.compare(parsed(e["source"]), e) for e in expectations()]
     shares = {f: r / n for f, (r, n) in evaluate.summary(results).items() if n}
     fallen = {f: (round(shares[f], 3), floor) for f, floor in FLOOR.items() if shares[f] < floor}
     assert not fallen, f"accuracy fell below the floor (share, floor): {fallen}"
-    assert {r.source for r in results if r.right} >= RIGHT
+    for r in results:
+        assert r.source not in RIGHT or r.right, f"{r.source} is no longer fully right:\n" + "\n".join(r.diffs)

@@ -156,12 +156,12 @@ class DecisionBuilder:
         return True
 
     def _is_point(self, line: Line) -> bool:
+        """A list point that starts a clause: not under an "att" clause or a point ending in ":"."""
         if line.kind != LIST_ITEM and not MARKER.match(line.text):
             return False
         if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith((":", ","))):
             return False
-        bare = line.bare
-        return bare[:1].isalpha()
+        return line.bare[:1].isalpha()
 
     def build(self) -> Decision | None:
         if not self.lines:

@@ -137,7 +137,7 @@ def _toc(lines: list[Line]) -> tuple[set[str], dict[str, tuple[str, str | None]]
                 last, pending = num, []
                 j += 1
             if last is not None and pending and j < len(lines) and _TOC_LABEL.search(lines[j].text) is None:
-                pending = pending[:0]  # the table ended before these lines: they are text
+                pending = []  # the table ended before these lines: they are text
             _toc_title(lines, last, pending, titles, spans)
             i = j
             continue
@@ -243,7 +243,7 @@ def _is_prose(rest: str) -> bool:
     return len(rest) > 100 or rest.count(". ") >= 1 and len(rest) > 60
 
 
-def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, str]) -> Header:
+def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, tuple[str, str | None]]) -> Header:
     line = lines[i]
     rest = ws(m.group("rest"))
     dnr = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 
 from protokoll.records import ABSENT, PRESENT, SUBSTITUTE, TABLE_ROW, Attendee, Meeting
 
@@ -115,8 +114,6 @@ def attendance(lines: list[Line], flds) -> list[Attendee]:
         for val in vals:
             for part in (p for chunk in val.split(";") for p in split_people(chunk)):
                 a = person(part.strip(), status)
-                if a is not None and status != SUBSTITUTE and a.role and a.role.lower().startswith("ersättare"):
-                    a = replace(a, status=SUBSTITUTE)  # "Övriga deltagare: Anders Florén (M), Ersättare"
                 if a is not None:
                     people.append(a)
     people.extend(_table(lines))

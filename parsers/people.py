@@ -155,7 +155,8 @@ def person(text: str, status: str) -> Attendee | None:
             continue
         if "ersättare" in low and role is None:
             role = part
-            if low.startswith(("tjänstgörande ersättare", "ersättare för", "tjg ersättare")):
+            # "Tjänstgörande ersättare", "Ersättare för X", or "Ersättare" under "Övriga deltagare"
+            if low.startswith(("tjänstgörande ersättare", "ersättare", "tjg ersättare")):
                 status = SUBSTITUTE if status != ABSENT else status
         elif _is_role(low):
             role = f"{role}, {part}" if role else part

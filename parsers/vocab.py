@@ -111,7 +111,8 @@ NOISE_LINES = (
 )
 
 # What follows a heading that repeats the item above on a new page: "BUN § 26 (forts.)".
-CONTINUED = ("forts", "fort", "fortsättning", "forts.", "fort.")
+# (compared without its brackets and full stop)
+CONTINUED = ("forts", "fort", "fortsättning")
 
 # Table-of-contents headings.
 TOC_HEADINGS = ("innehållsförteckning", "innehåll", "ärendeförteckning", "ärendelista", "paragrafer")

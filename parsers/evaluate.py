@@ -60,30 +60,27 @@ def _attendance(protocol: Protocol) -> dict[str, int]:
     return counts
 
 
+def _check(res: Result, name: str, ok: bool, got, want) -> None:
+    res.doc[name] = ok
+    if not ok:
+        res.diffs.append(f"{name}: got {got!r}, want {want!r}")
+
+
 def compare(protocol: Protocol, expected: dict) -> Result:
     res = Result(expected["source"])
     m = protocol.meeting
-    want_numbers = [it["number"] for it in expected["items"]]
-    got_numbers = [it.number for it in protocol.items]
-    res.doc["items"] = got_numbers == want_numbers
-    if not res.doc["items"]:
-        res.diffs.append(f"items: got {got_numbers}, want {want_numbers}")
-    res.doc["body"] = norm(m.body) == norm(expected["body"])
-    if not res.doc["body"]:
-        res.diffs.append(f"body: got {m.body!r}, want {expected['body']!r}")
-    res.doc["date"] = m.date == expected["date"]
-    if not res.doc["date"]:
-        res.diffs.append(f"date: got {m.date}, want {expected['date']}")
-    res.doc["time"] = (m.start, m.end) == (expected.get("start"), expected.get("end"))
-    if not res.doc["time"]:
-        res.diffs.append(f"time: got {m.start}-{m.end}, want {expected.get('start')}-{expected.get('end')}")
+    numbers = [it.number for it in protocol.items], [it["number"] for it in expected["items"]]
+    _check(res, "items", numbers[0] == numbers[1], *numbers)
+    _check(res, "body", norm(m.body) == norm(expected["body"]), m.body, expected["body"])
+    _check(res, "date", m.date == expected["date"], m.date, expected["date"])
+    times = (m.start, m.end), (expected.get("start"), expected.get("end"))
+    _check(res, "time", times[0] == times[1], *times)
     if expected.get("attendance") is None:
         res.doc["attendance"] = None
     else:
         got = _attendance(protocol)
-        res.doc["attendance"] = got == {k: expected["attendance"].get(k, 0) for k in got}
-        if not res.doc["attendance"]:
-            res.diffs.append(f"attendance: got {got}, want {expected['attendance']}")
+        want = {k: expected["attendance"].get(k, 0) for k in got}
+        _check(res, "attendance", got == want, got, want)
     for f in ITEM_FIELDS:
         res.items[f] = [0, 0]
     got_items = list(protocol.items)
@@ -100,44 +97,56 @@ def compare(protocol: Protocol, expected: dict) -> Result:
     return res
 
 
-def _compare_item(res: Result, got, want: dict) -> None:
-    decisions = want.get("decisions") or []
-    votes = want.get("votes")
-    got_votes = None if got.votes is None or got.votes.yes is None else {
-        "yes": got.votes.yes, "no": got.votes.no or 0, "abstain": got.votes.abstain or 0}
-    checks = {
-        "title": norm(got.title) == norm(want.get("title")),
-        "dnr": norm(got.dnr) == norm(want.get("dnr")),
-        "page": want.get("page") is None or got.page == want.get("page"),
-        "clauses": [len(d.clauses) for d in got.decisions] == [d["clauses"] for d in decisions],
-        "kinds": [d.kind for d in got.decisions] == [d["kind"] for d in decisions],
-        "outcomes": [d.outcome for d in got.decisions] == [d["outcome"] for d in decisions],
-        "votes": got_votes == (None if votes is None else {k: votes.get(k, 0) for k in ("yes", "no", "abstain")}),
-        "reservations": _names_match(got.reservations, want.get("reservations") or []),
-        "conflicts": _names_match(got.conflicts, want.get("conflicts") or []),
-    }
-    for f, ok in checks.items():
-        res.items[f][0] += ok
-        res.items[f][1] += 1
-        if not ok:
-            res.diffs.append(f"§ {want['number']} {f}: got {_got(got, f)!r}, want {_want(want, f)!r}")
+def _votes(yes, no, abstain) -> dict | None:
+    return None if yes is None else {"yes": yes, "no": no or 0, "abstain": abstain or 0}
 
 
-def _got(item, f: str):
+def _item_values(item) -> dict:
+    """An item's values as the expectations write them."""
+    v = item.votes
     return {
         "title": item.title, "dnr": item.dnr, "page": item.page,
         "clauses": [len(d.clauses) for d in item.decisions], "kinds": [d.kind for d in item.decisions],
         "outcomes": [d.outcome for d in item.decisions],
-        "votes": item.votes and (item.votes.yes, item.votes.no, item.votes.abstain),
+        "votes": None if v is None else _votes(v.yes, v.no, v.abstain),
         "reservations": item.reservations, "conflicts": item.conflicts,
-    }[f]
+    }
 
 
-def _want(want: dict, f: str):
+def _expected_values(want: dict) -> dict:
     decisions = want.get("decisions") or []
-    if f in ("clauses", "kinds", "outcomes"):
-        return [d[{"clauses": "clauses", "kinds": "kind", "outcomes": "outcome"}[f]] for d in decisions]
-    return want.get(f)
+    v = want.get("votes")
+    return {
+        "title": want.get("title"), "dnr": want.get("dnr"), "page": want.get("page"),
+        "clauses": [d["clauses"] for d in decisions], "kinds": [d["kind"] for d in decisions],
+        "outcomes": [d["outcome"] for d in decisions],
+        "votes": None if v is None else _votes(v.get("yes", 0), v.get("no"), v.get("abstain")),
+        "reservations": want.get("reservations") or [], "conflicts": want.get("conflicts") or [],
+    }
+
+
+def _same_text(got, want) -> bool:
+    return norm(got) == norm(want)
+
+
+# How a field is compared, where it is not plain equality.
+_SAME = {
+    "title": _same_text,
+    "dnr": _same_text,
+    "page": lambda got, want: want is None or got == want,
+    "reservations": _names_match,
+    "conflicts": _names_match,
+}
+
+
+def _compare_item(res: Result, item, want: dict) -> None:
+    got, expected = _item_values(item), _expected_values(want)
+    for f in ITEM_FIELDS:
+        ok = _SAME.get(f, lambda a, b: a == b)(got[f], expected[f])
+        res.items[f][0] += ok
+        res.items[f][1] += 1
+        if not ok:
+            res.diffs.append(f"§ {want['number']} {f}: got {got[f]!r}, want {expected[f]!r}")
 
 
 def summary(results: list[Result]) -> dict[str, tuple[int, int]]:

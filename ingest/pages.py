@@ -1,7 +1,7 @@
 """Pages of text into blocks: running headers and footers removed, wrapped lines joined.
 
 Shared by the PDF reader (:mod:`.pdf`, pages from PDFium or Tesseract) and by text
-extracted from PDFs with its layout kept (:mod:`.text`, pages separated by form feeds,
+extracted from PDFs with its layout kept (:mod:`.layout`, pages separated by form feeds,
 columns by runs of spaces). A page is a list of lines; a line may hold several cells
 separated by tabs (the columns of a layout text: "KOMMUNSTYRELSEN<TAB>SAMMANTRÄDESPROTOKOLL").
 
@@ -113,12 +113,15 @@ def remove_running_lines(pages: list[list[str]], top: int = EDGE, bottom: int = 
     return [Line(ln, number) for number, lines in enumerate(pages, 1) for ln in lines]
 
 
+def _cells_without(line: str, drop) -> str:
+    """A line of cells without the cells ``drop`` is true of ("" if none is left)."""
+    return "\t".join(c for c in line.split("\t") if c.strip() and not drop(c))
+
+
 def _without_boxes(line: str) -> str:
     if _SIGNATURE_BOX.match(line.strip()):
         return ""
-    if "\t" in line:
-        return "\t".join(c for c in line.split("\t") if c.strip() and not _SIGNATURE_BOX.match(c.strip()))
-    return line
+    return _cells_without(line, lambda c: _SIGNATURE_BOX.match(c.strip())) if "\t" in line else line
 
 
 def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> list[str]:
@@ -130,7 +133,7 @@ def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> 
             if _key(ln) in running:
                 continue
             if "\t" in ln:
-                ln = "\t".join(c for c in ln.split("\t") if c.strip() and _key(c) not in running)
+                ln = _cells_without(ln, lambda c: _key(c) in running)
                 if not ln:
                     continue
         out.append(ln)

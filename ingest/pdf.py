@@ -24,10 +24,8 @@ from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
 from . import ocr
-from .pages import CONJUNCTION, STARTS_ITEM, Line, paragraphs, remove_running_lines
+from .pages import CONJUNCTION, STARTS_ITEM, paragraphs, remove_running_lines
 from .text import text_blocks
-
-__all__ = ["blocks", "Line", "paragraphs", "remove_running_lines"]
 
 _SOFT_HYPHEN = re.compile(r"(?<=\w)[\ufffe\x02]\s*(?=\w)")
 _UNMAPPED = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")

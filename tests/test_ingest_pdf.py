@@ -11,6 +11,7 @@ import re
 import pytest
 
 from protokoll import ingest
+from protokoll.ingest import pages
 from protokoll.ingest import pdf as pdf_reader
 from protokoll.progress import Progress
 from protokoll.records import LIST_ITEM
@@ -89,20 +90,20 @@ def test_running_headers_and_footers_removed(tmp_path):
 
 def test_single_page_keeps_its_title():
     # One page: nothing can be "repeated across pages", so nothing is dropped as running.
-    lines = pdf_reader.remove_running_lines([["Kommunstyrelsen Protokoll", "Text"]])
+    lines = pages.remove_running_lines([["Kommunstyrelsen Protokoll", "Text"]])
     assert [ln.text for ln in lines] == ["Kommunstyrelsen Protokoll", "Text"]
 
 
 def test_wrapped_lines_joined_and_hyphenation_undone():
     lines = [
-        pdf_reader.Line("1. Att utse André Jönsson och Annika Mellqvist att jämte ordförande och ", 3),
-        pdf_reader.Line("sekreterare justera dagens protokoll.", 3),
-        pdf_reader.Line("Ärendet gäller sam-", 3),
-        pdf_reader.Line("verkan mellan kommunerna från 2024-", 3),
-        pdf_reader.Line("12-13 och framåt.", 4),
-        pdf_reader.Line("• Beslut togs om tre dagar.", 4),
+        pages.Line("1. Att utse André Jönsson och Annika Mellqvist att jämte ordförande och ", 3),
+        pages.Line("sekreterare justera dagens protokoll.", 3),
+        pages.Line("Ärendet gäller sam-", 3),
+        pages.Line("verkan mellan kommunerna från 2024-", 3),
+        pages.Line("12-13 och framåt.", 4),
+        pages.Line("• Beslut togs om tre dagar.", 4),
     ]
-    paras = list(pdf_reader.paragraphs(lines))
+    paras = list(pages.paragraphs(lines))
     assert paras == [
         ("1. Att utse André Jönsson och Annika Mellqvist att jämte ordförande och sekreterare justera dagens protokoll.", 3),
         ("Ärendet gäller samverkan mellan kommunerna från 2024-12-13 och framåt.", 3),
@@ -120,14 +121,14 @@ def test_pdfium_soft_hyphen_marker():
 
 def test_compound_cut_short_and_att_clauses_stay_apart():
     lines = [
-        pdf_reader.Line("Trygg och säker in-", 1),
-        pdf_reader.Line("och utskrivning gäller från 2025 för alla kommuner i länet och regionen", 1),
-        pdf_reader.Line("- insatser för suicidprevention från aktivitetskod 964, 400 000 kr", 1),
-        pdf_reader.Line("att medel rekvideras av Region Blekinge", 1),
-        pdf_reader.Line("för ”Insatser inom området psykisk hälsa och suicidprevention 2024”", 1),
-        pdf_reader.Line("att beviljade medel gäller för satsningens tidsperiod", 1),
+        pages.Line("Trygg och säker in-", 1),
+        pages.Line("och utskrivning gäller från 2025 för alla kommuner i länet och regionen", 1),
+        pages.Line("- insatser för suicidprevention från aktivitetskod 964, 400 000 kr", 1),
+        pages.Line("att medel rekvideras av Region Blekinge", 1),
+        pages.Line("för ”Insatser inom området psykisk hälsa och suicidprevention 2024”", 1),
+        pages.Line("att beviljade medel gäller för satsningens tidsperiod", 1),
     ]
-    assert [p for p, _ in pdf_reader.paragraphs(lines)] == [
+    assert [p for p, _ in pages.paragraphs(lines)] == [
         "Trygg och säker in-och utskrivning gäller från 2025 för alla kommuner i länet och regionen",
         "- insatser för suicidprevention från aktivitetskod 964, 400 000 kr",
         "att medel rekvideras av Region Blekinge",

@@ -6,8 +6,8 @@
 
 Expectations are in tests/data/corpus/ (written by reading the documents; see its README).
 Each document is read (ingest) and parsed in this process; the table counts documents
-fully right, then each field: per document (items exact, body, date, start/end,
-attendance by status) and per item, over the items whose number was found (title, Dnr,
+fully right, then each field: per document (items exact, document kind, the item range
+the cover declares, body, date, start/end, attendance by status) and per item, over the items whose number was found (title, Dnr,
 page, clause counts per decision block, decision kinds, outcomes, votes, reservations, jäv).
 Also prints parsing time as a share of extraction time over the corpus.
 """

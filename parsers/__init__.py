@@ -12,9 +12,12 @@ parses to whatever was found, with warnings. :func:`parse` never raises.
 
 from __future__ import annotations
 
+import dataclasses
+
 from protokoll.records import Document, Item, Protocol
 
 from . import body as _body
+from . import cover as _cover
 from . import items as _items
 from . import meeting as _meeting
 from .lines import to_lines
@@ -50,10 +53,23 @@ def parse(doc: Document) -> Protocol:
         )
     flds = _meeting.fields(split.front)
     makers = [d.by for it in items for d in it.decisions if d.kind == "decision"]
+    cover = lines[: split.headers[0].index] if split.headers else lines  # before the first item
+    kind = _cover.kind(cover, lines)
+    if kind == _cover.AGENDA:  # nothing is decided yet: every block is a proposal
+        items = [_proposals(it) for it in items]
     return Protocol(
         source=doc.source,
         meeting=_meeting.meeting(split.front, flds, makers),
         attendance=tuple(_meeting.attendance(split.front, flds)),
         items=tuple(items),
         warnings=(*doc.warnings, *split.warnings),
+        kind=kind,
+        declared=_cover.declared(cover),
     )
+
+
+def _proposals(item: Item) -> Item:
+    if all(d.kind == "proposal" for d in item.decisions):
+        return item
+    return dataclasses.replace(
+        item, decisions=tuple(dataclasses.replace(d, kind="proposal") for d in item.decisions))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from protokoll.records import Protocol
 
 # Per-document fields, then the per-item ones (counted over items whose number matched).
-DOC_FIELDS = ("items", "body", "date", "time", "attendance")
+DOC_FIELDS = ("items", "kind", "declared", "body", "date", "time", "attendance")
 ITEM_FIELDS = ("title", "dnr", "page", "clauses", "kinds", "outcomes", "votes", "reservations", "conflicts")
 
 
@@ -71,6 +71,9 @@ def compare(protocol: Protocol, expected: dict) -> Result:
     m = protocol.meeting
     numbers = [it.number for it in protocol.items], [it["number"] for it in expected["items"]]
     _check(res, "items", numbers[0] == numbers[1], *numbers)
+    _check(res, "kind", protocol.kind == expected.get("kind", "protocol"), protocol.kind, expected.get("kind"))
+    declared = list(protocol.declared) if protocol.declared else None
+    _check(res, "declared", declared == expected.get("declared"), declared, expected.get("declared"))
     _check(res, "body", norm(m.body) == norm(expected["body"]), m.body, expected["body"])
     _check(res, "date", m.date == expected["date"], m.date, expected["date"])
     times = (m.start, m.end), (expected.get("start"), expected.get("end"))

@@ -144,3 +144,41 @@ VOTE_ABSENT = ("frånvarande", "frånv")
 
 # Marks in a table cell or check box that mean "yes, ticked".
 TICKS = ("x", "☒", "☑", "✓", "✔", "[x]", "ja", "1")
+
+# What a document calls itself in a title line of its cover ("SAMMANTRÄDESPROTOKOLL",
+# "Protokoll 2/2023", "Föredragningslista", "Kallelse till sammanträde"), and the kind
+# of document that makes it. A title may be followed by a number or date, or by one of
+# TITLE_CONTINUATIONS ("Kallelse till …", "Föredragningslista för …").
+DOCUMENT_TITLES = {
+    "protokoll": "protocol",
+    "sammanträdesprotokoll": "protocol",
+    "justerat protokoll": "protocol",
+    "mötesprotokoll": "protocol",
+    "penningpolitiskt protokoll": "protocol",
+    "föredragningslista": "agenda",
+    "kallelse": "agenda",
+    "sammanträdeskallelse": "agenda",
+    "kallelse och föredragningslista": "agenda",
+    "kallelse med föredragningslista": "agenda",
+    "kallelse/föredragningslista": "agenda",
+    "kungörelse": "agenda",
+    "protokollsutdrag": "extract",
+    "utdrag ur protokoll": "extract",
+    "utdrag ur protokollet": "extract",
+    "utdrag ur sammanträdesprotokoll": "extract",
+    "utdrag ur sammanträdesprotokollet": "extract",
+    "utdrag ur justerat protokoll": "extract",
+    "utdrag av protokoll": "extract",
+}
+TITLE_CONTINUATIONS = ("till", "för", "från", "vid", "fört vid")
+# Phrases that certify an extract ("Rätt utdraget betygar", "Utdragets riktighet
+# bestyrkes"). The bare label "Utdragsbestyrkande" is not one: it stands in the
+# signature boxes of whole protocols too.
+EXTRACT_CERTIFICATIONS = (
+    "utdraget bestyrkes", "rätt utdraget", "utdragets riktighet", "utdraget överensstämmer",
+    "utdraget intygas", "bestyrkes utdraget",
+)
+
+# Labels before the range of items a cover declares ("Paragrafer §27-§45",
+# "Paragraf: § 1 - § 3", "Ärenden 13-24", "Ärenden §§ 15-38"); "§§ 88–92" alone too.
+DECLARED_LABELS = ("paragrafer", "paragraf", "paragraferna", "ärenden", "ärende", "ärendenummer", "§§")

@@ -34,6 +34,10 @@ ATTENDANCE_STATUSES = (PRESENT, SUBSTITUTE, ABSENT, OFFICIAL)
 DECISION_KINDS = ("decision", "proposal")
 OUTCOMES = ("decided", "referred_back", "tabled", "noted")
 
+# Document kinds: a meeting's protocol, an agenda (föredragningslista, kallelse: its
+# items are proposals, never decisions), an extract (protokollsutdrag) of a protocol.
+DOCUMENT_KINDS = ("protocol", "agenda", "extract")
+
 # Entity labels.
 ENTITY_LABELS = ("PER", "ORG", "MONEY", "DATE")
 
@@ -213,6 +217,8 @@ class Protocol:
     entities: tuple[Entity, ...] = ()
     canonicals: tuple[Canonical, ...] = ()
     warnings: tuple[str, ...] = ()
+    kind: str = "protocol"  # one of DOCUMENT_KINDS, from the document's own title
+    declared: tuple[str, str] | None = None  # first and last item number the cover states
 
     @classmethod
     def from_dict(cls, d: dict) -> "Protocol":
@@ -259,6 +265,8 @@ class Protocol:
                 for c in d.get("canonicals") or ()
             ),
             warnings=tuple(d.get("warnings") or ()),
+            kind=d.get("kind") or "protocol",
+            declared=tuple(d["declared"]) if d.get("declared") else None,
         )
 
 

@@ -25,7 +25,7 @@ WARNING = 1  # each warning
 
 @dataclass(frozen=True)
 class Quality:
-    kind: str
+    kind: str | None  # protocol, agenda, extract (None: not known)
     declared: tuple[str, str] | None  # (first, last) as the cover states, or None
     found: int  # items found
     missing: tuple[str, ...]  # declared numbers no item has

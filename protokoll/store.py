@@ -4,7 +4,7 @@
     >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
     >>> doc_id = store.save(db, protocol)        # one document, one transaction
 
-Schema (``SCHEMA_VERSION`` 3; column names are stable, other modules build on them).
+Schema (``SCHEMA_VERSION`` 4; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
 same bytes gives the same ids. A document's id is a hash of its sha256; the id of every
 row under it (:func:`protokoll.records.child_id`) starts with the document's id, so one
@@ -15,7 +15,9 @@ document's rows sit together in each index. Children are deleted with their docu
                     status ('ok' | 'failed'), error_code, error, stage
                     ('read' | 'parse' | 'tag' | 'save'), replaces (JSON list of the
                     ids of earlier versions of the file at this path or at one of
-                    its other paths, newest first)
+                    its other paths, newest first), kind ('protocol' | 'agenda' |
+                    'extract', from the document's own title; NULL if failed or
+                    stored before version 4)
 ``document_paths``  document_id, path: every path the same bytes were found under
 ``meetings``        id, document_id, body, date (YYYY-MM-DD), start, end (HH:MM), place
 ``items``           id, meeting_id, position (0-based order in the document), number,
@@ -40,8 +42,11 @@ document's rows sit together in each index. Children are deleted with their docu
 ``sent_to``         id, item_id, position, recipient, organisation_id
 ``warnings``        id, document_id, position, message
 ``_meta``           key, value: ``schema_version``
+``quality``         one row per document: the self-check of its parse, and view
+                    ``documents_to_check`` (see :mod:`protokoll.quality`)
 
-View ``decision_register``: one row per clause (see :data:`VIEWS`). Full-text search
+View ``decision_register``: one row per clause of a protocol or extract, never of an
+agenda (see :data:`VIEWS`). Full-text search
 tables ``items_fts`` (title, text) and ``clauses_fts`` (text) are external-content
 FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
 
@@ -65,11 +70,12 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from protokoll import search
+from protokoll import quality, search
 from protokoll.errors import DatabaseBusy, DatabaseError
 from protokoll.records import Protocol, child_id, stable_id
 
-SCHEMA_VERSION = 3  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16)
+SCHEMA_VERSION = 4  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
+# 4: documents.kind, the quality table (backfilled from the stored items)
 BUSY_TIMEOUT_MS = 30_000
 
 TABLES = """
@@ -86,7 +92,8 @@ CREATE TABLE IF NOT EXISTS documents (
     error_code TEXT,
     error TEXT,
     stage TEXT,
-    replaces TEXT
+    replaces TEXT,
+    kind TEXT
 );
 CREATE TABLE IF NOT EXISTS document_paths (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -219,7 +226,7 @@ CREATE TABLE IF NOT EXISTS warnings (
     position INTEGER,
     message TEXT
 );
-"""
+""" + quality.TABLE
 
 # Every foreign key is indexed (cascading deletes and joins stay fast on 1M rows).
 INDEXES = """
@@ -253,7 +260,7 @@ CREATE INDEX IF NOT EXISTS conflicts_person ON conflicts(person_id);
 CREATE INDEX IF NOT EXISTS sent_to_item ON sent_to(item_id);
 CREATE INDEX IF NOT EXISTS sent_to_organisation ON sent_to(organisation_id);
 CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
-"""
+""" + quality.INDEX
 
 # Derived columns that older versions did not have.
 BACKFILL = """
@@ -261,7 +268,8 @@ UPDATE clauses SET item_id = (SELECT item_id FROM decisions WHERE decisions.id =
 WHERE item_id IS NULL;
 """
 
-# The decision register: one row per clause (order by date, body, document_id,
+# The decision register: one row per clause of a protocol or extract (an agenda decides
+# nothing: its proposals stay out). Order by date, body, document_id,
 # item_position, decision_position, clause_position for the order of the minutes).
 # ``clause_rowid`` is the clauses_fts rowid (Datasette: fts_table clauses_fts, fts_pk
 # clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none).
@@ -298,8 +306,9 @@ FROM clauses
 JOIN decisions ON decisions.id = clauses.decision_id
 JOIN items ON items.id = decisions.item_id
 JOIN meetings ON meetings.id = items.meeting_id
-JOIN documents ON documents.id = meetings.document_id;
-"""
+JOIN documents ON documents.id = meetings.document_id
+WHERE documents.kind IS NOT 'agenda';
+""" + quality.VIEW
 
 
 def open(path) -> sqlite_utils.Database:  # noqa: A001 - mirrors sqlite_utils.Database(path)
@@ -348,6 +357,8 @@ def migrate(db: sqlite_utils.Database) -> int:
     db.executescript(BACKFILL)
     db.executescript(INDEXES)
     db.executescript(VIEWS)
+    if before < 4:
+        quality.backfill(db)
     # Before version 2 an index could be stale or point at renumbered rowids; from 2 to 3
     # only the index settings change, and re-indexing a large archive takes minutes.
     search.enable(db, rebuild=before < 2)
@@ -400,6 +411,7 @@ def _upgrade_tables(db: sqlite_utils.Database) -> None:
         return
     db.execute("PRAGMA foreign_keys = OFF")  # rows are copied as they are
     db.execute("DROP VIEW IF EXISTS decision_register")
+    db.execute("DROP VIEW IF EXISTS documents_to_check")
     with _transaction(db):
         for table in stale:
             columns = ", ".join(f'"{c.name}"' for c in db[table].columns)
@@ -535,6 +547,7 @@ def save(db: sqlite_utils.Database, protocol: Protocol, *, path=None, imported_a
             "id": doc_id, "path": path, "sha256": src.sha256, "format": src.format,
             "pages": src.pages, "size": src.size, "imported_at": imported_at or _now(),
             "status": "ok", "replaces": json.dumps(_unique(history)) if history else None,
+            "kind": protocol.kind,
         }])
         _insert(db, "document_paths", [{"document_id": doc_id, "path": path}])
         for table, rows in _rows(doc_id, protocol).items():
@@ -572,6 +585,7 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
             {"id": child_id(doc_id, "warning", i), "document_id": doc_id, "position": i, "message": w}
             for i, w in enumerate(p.warnings)
         ],
+        "quality": quality.rows(doc_id, p),
     }
     for i, a in enumerate(p.attendance):
         rows["attendance"].append({

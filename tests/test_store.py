@@ -437,7 +437,7 @@ def test_the_search_index_merges_16_segments_at_a_time(tmp_path):
     assert store.migrate(db) == 2
     db.conn.set_trace_callback(None)
     assert not [s for s in statements if "rebuild" in s], statements
-    assert store.schema_version(db) == store.SCHEMA_VERSION == 3
+    assert store.schema_version(db) == store.SCHEMA_VERSION >= 3
     assert fts_settings(db) == {"items": {"automerge": 16}, "clauses": {"automerge": 16}}
     assert db.execute("SELECT count(*), sum(length(block)) FROM items_fts_data").fetchone() == index
     assert search.query(db, "avvikelse") == hits

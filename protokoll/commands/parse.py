@@ -20,7 +20,9 @@ def parse(file, as_json, max_size, tag):
 
     Without --json, prints the meeting and one line per item with its decisions'
     "att" clauses. With --json, prints the protocol in the documented shape
-    (source, meeting, attendance, items, entities, canonicals, warnings).
+    (source, meeting, attendance, items, entities, canonicals, warnings, kind,
+    declared). The line after the counts is the self-check: the document's kind,
+    the item range its cover declares, and what a person should look at.
     Tagging adds `entities` (PER, ORG, MONEY with its value in kronor, DATE as
     ISO) with offsets into each item's text, and canonical ids for people and
     organisations; --no-tag skips it (faster, no spaCy).
@@ -47,6 +49,7 @@ def parse(file, as_json, max_size, tag):
         click.echo(" · ".join(x for x in (m.body, when, m.place) if x) or "(no meeting header found)")
         click.echo(f"{len(protocol.attendance)} attendees, {len(protocol.items)} items"
                    + (f", {len(protocol.entities)} entities" if tag else ""))
+        click.echo(_self_check(protocol))
         for item in protocol.items:
             click.echo(f"\n{item.label}  {item.title or ''}".rstrip())
             for d in item.decisions:
@@ -55,3 +58,13 @@ def parse(file, as_json, max_size, tag):
                     click.echo(f"    {clause}")
     for w in protocol.warnings:
         click.echo(f"Warning: {w}", err=True)
+
+
+def _self_check(protocol) -> str:
+    """"protocol, cover §§ 24–30: nothing to look at" or what to look at."""
+    from protokoll import quality
+    from protokoll.parsers import quality as parse_quality
+
+    q = parse_quality.of(protocol)
+    cover = f", cover §§ {q.declared[0]}–{q.declared[1]}" if q.declared else ""
+    return f"{q.kind}{cover}: {quality.reasons(q) or 'nothing to look at'}"

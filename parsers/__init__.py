@@ -53,7 +53,8 @@ def parse(doc: Document) -> Protocol:
         )
     flds = _meeting.fields(split.front)
     makers = [d.by for it in items for d in it.decisions if d.kind == "decision"]
-    cover = lines[: split.headers[0].index] if split.headers else lines  # before the first item
+    # The cover: the lines before the first item (a document without items: its start).
+    cover = lines[: split.headers[0].index if split.headers else _cover.MAX_COVER][: _cover.MAX_COVER]
     kind = _cover.kind(cover, lines)
     if kind == _cover.AGENDA:  # nothing is decided yet: every block is a proposal
         items = [_proposals(it) for it in items]

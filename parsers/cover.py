@@ -22,6 +22,7 @@ from .lines import Line, key, ws
 PROTOCOL, AGENDA, EXTRACT = "protocol", "agenda", "extract"
 KINDS = (PROTOCOL, AGENDA, EXTRACT)
 
+MAX_COVER = 250  # lines: a title or range further down is not the cover's
 _MAX_TITLE = 80  # a longer line is prose that happens to start with "Protokoll"
 _TAIL = 30  # the certification of an extract stands at its end
 

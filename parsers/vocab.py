@@ -136,6 +136,9 @@ PRESENTER_VERBS = ("föredrar", "föredrog", "presenterar", "presenterade")
 # Working-group kind markers: "(B)", "(I/D)".
 KIND_MARKERS = {"b": "decision", "i": "information", "d": "discussion"}
 
+# Reservations in prose: "X (M) reserverar sig mot beslutet", "X reserverade sig".
+RESERVE_VERBS = ("reserverar", "reserverade", "reserverat")
+
 # Jäv in prose: "X anmäler jäv", "Med anledning av jäv har X inte deltagit i ärendets
 # handläggning", "På grund av jäv deltar inte X i …".
 CONFLICT_VERBS = ("anmäler", "anmälde", "anmält", "anmälde sig", "anmäler sig")

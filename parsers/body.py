@@ -27,7 +27,9 @@ _PRESENTED_BY = re.compile(  # "Mats Wennstig föredrar ärendet", "X och Y, str
 _DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
 _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
-_RESERVES = re.compile(rf"^(?P<who>.+?)\s+(?:{'|'.join(vocab.RESERVE_VERBS)})\s+sig(?![\wåäö])", re.I)
+_RESERVES = re.compile(
+    rf"^(?P<who>.+?)\s+(?:(?:har|hade)\s+)?(?:{'|'.join(vocab.RESERVE_VERBS)})\s+sig(?![\wåäö])", re.I
+)
 _LEADS = "|".join(map(re.escape, vocab.CONFLICT_LEADS))
 # "X anmäler jäv", "På grund av jäv deltar inte X i …", "Med anledning av jäv har X inte deltagit"
 _CONFLICT = re.compile(

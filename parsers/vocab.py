@@ -89,6 +89,8 @@ SECTIONS = {
     "propositionsordning": "procedure",
     "omröstning": "votes",
     "omröstningsresultat": "votes",
+    "votering": "votes",
+    "voteringsresultat": "votes",
     "reservation": "reservations",
     "reservationer": "reservations",
     "jäv": "conflicts",

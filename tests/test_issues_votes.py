@@ -130,6 +130,12 @@ def test_results_as_written(tmp_path, result, want):
     assert votes.no_means == "bifalla Oscar Sediras och Natalia Engstedt yrkande"
 
 
+@pytest.mark.parametrize("heading", ["Omröstning", "Omröstningsresultat", "Votering", "Voteringsresultat"])
+def test_a_result_one_side_a_line_under_a_heading(tmp_path, heading):
+    body = f"{heading}\nJa-röster: 8\nNej-röster: 5\nAvstår: 2\n"
+    assert counts(item(tmp_path, body).votes) == (8, 5, 2)
+
+
 # Issue 27: the members named by side. A printed count is used; without one, the names are counted.
 ROLL_CALL = """Omröstning
 JA = bifall till Anna Anderssons (S) yrkande

@@ -43,7 +43,7 @@ _TEXT_SECTIONS = ("text", "motions", "procedure")
 _SENTENCE_ENDS = (".", "!", "?", ":")
 # A list of names that goes on over the line: "…, Gun Larsson" / "… och Per" / "…(S),".
 _RUNS_ON = re.compile(r"(?:,|\s(?:och|samt)|&)\s*$|\)\s*(?:,|och|samt)(?:\s+[A-ZÅÄÖÉ][\w'’-]*){1,3}\s*$")
-_VOTE_MAY_STAND = ("procedure", "default")  # without an Omröstning heading
+_VOTE_MAY_STAND = ("procedure", "default", "motions")  # without an Omröstning heading
 
 
 @dataclass
@@ -140,12 +140,14 @@ def parse(lines: list[Line]) -> Body:
         if mode == "decision":
             current = decisions.DecisionBuilder(None, "decision")
             current.add(line)
+        elif mode in _VOTE_MAY_STAND and (voting or votes.relevant(text)):
+            vote_lines.append(line)  # the propositionsordning and the result may stand under Beslutsgång
+            voting = True
         elif mode == "motions":
             m = _MOTION_BY.match(ws(text))
             body.motions.append(Motion(by=m.group("by") if m else None, text=ws(text)))
-        elif mode == "votes" or mode in _VOTE_MAY_STAND and (voting or votes.relevant(text)):
-            vote_lines.append(line)  # the propositionsordning and the result may stand under Beslutsgång
-            voting = True
+        elif mode == "votes":
+            vote_lines.append(line)
         elif mode in ("reservations", "conflicts"):
             # Names, one sentence or one per line; "Bilaga C" beside each. A line
             # without a name (a rule, the appended reservation's own text) ends the list,

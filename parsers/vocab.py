@@ -84,6 +84,7 @@ SECTIONS = {
     "förslag": "text",
     "förslag till beslut på sammanträdet": "motions",
     "yrkanden": "motions",
+    "överläggning": "motions",
     "yrkande": "motions",
     "beslutsgång": "procedure",
     "propositionsordning": "procedure",

@@ -136,6 +136,27 @@ def test_a_result_one_side_a_line_under_a_heading(tmp_path, heading):
     assert counts(item(tmp_path, body).votes) == (8, 5, 2)
 
 
+def test_a_vote_after_the_yrkanden_under_overlaggning(tmp_path):
+    # KF 2023-06-01 § 68 without its Propositionsordning heading
+    body = """Beslutsunderlag
+    - Skrivelse 2023-05-17 från kommunledningsförvaltningen
+
+Överläggning
+Robert Wenglén (M) yrkar att kommunfullmäktige ska besluta i enlighet med kommunstyrelsens
+förslag i ärendet.
+
+Votering begärs och följande voteringsproposition godkänns:
+
+Den som önskar bifalla Robert Wengléns yrkande röstar ja och den som önskar bifalla Oscar Sediras
+och Natalia Engstedt yrkande röstar nej.
+
+Ja: 32, Nej: 12, Avstår: 1
+"""
+    got = item(tmp_path, body)
+    assert counts(got.votes) == (32, 12, 1)
+    assert got.motions[0].by == "Robert Wenglén (M)"
+
+
 # Issue 27: the members named by side. A printed count is used; without one, the names are counted.
 ROLL_CALL = """Omröstning
 JA = bifall till Anna Anderssons (S) yrkande

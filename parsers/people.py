@@ -30,22 +30,7 @@ def names_in(text: str) -> list[str]:
     if found:
         return _strip_titles(found)
     parts = [p.strip(" .:") for p in _SPLIT.split(ws(text))]
-    return _strip_titles([n for p in _strip_titles(parts) if (n := _name_part(p))])
-
-
-# Without a party: "Lars E. O. Svensson" (initials), "Vice riksbankscheferna Karolina Ekholm"
-# (the name after words in lower case: a title or the sentence before it).
-_INITIALS_NAME = rf"{_NAME_WORD}(?:\s+[A-ZÅÄÖ]\.)*(?:[ \-]{_NAME_WORD}){{1,3}}"
-_NAME_OR_INITIALS = re.compile(rf"^{_INITIALS_NAME}$")
-_NAME_AFTER_WORDS = re.compile(rf"^(?:\S+\s+){{0,2}}(?P<last>[a-zåäö][\w\-]*)\s+(?P<name>{_INITIALS_NAME})$")
-
-
-def _name_part(part: str) -> str | None:
-    if _NAME_OR_INITIALS.match(part):
-        return part
-    m = _NAME_AFTER_WORDS.match(part) if " " in part else None
-    # not a place: "folkhälsostrateger i Region Blekinge"
-    return m.group("name") if m and m.group("last") not in vocab.BEFORE_PLACES else None
+    return _strip_titles([p for p in _strip_titles(parts) if _NAME_ONLY.match(p)])
 
 
 _PERSON_BREAKS = (

@@ -70,10 +70,6 @@ ROLE_WORDS = (
 # Role words also match as suffix of a longer word ("HR-chef", "socialchef").
 ROLE_SUFFIXES = ("chef", "strateg", "ledare", "sekreterare", "direktör", "handläggare")
 
-# Words after which capitalised words are a place or an organisation, not a person:
-# "folkhälsostrateger i Region Blekinge".
-BEFORE_PLACES = ("i", "på", "av", "för", "från", "till", "hos", "vid", "med", "inom", "mot", "om", "och", "åt")
-
 # Section headings inside an item. Each maps to the part of the item it starts.
 SECTIONS = {
     "ärendebeskrivning": "text",
@@ -142,11 +138,6 @@ PRESENTER_VERBS = ("föredrar", "föredrog", "presenterar", "presenterade")
 
 # Working-group kind markers: "(B)", "(I/D)".
 KIND_MARKERS = {"b": "decision", "i": "information", "d": "discussion"}
-
-# Reservations in prose: "X (M) reserverar sig mot beslutet", "X har reserverat sig".
-# ("reserverade", the Riksbank's past tense, waits for its § 4 headings to be found:
-# until then its reservations land in the § before.)
-RESERVE_VERBS = ("reserverar", "reserverat")
 
 # Jäv in prose: "X anmäler jäv", "Med anledning av jäv har X inte deltagit i ärendets
 # handläggning", "På grund av jäv deltar inte X i …".

@@ -28,9 +28,20 @@ _DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
 _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
 _RESERVES = re.compile(r"^(?P<who>.+?)\s+reserverar\s+sig", re.I)
-_CONFLICT = re.compile(r"(?P<who>.+?)\s+(?:anmäler|anmälde|anmält)\s+jäv|på grund av jäv deltar inte\s+(?P<who2>.+?)\s+i\b", re.I)
+_LEADS = "|".join(map(re.escape, vocab.CONFLICT_LEADS))
+# "X anmäler jäv", "På grund av jäv deltar inte X i …", "Med anledning av jäv har X inte deltagit"
+_CONFLICT = re.compile(
+    rf"(?P<who>.+?)\s+(?:{'|'.join(vocab.CONFLICT_VERBS)})\s+jäv"
+    rf"|(?:{_LEADS})\s+jäv\s+(?:deltar|deltog)\s+inte\s+(?P<who2>.+?)\s+i\b"
+    rf"|(?:{_LEADS})\s+jäv\s+har\s+(?P<who3>.+?)\s+inte\s+(?:{'|'.join(vocab.CONFLICT_LEFT)})",
+    re.I,
+)
 _NOTE_INLINE = re.compile(r"protokollsanteckning\s*:\s*(?P<note>.+)$", re.I)
 _TEXT_SECTIONS = ("text", "motions", "procedure")
+_SENTENCE_ENDS = (".", "!", "?", ":")
+# A list of names that goes on over the line: "…, Gun Larsson" / "… och Per" / "…(S),".
+_RUNS_ON = re.compile(r"(?:,|\s(?:och|samt)|&)\s*$|\)\s*(?:,|och|samt)(?:\s+[A-ZÅÄÖÉ][\w'’-]*){1,3}\s*$")
+_VOTE_MAY_STAND = ("procedure", "default", "motions")  # without an Omröstning heading
 
 
 @dataclass
@@ -83,6 +94,8 @@ def parse(lines: list[Line]) -> Body:
     current: decisions.DecisionBuilder | None = None
     vote_lines: list[Line] = []
     sent_list = False  # a recipient list given as bullets ends at the first non-bullet
+    held, open_sentence = "", False  # a reservation or jäv sentence broken over lines
+    voting = False  # a vote under Beslutsgång/Propositionsordning: its lines (tables too) go on
 
     def close():
         nonlocal current
@@ -109,7 +122,8 @@ def parse(lines: list[Line]) -> Body:
             mode = "default"
         if sec:
             mode, value = sec
-            sent_list = False
+            sent_list = voting = open_sentence = False
+            held = ""
             if not value:
                 continue
             line = line._replace(text=value, kind="paragraph")
@@ -120,19 +134,27 @@ def parse(lines: list[Line]) -> Body:
             mode = "decision"
             _open(current, line, rest)
             continue
-        _common(body, line, n)
+        _common(body, line, n, inline=mode not in ("reservations", "conflicts"))
         if mode == "decision":
             current = decisions.DecisionBuilder(None, "decision")
             current.add(line)
+        elif mode in _VOTE_MAY_STAND and (voting or votes.relevant(text)):
+            vote_lines.append(line)  # the propositionsordning and the result may stand under Beslutsgång
+            voting = True
         elif mode == "motions":
             m = _MOTION_BY.match(ws(text))
             body.motions.append(Motion(by=m.group("by") if m else None, text=ws(text)))
-        elif mode == "votes" or mode == "procedure" and votes.meanings(text):
-            vote_lines.append(line)  # the propositionsordning may stand under Beslutsgång
+        elif mode == "votes":
+            vote_lines.append(line)
         elif mode in ("reservations", "conflicts"):
             # Names, one sentence or one per line; "Bilaga C" beside each. A line
-            # without a name (a rule, the appended reservation's own text) ends the list.
+            # without a name (a rule, the appended reservation's own text) ends the list,
+            # unless it ends a sentence begun above ("… till förmån för" / "S:s yrkanden.").
             if text[:6].lower() == "bilaga":
+                continue
+            text, held = (f"{held} {text}" if held else text), ""
+            if _runs_on(text) and n + 1 < len(lines) and _continues(lines[n + 1]):
+                held = text  # "…, Gun Larsson" + "(L) och Thomas Eneström (S) inte deltagit …"
                 continue
             rx, target = (_RESERVES, body.reservations) if mode == "reservations" else (_CONFLICT, body.conflicts)
             m = rx.search(ws(text))
@@ -142,8 +164,9 @@ def parse(lines: list[Line]) -> Body:
                 _add_unique(target, names)
             elif not target and len(who) <= 60 and any(c.isalpha() for c in who):
                 _add_unique(target, [who])  # "Moderaternas ledamöter"
-            else:
+            elif not open_sentence:
                 mode = "default"
+            open_sentence = not text.rstrip().endswith(_SENTENCE_ENDS)
         elif mode == "notes":
             body.notes.append(ws(text))
         elif mode == "sent_to":
@@ -158,6 +181,15 @@ def parse(lines: list[Line]) -> Body:
     return body
 
 
+def _runs_on(text: str) -> bool:
+    return bool(_RUNS_ON.search(text)) and len(text) < 600
+
+
+def _continues(line: Line) -> bool:
+    """Whether a line can be the rest of a sentence above it (not a heading, table or Bilaga)."""
+    return line.kind != TABLE_ROW and _section(line) is None and line.text[:6].lower() != "bilaga"
+
+
 def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:
     """The opener's own line: "… beslutar att X" gives clause "att X"; "… beslöt
     återremittera ärendet" is the decision's text as written."""
@@ -167,8 +199,9 @@ def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:
         current.add(line)
 
 
-def _common(body: Body, line: Line, n: int) -> None:
-    """What can stand anywhere in an item: Dnr, Föredragande, inline reservation/jäv."""
+def _common(body: Body, line: Line, n: int, inline: bool = True) -> None:
+    """What can stand anywhere in an item: Dnr, Föredragande, inline reservation/jäv
+    (``inline``: not under a Reservation or Jäv heading, where the list is read whole)."""
     low = line.text.lower()  # cheap checks first: the patterns are slow on long prose
     if body.dnr is None and low.startswith(("dnr", "diarie")) and (m := _DNR.match(ws(line.text))):
         body.dnr = m.group("dnr")
@@ -178,9 +211,9 @@ def _common(body: Body, line: Line, n: int) -> None:
         _add_unique(body.presenters, leading_names(m.group("names")))
     elif ("föredr" in low or "presenter" in low) and (m := _PRESENTED_BY.match(ws(line.text))):
         _add_unique(body.presenters, names_in(m.group("who")))
-    if "reserverar" in low and (m := _RESERVES.match(ws(line.text))):
+    if inline and "reserverar" in low and (m := _RESERVES.match(ws(line.text))):
         _add_unique(body.reservations, names_in(m.group("who")))
-    if "jäv" in low and (m := _CONFLICT.search(ws(line.text))):
-        _add_unique(body.conflicts, names_in(m.group("who") or m.group("who2")))
+    if inline and "jäv" in low and (m := _CONFLICT.search(ws(line.text))):
+        _add_unique(body.conflicts, names_in(m.group("who") or m.group("who2") or m.group("who3")))
     if "protokollsanteckning" in low and (m := _NOTE_INLINE.search(ws(line.text))):
         body.notes.append(m.group("note"))

@@ -11,7 +11,7 @@ from .lines import ws
 
 _NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][\w'’\-]*"
 NAME = rf"{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{1,3}}"
-PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5})\s*\)"
+PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}|[-–])\s*\)"  # "(-)": no party
 _NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*{PARTY}")
 _NAME_ONLY = re.compile(rf"^{NAME}$")
 _PARTY_END = re.compile(PARTY + r"\s*$")

@@ -80,11 +80,14 @@ SECTIONS = {
     "förslag": "text",
     "förslag till beslut på sammanträdet": "motions",
     "yrkanden": "motions",
+    "överläggning": "motions",
     "yrkande": "motions",
     "beslutsgång": "procedure",
     "propositionsordning": "procedure",
     "omröstning": "votes",
     "omröstningsresultat": "votes",
+    "votering": "votes",
+    "voteringsresultat": "votes",
     "reservation": "reservations",
     "reservationer": "reservations",
     "jäv": "conflicts",
@@ -136,11 +139,33 @@ PRESENTER_VERBS = ("föredrar", "föredrog", "presenterar", "presenterade")
 # Working-group kind markers: "(B)", "(I/D)".
 KIND_MARKERS = {"b": "decision", "i": "information", "d": "discussion"}
 
+# Jäv in prose: "X anmäler jäv", "Med anledning av jäv har X inte deltagit i ärendets
+# handläggning", "På grund av jäv deltar inte X i …".
+CONFLICT_VERBS = ("anmäler", "anmälde", "anmält", "anmälde sig", "anmäler sig")
+CONFLICT_LEADS = ("med anledning av", "på grund av", "pga.", "pga", "p.g.a.")
+CONFLICT_LEFT = ("deltagit", "deltat", "medverkat", "deltar", "deltog")
+
 # Vote words.
 VOTE_YES = ("ja", "ja-röster", "jaröster")
 VOTE_NO = ("nej", "nej-röster", "nejröster")
-VOTE_ABSTAIN = ("avstår", "avstod", "avstående", "avstå", "avstod från att rösta", "blank", "blanka")
+VOTE_ABSTAIN = ("avstår", "avstod", "avstående", "avstå", "avstod från att rösta", "avstår från att rösta",
+                "blank", "blanka")
 VOTE_ABSENT = ("frånvarande", "frånv")
+
+# Counts written as words: "tre ledamöter avstår".
+NUMBER_WORDS = {
+    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
+    "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14,
+    "femton": 15, "sexton": 16, "sjutton": 17, "arton": 18, "nitton": 19, "tjugo": 20,
+}
+
+# What a vote is about when it is not the main question: whether to decide today at all.
+# ("Den som önskar att ärendet ska avgöras vid dagens sammanträde röstar ja, den som
+# önskar återremittera ärendet röstar nej.")
+PROCEDURAL_VOTES = (
+    "återremi", "återremet", "bordlägg", "bordlagt", "avgöras vid dagens", "avgöras i dag",
+    "avgöras idag", "avgöra ärendet i dag", "avgöra ärendet idag", "ajourn",
+)
 
 # Marks in a table cell or check box that mean "yes, ticked".
 TICKS = ("x", "☒", "☑", "✓", "✔", "[x]", "ja", "1")

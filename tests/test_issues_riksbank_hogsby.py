@@ -1,0 +1,102 @@
+"""Regression tests for rules learnt from the Riksbank's and Högsby's protocols in
+../shared/corpus/ (riksbank/, hogsby/).
+
+Most are built from lines as they stand in those PDFs (PDFium's text, a trailing space
+where the PDF has one) and read through the real ingest and parser; the ones that need
+the positions of the lines on a page read the corpus PDF itself and are skipped where
+../shared/corpus/ is missing (as tests/test_corpus.py is).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from protokoll import ingest, parsers
+from protokoll.ingest import pages
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+HOGSBY = CORPUS / "hogsby" / "hogsby-ks-2007-01-08.pdf"
+needs_corpus = pytest.mark.skipif(not HOGSBY.is_file(), reason="../shared/corpus/ is not here (a clone without it)")
+
+
+def paragraphs(page_lines: list[list[str]]) -> list[str]:
+    """The paragraphs ingest makes of pages of PDF lines (running lines removed first)."""
+    return [text for text, _ in pages.paragraphs(pages.remove_running_lines(page_lines))]
+
+
+# pro_penningpol_120417.pdf, page 35: the chair's summary ends with a space, then § 4.
+SUMMARY_THEN_4 = [
+    "Ordförande, riksbankschef Stefan Ingves, konstaterade slutligen att det råder enighet om ",
+    "att tillväxten i Sverige blir svag i år för att därefter förbättras. Det finns däremot olika ",
+    "uppfattningar om hur expansiv den svenska penningpolitiken behöver vara för att ",
+    "senaste penningpolitiska rapporten. Majoriteten ställer sig emellertid bakom den ",
+    "föreslagna räntebanan och att reporäntan lämnas oförändrad på 1,5 procent. ",
+    "§4. Penningpolitiskt beslut",
+    "Direktionen beslutade efter omröstning",
+]
+
+
+def test_a_section_sign_heading_without_a_space_starts_a_paragraph():
+    out = paragraphs([SUMMARY_THEN_4])
+    assert "§4. Penningpolitiskt beslut" in out
+    assert out[0].endswith("lämnas oförändrad på 1,5 procent.")
+
+
+# pro_penningpolitiskt_160104_sve.pdf, page 3: the last line of a paragraph ends in a space.
+ITEM_4_2016 = [
+    "§4. Penningpolitiska åtgärder",
+    "Christina Nyman la fram underlag till direktionens diskussion om penningpolitiska ",
+    "åtgärder. ",
+    "Direktionen beslutade enligt protokollsbilaga A.",
+    "Martin Flodén reserverade sig mot beslutet, se protokollsbilaga B.",
+    "Heidi Elmér gav en uppdatering av den senaste utvecklingen på de finansiella ",
+    "marknaderna. ",
+    "Christina Nyman redovisade det aktuella ekonomiska läget. ",
+]
+
+
+def test_a_short_line_that_ends_a_sentence_ends_its_paragraph_despite_its_space():
+    out = paragraphs([ITEM_4_2016])
+    assert "Christina Nyman la fram underlag till direktionens diskussion om penningpolitiska åtgärder." in out
+    assert "Direktionen beslutade enligt protokollsbilaga A." in out
+    assert "Christina Nyman redovisade det aktuella ekonomiska läget." in out
+
+
+def _hogsby_page(n: int, body: list[str]) -> list[str]:
+    # hogsby-ks-2007-01-08.pdf: PDFium gives the header, then the footer, then the text.
+    head = [f"HÖGSBY KOMMUN PROTOKOLL {n}", "Kommunstyrelsen", "Sammanträdesdatum 2007-01-08",
+            "Justerandes sign Utdragsbestyrkande"]
+    return head + body
+
+
+def test_a_label_near_the_bottom_of_short_pages_that_also_stands_inside_pages_is_kept():
+    short = [
+        _hogsby_page(3, ["KS § 2 DNR:KNSLI/20014197", "Möjligheternas kommun",
+                         "Ewa Engdahl redogör för Högsby kommuns policy ”Möjligheternas kommun”.",
+                         "Kommunstyrelsens beslut", "Godkänna rapporten."]),
+        _hogsby_page(4, ["KS § 3 a DNR:KF/2006.203", "Budget och målsättningar 2007-2009",
+                         "Ewa Engdahl informerar om budget och målsättningar 2007-2009 och",
+                         "Kommunstyrelsens beslut", "Godkänna informationen."]),
+    ]
+    long = [
+        _hogsby_page(n, [f"KS § {n} DNR:KF/2006.366", f"Val av utskott {n}", "Kommunstyrelsens beslut",
+                         "Till utskott från och med 2007-01-08 till och med 2010-12-31 utses:",
+                         "Ordinarie", "(C) Ingemar Svanström", "(KD) Ingemar Bergquist", "(S) Nedzad Talovic",
+                         "Ersättare", "(C) Kjell Front", "(KD) Marita Björkvall"])
+        for n in (6, 7)
+    ]
+    out = pages.remove_running_lines(short + long)
+    kept = [ln.page for ln in out if ln.text == "Kommunstyrelsens beslut"]
+    assert kept == [1, 2, 3, 4]
+    assert not any(ln.text == "Kommunstyrelsen" for ln in out)  # the real running header goes
+
+
+@needs_corpus
+def test_a_pdf_that_ends_every_line_with_a_space_keeps_its_headings_and_paragraphs():
+    texts = [b.text for b in ingest.read(HOGSBY).blocks]
+    for line in ("KS § 1 DNR:KU/2007.9", "Godkännande av dagordning", "Godkänna rapporten.",
+                 "Kommunstyrelsens beslut", "Utseende av arbetsgrupp för bildande av energibolag",
+                 "Till ordförande utses Ewa Engdahl och till vice ordförande utses Roger Samuelsson."):
+        assert line in texts

@@ -44,8 +44,9 @@ def spaced_document(pages: list[list[str]]) -> bool:
 def wrap_marks(tp, text: str) -> str:
     """The page's text (from the PDFium text page ``tp``) with a trailing space only on
     the lines the layout wrapped: the next line stands right below (less than half a
-    line between them) and its first word would not have fitted before the right edge
-    of the page's text."""
+    line between them), its first word would not have fitted before the right edge of
+    the page's text, and the line is text, not a row of cells spread over the width
+    ("HÖGSBY KOMMUN    Protokoll    1(14)": its letters stand far apart)."""
     spans = [(m.start(), m.group(0)) for m in _LINE.finditer(text) if m.group(0).strip()]
     boxes = []
     for start, line in spans:
@@ -53,17 +54,21 @@ def wrap_marks(tp, text: str) -> str:
         last = start + len(line.rstrip()) - 1
         word_end = first + len(line.lstrip().split(None, 1)[0]) - 1
         left, bottom, _, top = tp.get_charbox(first, loose=True)
-        boxes.append((bottom, top, tp.get_charbox(last)[2], tp.get_charbox(word_end)[2] - left))
+        right = tp.get_charbox(last)[2]
+        pitch = (right - left) / max(1, last - first)
+        boxes.append((bottom, top, right, tp.get_charbox(word_end)[2] - left, pitch))
     edge = max((b[2] for b in boxes), default=0.0)
+    pitches = sorted(b[4] for b in boxes)
+    usual = pitches[len(pitches) // 2] if pitches else 0.0
     out, pos = [], 0
     for n, (start, line) in enumerate(spans):
         keep = line.rstrip()
         if line.endswith(" ") and n + 1 < len(spans):
-            bottom, top, right, _ = boxes[n]
-            _, next_top, _, word = boxes[n + 1]
+            bottom, top, right, _, pitch = boxes[n]
+            _, next_top, _, word, _ = boxes[n + 1]
             height = top - bottom
             below = 0 <= bottom - next_top < 0.5 * height
-            if below and right + 0.5 * height + word >= edge:
+            if below and right + 0.5 * height + word >= edge and pitch < 1.5 * usual:
                 keep = line
         out.append(text[pos:start] + keep)
         pos = start + len(line)

@@ -166,14 +166,15 @@ def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> 
     return out
 
 
-def _sentence_ends(line: str, nxt: str, wide: float) -> bool:
+def _sentence_ends(line: str, nxt: str, wide: float, heading: bool) -> bool:
     """A line that ends in a space was not wrapped by the layout after all: it ends a
-    sentence, the next line's first word would have fitted on it and that line starts
-    in upper case ("marknaderna. " then "Christina Nyman …"). ``wide`` is the width of
-    a full line.
+    sentence, or is an item's heading (``heading``: "§3b. Det ekonomiska läget och
+    penningpolitiken " then "Förste vice riksbankschef Anna Breman:"), the next line's
+    first word would have fitted on it and that line starts in upper case
+    ("marknaderna. " then "Christina Nyman …"). ``wide`` is the width of a full line.
     """
     line = line.strip()
-    if not nxt or not nxt[:1].isupper() or not line.endswith(_CLOSERS):
+    if not nxt or not nxt[:1].isupper() or not (heading or line.endswith(_CLOSERS)):
         return False
     return len(line) + 1 + len(nxt.split(None, 1)[0]) < _ROOM * wide
 
@@ -199,7 +200,8 @@ def paragraphs(lines: list[Line]):
         elif prev.endswith("-") and prev[-2:-1].isdigit() and nxt[:1].isdigit():  # "2024-" "12-13"
             text = prev + cur.lstrip()
             continue
-        elif text.endswith((" ", "\t")) and not _sentence_ends(above, nxt, wide):  # the layout wrapped the line here
+        elif text.endswith((" ", "\t")) and not _sentence_ends(above, nxt, wide, text == above and text[:1] == "§"):
+            # the layout wrapped the line here
             text = prev + " " + cur.lstrip()
             continue
         elif prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():

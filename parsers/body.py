@@ -27,7 +27,7 @@ _PRESENTED_BY = re.compile(  # "Mats Wennstig föredrar ärendet", "X och Y, str
 _DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
 _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
-_RESERVES = re.compile(r"^(?P<who>.+?)\s+reserverar\s+sig", re.I)
+_RESERVES = re.compile(rf"^(?P<who>.+?)\s+(?:{'|'.join(vocab.RESERVE_VERBS)})\s+sig", re.I)
 _CONFLICT = re.compile(r"(?P<who>.+?)\s+(?:anmäler|anmälde|anmält)\s+jäv|på grund av jäv deltar inte\s+(?P<who2>.+?)\s+i\b", re.I)
 _NOTE_INLINE = re.compile(r"protokollsanteckning\s*:\s*(?P<note>.+)$", re.I)
 _TEXT_SECTIONS = ("text", "motions", "procedure")
@@ -178,7 +178,7 @@ def _common(body: Body, line: Line, n: int) -> None:
         _add_unique(body.presenters, leading_names(m.group("names")))
     elif ("föredr" in low or "presenter" in low) and (m := _PRESENTED_BY.match(ws(line.text))):
         _add_unique(body.presenters, names_in(m.group("who")))
-    if "reserverar" in low and (m := _RESERVES.match(ws(line.text))):
+    if "reserver" in low and (m := _RESERVES.match(ws(line.text))):
         _add_unique(body.reservations, names_in(m.group("who")))
     if "jäv" in low and (m := _CONFLICT.search(ws(line.text))):
         _add_unique(body.conflicts, names_in(m.group("who") or m.group("who2")))

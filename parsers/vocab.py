@@ -20,6 +20,7 @@ HEADER_LABELS = {
     "plats och tid": "place_time",
     "tid och plats": "place_time",
     "sammanträdestid": "time",
+    "mötestid": "time",
     "tid": "time",
     "datum": "date",
     "sammanträdesdatum": "date",
@@ -126,6 +127,9 @@ OUTCOME_PHRASES = (
                "noterar informationen", "informationen noteras", "tagit del av", "tar del av",
                "tog del av")),
 )
+
+# "X reserverar sig", "X reserverade sig mot beslutet": a reservation in a sentence.
+RESERVE_VERBS = ("reserverar", "reserverade")
 
 # Presenters in prose: "Föredragande är Mats Wennstig.", "Mats Wennstig föredrar
 # ärendet", "Ärendet föredras av …", "Anna Berg och Per Holm presenterar …".

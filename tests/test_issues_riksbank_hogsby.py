@@ -100,3 +100,81 @@ def test_a_pdf_that_ends_every_line_with_a_space_keeps_its_headings_and_paragrap
                  "Kommunstyrelsens beslut", "Utseende av arbetsgrupp för bildande av energibolag",
                  "Till ordförande utses Ewa Engdahl och till vice ordförande utses Roger Samuelsson."):
         assert line in texts
+
+
+def test_an_item_heading_that_ends_in_a_space_is_not_joined_to_the_speaker_below():
+    # penningpolitiskt-protokoll-8-februari-2023.pdf, page 9
+    out = paragraphs([[
+        "§3b. Det ekonomiska läget och penningpolitiken ",
+        "Förste vice riksbankschef Anna Breman: ",
+        "Jag stödjer förslaget att höja styrräntan, räntebanan och prognoserna i utkastet till ",
+        "penningpolitisk rapport. Jag ställer mig även bakom förslaget att sälja nominella och reala ",
+    ]])
+    assert out[:2] == ["§3b. Det ekonomiska läget och penningpolitiken", "Förste vice riksbankschef Anna Breman:"]
+
+
+def text_file(tmp_path, text: str, name="protokoll.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parsers.parse(ingest.read(path))
+
+
+# pro_penningpol_120417.pdf, pages 1 and 35-36, cut down.
+RIKSBANK_2012 = """PENNINGPOLITISKT PROTOKOLL
+Direktionen, Nr 2
+DATUM: 2012-04-17
+MÖTESTID: 9.00
+NÄRVARANDE: Stefan Ingves, ordförande
+Karolina Ekholm
+
+§3. Den ekonomiska utvecklingen i Sverige och penningpolitisk diskussion
+
+Majoriteten ställer sig emellertid bakom den föreslagna räntebanan och att reporäntan lämnas oförändrad på 1,5 procent.
+
+§4. Penningpolitiskt beslut
+
+Direktionen beslutade efter omröstning
+
+19 Svensson, Lars E.O. (2012), Comment on Michael Woodford, ”Inflation Targeting and Financial Stability”. Penning- och valutapolitik 2012:1, s. 33-39.
+
+- att fastställa den penningpolitiska uppföljningen enligt förslaget, protokollsbilaga A,
+- att offentliggöra den penningpolitiska uppföljningen onsdagen den 18 april 2012 kl. 9.30,
+- att lämna reporäntan oförändrad på 1,5 procent och att detta beslut tillämpas från och med onsdagen den 25 april 2012,
+- att onsdagen den 18 april 2012 kl. 9.30 offentliggöra räntebeslutet ovan med motivering i ett pressmeddelande, samt
+- att protokollet från dagens sammanträde ska publiceras onsdagen den 2 maj
+2012 kl. 9.30.
+
+Vice riksbankscheferna Karolina Ekholm och Lars E. O. Svensson reserverade sig mot beslutet om oförändrad reporänta och mot räntebanan i den penningpolitiska uppföljningen.
+
+Denna paragraf förklarades omedelbart justerad.
+"""
+
+
+def test_motestid_is_the_meeting_time(tmp_path):
+    p = text_file(tmp_path, RIKSBANK_2012)
+    assert (p.meeting.start, p.meeting.end) == ("09:00", None)
+    assert p.meeting.date == "2012-04-17"
+
+
+def test_reserverade_sig_with_a_title_and_initials_is_a_reservation(tmp_path):
+    p = text_file(tmp_path, RIKSBANK_2012)
+    item = {it.number: it for it in p.items}["4"]
+    assert item.reservations == ("Karolina Ekholm", "Lars E. O. Svensson")
+
+
+def test_a_footnote_between_the_opener_and_its_att_clauses_keeps_them_in_the_block(tmp_path):
+    p = text_file(tmp_path, RIKSBANK_2012)
+    items = {it.number: it for it in p.items}
+    assert [it.number for it in p.items] == ["3", "4"]
+    assert items["3"].decisions == ()
+    (decision,) = items["4"].decisions
+    assert decision.by == "Direktionen" and len(decision.clauses) == 5
+
+
+@needs_corpus
+def test_a_header_row_spread_over_the_page_is_not_wrapped_into_the_first_field():
+    texts = [b.text for b in ingest.read(HOGSBY).blocks]
+    assert texts[0] == "HÖGSBY KOMMUN Protokoll 1(14 )"
+    assert texts[1].startswith("Plats och tid Kommunhusets tingssal")
+    p = parsers.parse(ingest.read(HOGSBY))
+    assert (p.meeting.start, p.meeting.end) == ("08:30", "09:30")

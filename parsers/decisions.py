@@ -80,7 +80,15 @@ def continues(clause: str, line: Line) -> bool:
         return True
     if clause.rstrip().endswith((".", "!", "?")):
         return False
-    return first.isdigit() and not _SUBHEADING.match(text)
+    return first.isdigit() and not _SUBHEADING.match(text) or _runs_on(text)
+
+
+def _runs_on(text: str) -> bool:
+    """A line that ends as a clause before the next one does ("," ";" "samt"): the rest
+    of a point wrapped onto a line of its own ("… protokollsbilaga B" "Penningpolitisk
+    rapport,")."""
+    end = text.rstrip()
+    return end.endswith((",", ";")) or end.lower().endswith((" samt", " och"))
 
 
 def split_clauses(text: str) -> list[str]:
@@ -156,10 +164,12 @@ class DecisionBuilder:
         return True
 
     def _is_point(self, line: Line) -> bool:
-        """A list point that starts a clause: not under an "att" clause or a point ending in ":"."""
+        """A list point that starts a clause: not under an "att" clause or a point ending
+        in ":" (a point ending in "," is one of a list: "- om X enligt protokollsbilaga A,"
+        "- om Y enligt protokollsbilaga B,")."""
         if line.kind != LIST_ITEM and not MARKER.match(line.text):
             return False
-        if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith((":", ","))):
+        if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith(":")):
             return False
         return line.bare[:1].isalpha()
 

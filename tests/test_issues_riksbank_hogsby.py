@@ -178,3 +178,54 @@ def test_a_header_row_spread_over_the_page_is_not_wrapped_into_the_first_field()
     assert texts[1].startswith("Plats och tid Kommunhusets tingssal")
     p = parsers.parse(ingest.read(HOGSBY))
     assert (p.meeting.start, p.meeting.end) == ("08:30", "09:30")
+
+
+# protokoll-fran-det-penningpolitiska-motet-16-mars-2020.pdf, page 4
+RIKSBANK_2020_4 = """§4 Penningpolitiskt beslut
+
+Direktionen beslutade
+
+- om ytterligare likviditetsfrämjande åtgärder enligt protokollsbilaga A,
+- om obligationsköp i penningpolitiskt syfte enligt protokollsbilaga B,
+- om ändrade begränsningsregler gällande säkerheter enligt protokollsbilaga C,
+- att offentliggöra det penningpolitiska beslutet med motivering i ett pressmeddelande måndagen den 16 mars 2020 senast kl. 20:00,
+- att publicera protokollet från dagens sammanträde torsdagen den 26 mars 2020 kl. 9:30.
+
+Denna paragraf förklarades omedelbart justerad.
+"""
+
+
+def test_list_points_ending_in_a_comma_are_each_a_clause(tmp_path):
+    (item,) = text_file(tmp_path, RIKSBANK_2020_4).items
+    (decision,) = item.decisions
+    assert len(decision.clauses) == 5
+    assert decision.clauses[1] == "om obligationsköp i penningpolitiskt syfte enligt protokollsbilaga B,"
+
+
+# penningpolitiskt-protokoll-8-februari-2023.pdf, page 29 (PDFium's lines)
+RIKSBANK_2023_4 = [
+    "26 [26]",
+    "§4. Penningpolitiskt beslut",
+    "Direktionen beslutade",
+    "• att genomföra penningpolitiska åtgärder i enlighet med vad som anges i ",
+    "protokollsbilaga A. (i) Styrräntan höjs med 0,5 procentenheter till 3,0 procent och att ",
+    "detta beslut tillämpas från och med onsdagen den 15 februari 2023, (ii) månadsvisa ",
+    "motsvarar banksystemets hela likviditetsöverskott gentemot Riksbanken.",
+    "\uf0b7 att fastställa den penningpolitiska rapporten enligt förslaget, protokollsbilaga B",
+    "Penningpolitisk rapport,",
+    "\uf0b7 att offentliggöra det penningpolitiska beslutet med motivering i ett pressmeddelande ",
+    "torsdagen den 9 februari kl. 9:30,",
+    "\uf0b7 att publicera protokollet från dagens sammanträde måndagen den 20 februari 2023",
+    "kl. 9:30.",
+    "Denna paragraf förklarades omedelbart justerad.",
+    "Vid protokollet:",
+]
+
+
+def test_a_wrapped_point_that_goes_on_in_upper_case_and_ends_in_a_comma_stays_one_clause(tmp_path):
+    path = tmp_path / "riksbank.txt"
+    path.write_text("\n".join(RIKSBANK_2023_4) + "\n", encoding="utf-8")
+    (item,) = parsers.parse(ingest.read(path)).items
+    (decision,) = item.decisions
+    assert len(decision.clauses) == 4
+    assert decision.clauses[1].endswith("protokollsbilaga B Penningpolitisk rapport")

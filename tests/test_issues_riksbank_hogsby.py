@@ -229,3 +229,74 @@ def test_a_wrapped_point_that_goes_on_in_upper_case_and_ends_in_a_comma_stays_on
     (decision,) = item.decisions
     assert len(decision.clauses) == 4
     assert decision.clauses[1].endswith("protokollsbilaga B Penningpolitisk rapport")
+
+
+# hogsby-ks-2007-01-08.pdf, pages 3 and 10-11, cut down.
+HOGSBY_PAGES = """Kommunstyrelsen
+
+Plats och tid Kommunhusets tingssal måndagen den 8 januari 2007
+kl 08.30-09.30
+
+KS § 2 DNR:KNSLI/20014197
+
+Möjligheternas kommun
+
+Ewa Engdahl redogör för Högsby kommuns policy ”Möjligheternas kommun”.
+
+Kommunstyrelsens beslut
+
+Godkänna rapporten.
+
+KS § 8 DNR:KU/2006.435
+
+Utseende av arbetsgrupp för bildande av energibolag
+
+Kommunledningsutskottets förslag
+
+KU § 317 06-12-05
+
+Utskotten föreslår KS att ett Energibolag bildas i Högsby kommun. En arbetsgrupp på två politiker och en tjänsteman bildas för att förbereda Energibolagets organisation.
+
+___
+
+Information lämnas av Peter Siilak och Ewa Engdahl.
+
+KS § 437 06-12-13
+
+Tillsätta en arbetsgrupp med två politiker och en tjänsteman för att ta fram underlag angående bildande av ett energibolag.
+
+Partierna nominerar kandidater till kommunstyrelsens sammanträde den 19 december.
+
+___
+
+Kommunstyrelsens beslut
+
+Till arbetsgrupp utses:
+
+Patrik Köhler
+Raymond Asp
+Anders Svensson
+
+Till sammankallande utses Patrik Köhler.
+
+KS § 9 DNR: KF/2006.437
+
+Inkallande av ersättare vid ordinarie ledamots förhinder
+
+Ewa Engdahl informerar om vad som gäller enligt kommunstyrelsens reglemente när en ledamot är förhindrad att delta i ett sammanträde.
+
+Kommunstyrelsens beslut
+
+Godkänna informationen.
+"""
+
+
+def test_a_section_reference_with_a_date_in_the_margin_is_not_an_item(tmp_path):
+    p = text_file(tmp_path, HOGSBY_PAGES)
+    assert [it.number for it in p.items] == ["2", "8", "9"]
+
+
+def test_a_heading_with_only_a_dnr_beside_it_takes_its_title_from_the_line_below(tmp_path):
+    items = {it.number: it for it in text_file(tmp_path, HOGSBY_PAGES).items}
+    assert (items["2"].title, items["2"].dnr) == ("Möjligheternas kommun", "KNSLI/20014197")
+    assert (items["9"].title, items["9"].dnr) == ("Inkallande av ersättare vid ordinarie ledamots förhinder", "KF/2006.437")

@@ -165,6 +165,8 @@ def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:
         current.add(line._replace(text=rest))
     elif rest:
         current.add(line)
+    else:
+        current.labelled = True
 
 
 def _common(body: Body, line: Line, n: int) -> None:

@@ -41,10 +41,12 @@ def _after_title(part: str) -> str:
     """"Vice riksbankscheferna Karolina Ekholm" → "Karolina Ekholm": a title in lower
     case (after the sentence's first word) before a name."""
     words = part.split()
-    if _NAME_ONLY.match(part) or len(words) < 3 or not words[1][:1].islower():
+    if _NAME_ONLY.match(part) or len(words) < 3 or not words[0][:1].isupper() or not words[1][:1].islower():
         return part
     i = 1
     while i < len(words) and words[i][:1].islower():
+        if words[i] in vocab.PREPOSITIONS:  # "Strateger i Region Blekinge": a place, no name
+            return part
         i += 1
     return " ".join(words[i:]) or part
 

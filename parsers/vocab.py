@@ -125,11 +125,16 @@ OUTCOME_PHRASES = (
     ("noted", ("till handlingarna", "antecknade informationen", "antecknar informationen",
                "antecknas för kännedom", "för kännedom", "notera informationen",
                "noterar informationen", "informationen noteras", "tagit del av", "tar del av",
-               "tog del av")),
+               "tog del av", "godkänna informationen", "godkänner informationen", "informationen godkänns",
+               "godkände informationen")),
 )
 
 # "X reserverar sig", "X reserverade sig mot beslutet": a reservation in a sentence.
 RESERVE_VERBS = ("reserverar", "reserverade")
+
+# Words that tie a title to a place or an organisation ("strateger i Region Blekinge"):
+# what follows them is no person's name.
+PREPOSITIONS = ("i", "på", "från", "vid", "för", "hos", "av", "inom")
 
 # Presenters in prose: "Föredragande är Mats Wennstig.", "Mats Wennstig föredrar
 # ärendet", "Ärendet föredras av …", "Anna Berg och Per Holm presenterar …".

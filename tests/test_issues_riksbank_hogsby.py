@@ -300,3 +300,83 @@ def test_a_heading_with_only_a_dnr_beside_it_takes_its_title_from_the_line_below
     items = {it.number: it for it in text_file(tmp_path, HOGSBY_PAGES).items}
     assert (items["2"].title, items["2"].dnr) == ("Möjligheternas kommun", "KNSLI/20014197")
     assert (items["9"].title, items["9"].dnr) == ("Inkallande av ersättare vid ordinarie ledamots förhinder", "KF/2006.437")
+
+
+# hogsby-ks-2007-01-08.pdf, pages 5, 12 and 13: decisions written without "att".
+HOGSBY_DECISIONS = """Kommunstyrelsen
+
+KS § 3 b DNR: KF/2006.366
+
+Val av kommunledningsutskott
+
+Kommunstyrelsens beslut
+
+Till kommunledningsutskott från och med 2007-01-08 till och med 2010-12-31 utses:
+
+Ordinarie
+
+(C) Ewa Engdahl
+(C) Stefan Carlsson
+(M) Patrik Köhler
+
+Ersättare
+
+(KD) Ingemar Bergquist
+(C) Kerstin Karlström
+
+Till ordförande utses Ewa Engdahl och till vice ordförande utses Roger Samuelsson.
+
+KS § 10 DNR:SU/2006.47
+
+Kallelse till extra kommunstyrelse den 26 januari 2007
+
+Ewa Engdahl informerar om att kommunstyrelsen kallas till en utbildningsdag om äldreboendefrågorna i kommunen.
+
+Kommunstyrelsens beslut
+
+Godkänna informationen.
+
+KS § 11 DNR:KU/2007.15
+
+Information från Regionförbundet
+
+Ewa Engdahl informerar från Regionförbundets veckobrev.
+
+Kommunstyrelsens beslut
+
+Godkänna informationen.
+
+Regionförbundets veckobrev delges kommunstyrelsens ledamöter digitalt.
+"""
+
+
+def test_a_decision_without_att_counts_its_statements_with_the_names_listed_under_one(tmp_path):
+    items = {it.number: it for it in text_file(tmp_path, HOGSBY_DECISIONS).items}
+    (decision,) = items["3b"].decisions
+    assert decision.by == "Kommunstyrelsen" and decision.kind == "decision"
+    assert len(decision.clauses) == 2
+    assert decision.clauses[0].endswith("(C) Kerstin Karlström")
+    assert decision.clauses[1].startswith("Till ordförande utses Ewa Engdahl")
+
+
+def test_a_decision_under_its_own_label_takes_a_further_one_sentence_decision(tmp_path):
+    items = {it.number: it for it in text_file(tmp_path, HOGSBY_DECISIONS).items}
+    (decision,) = items["11"].decisions
+    assert decision.clauses == ("Godkänna informationen.",
+                                "Regionförbundets veckobrev delges kommunstyrelsens ledamöter digitalt.")
+    assert decision.outcome == "decided"
+
+
+def test_godkanna_informationen_alone_only_notes(tmp_path):
+    items = {it.number: it for it in text_file(tmp_path, HOGSBY_DECISIONS).items}
+    (decision,) = items["10"].decisions
+    assert (decision.clauses, decision.outcome) == (("Godkänna informationen.",), "noted")
+
+
+def test_the_margin_reference_is_no_statement_of_the_proposal_and_the_quoted_decision_no_block(tmp_path):
+    items = {it.number: it for it in text_file(tmp_path, HOGSBY_PAGES).items}
+    proposal, decision = items["8"].decisions
+    assert (proposal.by, proposal.kind) == ("Kommunledningsutskottet", "proposal")
+    assert not any("KU § 317" in c for c in proposal.clauses)
+    assert decision.clauses == ("Till arbetsgrupp utses: Patrik Köhler Raymond Asp Anders Svensson",
+                                "Till sammankallande utses Patrik Köhler.")

@@ -46,7 +46,12 @@ def wrap_marks(tp, text: str) -> str:
     the lines the layout wrapped: the next line stands right below (less than half a
     line between them), its first word would not have fitted before the right edge of
     the page's text, and the line is text, not a row of cells spread over the width
-    ("HÖGSBY KOMMUN    Protokoll    1(14)": its letters stand far apart)."""
+    ("HÖGSBY KOMMUN    Protokoll    1(14)": its letters stand far apart).
+
+    The text as it came where its characters are not PDFium's one for one.
+    """
+    if tp.count_chars() != len(text):
+        return text
     spans = [(m.start(), m.group(0)) for m in _LINE.finditer(text) if m.group(0).strip()]
     boxes = []
     for start, line in spans:

@@ -380,3 +380,23 @@ def test_the_margin_reference_is_no_statement_of_the_proposal_and_the_quoted_dec
     assert not any("KU § 317" in c for c in proposal.clauses)
     assert decision.clauses == ("Till arbetsgrupp utses: Patrik Köhler Raymond Asp Anders Svensson",
                                 "Till sammankallande utses Patrik Köhler.")
+
+
+# pro_penningpolitiskt_160104_sve.pdf, pages 1-2, cut down (no decision that names the organ).
+RIKSBANK_2016_FRONT = """4 januari 2016
+
+Direktionen, Nr 1
+
+DATUM: 2016-01-04
+
+MÖTESTID: 13:00
+
+§1. Sammanträdet öppnas
+
+Sammanträdet förklarades öppnat.
+"""
+
+
+def test_the_organ_on_a_line_with_the_meeting_number_is_the_body(tmp_path):
+    p = text_file(tmp_path, RIKSBANK_2016_FRONT)
+    assert (p.meeting.body, p.meeting.date, p.meeting.start) == ("Direktionen", "2016-01-04", "13:00")

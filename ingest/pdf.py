@@ -9,7 +9,9 @@ positions: label/value rows side by side, true columns one after the other.
 Then, across pages: lines repeated at the top or bottom of most pages (after "Sida 3
 av 22" and "Sida 4 av 22" are made equal) are running headers and footers and go;
 lines wrapped by the layout are joined into paragraphs, hyphenation undone; every
-block keeps the page it starts on.
+block keeps the page it starts on. A line the layout wrapped ends in a space; where a
+PDF writer ends every line with one, the lines' positions say which were wrapped
+(:mod:`.linebreaks`).
 """
 
 from __future__ import annotations

@@ -154,9 +154,13 @@ def statements(lines: list[str]) -> list[str]:
 
 def _one_sentence(text: str) -> bool:
     """A short line of one sentence ("Regionförbundets veckobrev delges kommunstyrelsens
-    ledamöter digitalt."): under a decision's own label, a further decision of it."""
+    ledamöter digitalt."): under a decision's own label, a further decision of it, unless
+    it is a note on the procedure ("Paragrafen förklaras omedelbart justerad.")."""
     text = ws(text)
-    return len(text) <= _SENTENCE and text.endswith(_ENDS) and text[:1].isupper() and ". " not in text
+    if len(text) > _SENTENCE or not text.endswith(_ENDS) or not text[:1].isupper() or ". " in text:
+        return False
+    low = text.lower()
+    return not any(note in low for note in vocab.PROCEDURE_NOTES)
 
 
 def _new_statement(before: str, text: str) -> bool:

@@ -118,6 +118,10 @@ CONTINUED = ("forts", "fort", "fortsättning")
 # Table-of-contents headings.
 TOC_HEADINGS = ("innehållsförteckning", "innehåll", "ärendeförteckning", "ärendelista", "paragrafer")
 
+# Notes on the procedure after a decision, never a decision themselves ("Paragrafen
+# förklaras omedelbart justerad.", "Beslutet delges sökanden.").
+PROCEDURE_NOTES = ("justera", "beslutet delges", "beslutet skickas", "beslutet expedieras", "protokollet")
+
 # Outcome phrases, checked in this order against a decision's text (lower case).
 OUTCOME_PHRASES = (
     ("referred_back", ("återremiss", "återremitter", "återremitera")),

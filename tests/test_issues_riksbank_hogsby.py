@@ -400,3 +400,13 @@ Sammanträdet förklarades öppnat.
 def test_the_organ_on_a_line_with_the_meeting_number_is_the_body(tmp_path):
     p = text_file(tmp_path, RIKSBANK_2016_FRONT)
     assert (p.meeting.body, p.meeting.date, p.meeting.start) == ("Direktionen", "2016-01-04", "13:00")
+
+
+def test_a_note_on_the_procedure_after_a_labelled_decision_is_no_further_decision(tmp_path):
+    text = HOGSBY_DECISIONS.replace(
+        "Regionförbundets veckobrev delges kommunstyrelsens ledamöter digitalt.",
+        "Paragrafen förklaras omedelbart justerad.",
+    )
+    items = {it.number: it for it in text_file(tmp_path, text).items}
+    (decision,) = items["11"].decisions
+    assert (decision.clauses, decision.outcome) == (("Godkänna informationen.",), "noted")

@@ -25,9 +25,11 @@ _DIGITS = re.compile(r"\d+")
 _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
 )
-STARTS_ITEM = re.compile(r"^(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)")
+# "1." "a)" "§ 4" "- …" or "§4. Title" (no space after "§") at the start of a line.
+STARTS_ITEM = re.compile(r"^(?:(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)|§\d)")
 CONJUNCTION = re.compile(r"(och|eller|samt|resp\.?|respektive|till)\b")
 _CLAUSE = re.compile(r"att\s")  # "att …" after an unwrapped line starts a decision clause
+_ROOM = 0.8  # a line with its next word shorter than this share of a full line was not wrapped
 _CLOSERS = (".", ":", ";", "!", "?", "”", '"', "»")
 
 
@@ -48,13 +50,19 @@ def _parts(line: str) -> list[str]:
     return [line, *(c for c in line.split("\t") if c.strip())]
 
 
-def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) -> set[str]:
+def running_keys(
+    pages: list[list[str]], top: int = EDGE, bottom: int = EDGE, inside: Counter[str] | None = None
+) -> set[str]:
     """The keys of lines and cells repeated at the edges of most pages.
 
     A key with digits in it is running only when the texts behind it say so
     (:func:`_repeated`): the Dnr beside each item's heading ("KS KF/2023:74") has the
-    key of a running line, but is not one.
+    key of a running line, but is not one. Nor is a line that also stands inside
+    pages (``inside``: on how many pages, away from the edges, each key stands, counted
+    on the pages as they came, see :func:`inside_keys`): a label such as
+    "Kommunstyrelsens beslut" lands near the bottom of every short page.
     """
+    inside = inside_keys(pages, top, bottom) if inside is None else inside
     seen: Counter[str] = Counter()
     texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for number, lines in enumerate(pages, 1):
@@ -70,7 +78,24 @@ def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) ->
     if with_text < 2:
         return set()
     threshold = max(2, (with_text + 1) // 2)
-    return {k for k, n in seen.items() if n >= threshold and ("#" not in k or _repeated(k, texts[k], threshold))}
+    return {
+        k for k, n in seen.items()
+        if n >= threshold and not _inside(inside[k], n) and ("#" not in k or _repeated(k, texts[k], threshold))
+    }
+
+
+def inside_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) -> Counter[str]:
+    """On how many pages each line stands away from the page's edges."""
+    inside: Counter[str] = Counter()
+    for lines in pages:
+        inside.update({_key(ln) for ln in lines[top : len(lines) - bottom]})
+    return inside
+
+
+def _inside(inner: int, edges: int) -> bool:
+    """A line found inside (away from the edges of) two pages or more, and of a third as
+    many pages as it is found at the edges of, is text, not a running line."""
+    return inner >= 2 and inner * 3 >= edges
 
 
 def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> bool:
@@ -104,8 +129,9 @@ def remove_running_lines(pages: list[list[str]], top: int = EDGE, bottom: int = 
     """
     pages = [[ln for ln in (_without_boxes(ln) for ln in lines) if ln] for lines in pages]
     running: set[str] = set()
+    inside = inside_keys(pages, top, bottom)  # on the pages as they came, not as peeled
     for _ in range(3):
-        new = running_keys(pages, top, bottom) - running
+        new = running_keys(pages, top, bottom, inside) - running
         if not new:
             break
         running |= new
@@ -140,6 +166,19 @@ def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> 
     return out
 
 
+def _sentence_ends(line: str, nxt: str, wide: float, heading: bool) -> bool:
+    """A line that ends in a space was not wrapped by the layout after all: it ends a
+    sentence, or is an item's heading (``heading``: "§3b. Det ekonomiska läget och
+    penningpolitiken " then "Förste vice riksbankschef Anna Breman:"), the next line's
+    first word would have fitted on it and that line starts in upper case
+    ("marknaderna. " then "Christina Nyman …"). ``wide`` is the width of a full line.
+    """
+    line = line.strip()
+    if not nxt or not nxt[:1].isupper() or not (heading or line.endswith(_CLOSERS)):
+        return False
+    return len(line) + 1 + len(nxt.split(None, 1)[0]) < _ROOM * wide
+
+
 def paragraphs(lines: list[Line]):
     """Join lines the layout wrapped into paragraphs; yield (text, page of first line).
 
@@ -147,9 +186,10 @@ def paragraphs(lines: list[Line]):
     """
     typical = sorted(len(ln.text.strip()) for ln in lines)
     wide = 0.85 * typical[int(0.9 * (len(typical) - 1))] if typical else 0
-    text, page = "", None
+    text, page, last = "", None, ""
     for ln in lines:
         cur = ln.text.replace("\u00a0", " ")
+        above, last = last, cur
         if page is None:
             text, page = cur, ln.page
             continue
@@ -160,7 +200,8 @@ def paragraphs(lines: list[Line]):
         elif prev.endswith("-") and prev[-2:-1].isdigit() and nxt[:1].isdigit():  # "2024-" "12-13"
             text = prev + cur.lstrip()
             continue
-        elif text.endswith((" ", "\t")):  # the layout wrapped the line here
+        elif text.endswith((" ", "\t")) and not _sentence_ends(above, nxt, wide, text == above and text[:1] == "§"):
+            # the layout wrapped the line here
             text = prev + " " + cur.lstrip()
             continue
         elif prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():

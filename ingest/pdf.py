@@ -9,7 +9,9 @@ positions: label/value rows side by side, true columns one after the other.
 Then, across pages: lines repeated at the top or bottom of most pages (after "Sida 3
 av 22" and "Sida 4 av 22" are made equal) are running headers and footers and go;
 lines wrapped by the layout are joined into paragraphs, hyphenation undone; every
-block keeps the page it starts on.
+block keeps the page it starts on. A line the layout wrapped ends in a space; where a
+PDF writer ends every line with one, the lines' positions say which were wrapped
+(:mod:`.linebreaks`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from protokoll.errors import CorruptFile, EmptyDocument, EncryptedFile
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
-from . import ocr
+from . import linebreaks, ocr
 from .pages import CONJUNCTION, STARTS_ITEM, paragraphs, remove_running_lines
 from .text import text_blocks
 
@@ -44,9 +46,10 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
         pages: list[list[str]] = []
         scanned: list[int] = []
         broken: list[int] = []
+        marked: dict[int, list[str]] = {}
         for i in range(count):
             try:
-                lines, needs_ocr = _page_lines(pdf, i)
+                lines, needs_ocr = _page_lines(pdf, i, marked)
             except pdfium.PdfiumError:
                 lines, needs_ocr = [], False
                 broken.append(i + 1)
@@ -63,6 +66,8 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
             warnings.append(f"OCR (Tesseract, Swedish) on {len(scanned)} of {count} pages")
     finally:
         pdf.close()
+    if marked and linebreaks.spaced_document(pages):
+        pages = [marked.get(i, lines) for i, lines in enumerate(pages)]
     lines = remove_running_lines(pages)
     out = [b for para, page in paragraphs(lines) for b in text_blocks(para, page=page)]
     if not out:
@@ -80,8 +85,14 @@ def open_pdf(data: bytes, path=None) -> pdfium.PdfDocument:
         raise CorruptFile(f"not a readable PDF ({e})", path=path) from None
 
 
-def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
-    """The page's text lines in reading order, and whether the page needs OCR."""
+def _page_lines(pdf, index: int, marked: dict[int, list[str]] | None = None) -> tuple[list[str], bool]:
+    """The page's text lines in reading order, and whether the page needs OCR.
+
+    On a page whose lines end in a space even where they are short, the lines with
+    that space kept only where the layout wrapped them go into ``marked``
+    (:func:`.linebreaks.wrap_marks`), for the document to use if all of it is written so.
+    """
+    marked = {} if marked is None else marked
     page = pdf[index]
     try:
         tp = page.get_textpage()
@@ -95,6 +106,8 @@ def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
             rects = [tp.get_rect(i) for i in range(tp.count_rects())]
             if _column_major(rects):
                 return _positional_lines(tp, rects), False
+            if linebreaks.spaced_page(text):
+                marked[index] = _split_lines(linebreaks.wrap_marks(tp, text))
         finally:
             tp.close()
     finally:

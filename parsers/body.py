@@ -27,7 +27,7 @@ _PRESENTED_BY = re.compile(  # "Mats Wennstig föredrar ärendet", "X och Y, str
 _DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
 _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
-_RESERVES = re.compile(r"^(?P<who>.+?)\s+reserverar\s+sig", re.I)
+_RESERVES = re.compile(rf"^(?P<who>.+?)\s+(?:{'|'.join(vocab.RESERVE_VERBS)})\s+sig", re.I)
 _LEADS = "|".join(map(re.escape, vocab.CONFLICT_LEADS))
 # "X anmäler jäv", "På grund av jäv deltar inte X i …", "Med anledning av jäv har X inte deltagit"
 _CONFLICT = re.compile(
@@ -197,6 +197,8 @@ def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:
         current.add(line._replace(text=rest))
     elif rest:
         current.add(line)
+    else:
+        current.labelled = True
 
 
 def _common(body: Body, line: Line, n: int, inline: bool = True) -> None:
@@ -211,7 +213,7 @@ def _common(body: Body, line: Line, n: int, inline: bool = True) -> None:
         _add_unique(body.presenters, leading_names(m.group("names")))
     elif ("föredr" in low or "presenter" in low) and (m := _PRESENTED_BY.match(ws(line.text))):
         _add_unique(body.presenters, names_in(m.group("who")))
-    if inline and "reserverar" in low and (m := _RESERVES.match(ws(line.text))):
+    if inline and "reserver" in low and (m := _RESERVES.match(ws(line.text))):
         _add_unique(body.reservations, names_in(m.group("who")))
     if inline and "jäv" in low and (m := _CONFLICT.search(ws(line.text))):
         _add_unique(body.conflicts, names_in(m.group("who") or m.group("who2") or m.group("who3")))

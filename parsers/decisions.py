@@ -30,6 +30,11 @@ _ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
 _CLAUSE_BREAK = re.compile(r"(?:[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+|[.!?”\"]\s+)$", re.I)
 _SUBHEADING = re.compile(r"^\d+\s*[a-zA-Z]{0,2}[.):]?\s+[A-ZÅÄÖ]")
 _PAST = ("beslöt", "beslutade")
+_ENDS = (".", "!", "?")
+# "KU § 317 06-12-05": a § of another meeting, with its date, in the margin.
+_REFERENCE = re.compile(r"^[A-ZÅÄÖ]{0,6}\s*§\s*\d{1,4}\s+(?:\d{2}){1,2}-\d{2}-\d{2}$")
+_STATEMENT = 60  # a line this long is a statement, not a name in a list
+_SENTENCE = 100  # a sentence this short after a labelled decision is a further decision
 # A date or a § within the first words after a past-tense verb: an earlier decision quoted.
 _HISTORY = re.compile(r"^(?:\S+\s+){0,2}?(?:den\s+)?[\d§(]")
 
@@ -83,6 +88,14 @@ def continues(clause: str, line: Line) -> bool:
     return first.isdigit() and not _SUBHEADING.match(text)
 
 
+def _runs_on(text: str) -> bool:
+    """A line that ends as a clause before the next one does ("," ";" "samt"): under a
+    bullet, the rest of its point wrapped onto a line of its own ("• att fastställa …
+    protokollsbilaga B" "Penningpolitisk rapport,")."""
+    end = text.rstrip()
+    return end.endswith((",", ";")) or end.lower().endswith((" samt", " och"))
+
+
 def split_clauses(text: str) -> list[str]:
     """One clause per "att": "…, samt att …" in one paragraph gives several."""
     text = ws(text)
@@ -123,6 +136,42 @@ def outcome(text: str, clauses: list[str] | tuple[str, ...] = ()) -> str:
     return "decided"
 
 
+def statements(lines: list[str]) -> list[str]:
+    """The decision points of a block without "att" clauses or list points: its
+    statements, one a line or more ("Till arbetsgrupp utses:" with the names under it,
+    then "Till sammankallande utses Patrik Köhler."). A § reference in the margin ("KU §
+    317 06-12-05") is none."""
+    out: list[str] = []
+    for text in (ws(t) for t in lines):
+        if not text or _REFERENCE.match(text):
+            continue
+        if out and not _new_statement(out[-1], text):
+            out[-1] += " " + text
+        else:
+            out.append(text)
+    return out
+
+
+def _one_sentence(text: str) -> bool:
+    """A short line of one sentence ("Regionförbundets veckobrev delges kommunstyrelsens
+    ledamöter digitalt."): under a decision's own label, a further decision of it, unless
+    it is a note on the procedure ("Paragrafen förklaras omedelbart justerad.")."""
+    text = ws(text)
+    if len(text) > _SENTENCE or not text.endswith(_ENDS) or not text[:1].isupper() or ". " in text:
+        return False
+    low = text.lower()
+    return not any(note in low for note in vocab.PROCEDURE_NOTES)
+
+
+def _new_statement(before: str, text: str) -> bool:
+    """A line starts a statement of its own: in upper case, not under a line that
+    introduces it (":" ","), and a sentence itself, or after one, or long (not one of
+    the names listed under "utses:")."""
+    if not text[:1].isupper() or before.endswith((":", ",")):
+        return False
+    return before.endswith(_ENDS) or text.endswith(_ENDS) or len(text) >= _STATEMENT
+
+
 class DecisionBuilder:
     """Collects the lines of one decision block.
 
@@ -138,28 +187,34 @@ class DecisionBuilder:
         self.lines: list[str] = []
         self.clauses: list[str] = []
         self.points = False  # the clauses are a list's points, not "att" clauses
+        self.bullet = False  # the last clause is a bullet's
+        self.labelled = False  # opened by a label on a line of its own ("Kommunstyrelsens beslut")
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
         if is_clause_start(line):
             self.clauses.append(line.bare)
+            self.bullet = line.kind == LIST_ITEM or bool(MARKER.match(line.text))
         elif self._is_point(line):
-            self.points = True
+            self.points = self.bullet = True
             self.clauses.append(line.bare)
         elif self.clauses:
-            if not continues(self.clauses[-1], line):
+            if not (continues(self.clauses[-1], line) or self.bullet and _runs_on(line.text)):
                 return False
             self.clauses[-1] += " " + line.text
         elif self.lines and not continues(self.lines[-1], line) and self.lines[-1].rstrip().endswith((".", "!", "?")):
-            return False
+            if not (self.labelled and _one_sentence(line.text)):
+                return False
         self.lines.append(line.text)
         return True
 
     def _is_point(self, line: Line) -> bool:
-        """A list point that starts a clause: not under an "att" clause or a point ending in ":"."""
+        """A list point that starts a clause: not under an "att" clause or a point ending
+        in ":" (a point ending in "," is one of a list: "- om X enligt protokollsbilaga A,"
+        "- om Y enligt protokollsbilaga B,")."""
         if line.kind != LIST_ITEM and not MARKER.match(line.text):
             return False
-        if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith((":", ","))):
+        if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith(":")):
             return False
         return line.bare[:1].isalpha()
 
@@ -167,7 +222,8 @@ class DecisionBuilder:
         if not self.lines:
             return None
         text = "\n".join(self.lines)
-        clauses = [c for raw in self.clauses for c in (split_clauses(raw) if not self.points else [ws(raw)])] or [ws(text)]
+        clauses = [c for raw in self.clauses for c in (split_clauses(raw) if not self.points else [ws(raw)])]
+        clauses = clauses or statements(self.lines) or [ws(text)]
         by = self.by
         if by is None and (m := _VERB_OPENER.match(ws(clauses[0]))) and _organ(m.group("by")):
             by = m.group("by")  # "Beslut:" then "- Kommunfullmäktige beslutar att …"

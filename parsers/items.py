@@ -38,6 +38,8 @@ DNR_SHAPE = r"(?:[A-ZÅÄÖ]{1,6}[ /]){0,3}\d{1,4}(?:[/:.-]\d{1,5}){1,5}"
 _DNR_AFTER = re.compile(r"(?:^|\s)(?:(?i:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*)?(?P<dnr>" + DNR_SHAPE + r")$")
 _TOC_LABEL = re.compile(r"(?:§\s*\d{1,4}\s*[a-z]?(?:\s*/\s*\d{2,4})?|\d{1,4}\s*[a-z]?\s*§)")
 _RANGE = re.compile(r"(\d{1,4})\s*(?:[-–—]\s*(\d{1,4}))?")
+# "KS § 437 06-12-13" in the margin beside a quoted decision: another meeting's §, dated.
+_REFERENCE = re.compile(r"(?:\d{2}){1,2}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2}(?:\d{2})?")
 _MAX_HEADER = 160  # a longer line is prose that starts with "§88 …", not a header
 
 
@@ -197,6 +199,8 @@ def split(lines: list[Line]) -> Split:
             continue
         if not toc_numbers and line.kind != HEADING and m.group("rest") and _is_prose(m.group("rest")):
             continue
+        if _REFERENCE.fullmatch(ws(m.group("rest"))):
+            continue  # "KS § 437 06-12-13": a § of an earlier meeting, quoted
         in_attachment = False
         headers.append(_header(lines, i, m, number, toc_titles))
     if not headers:
@@ -249,6 +253,8 @@ def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, tup
     dnr = None
     if dm := _DNR_AFTER.search(rest):  # "KF § 24   KS KF/2023:3": the Dnr in the heading's other column
         dnr, rest = dm.group("dnr"), rest[: dm.start()].strip()
+    elif (dm := _DNR.search(rest)) and not rest[: dm.start()].strip():
+        dnr, rest = dm.group("dnr").strip(), ""  # "KS § 2   DNR:KNSLI/20014197": the title is below
     body_start = i + 1
     if not rest and body_start < len(lines) and _title_like(lines[body_start]):
         rest = ws(lines[body_start].text)

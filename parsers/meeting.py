@@ -92,12 +92,21 @@ def _body_line(lines: list[Line]) -> str | None:
     for line in lines[:6]:
         if line.kind == TABLE_ROW or _LABEL.match(line.text):
             continue
-        m = _BODY_LINE.match(ws(line.text))
+        m = _BODY_LINE.match(_without_number(ws(line.text)))
         name = m.group("body").strip() if m else ""
         words = name.split()
         if 0 < len(words) <= 5 and words[-1].lower().endswith(vocab.ORGAN_SUFFIXES):
             return name
     return None
+
+
+_MEETING_NUMBER = re.compile(r",?\s+(?:nr|nummer)\.?\s*\d{1,3}\b.*$", re.I)
+
+
+def _without_number(text: str) -> str:
+    """"Direktionen, Nr 1" → "Direktionen": the organ without the meeting's number (and
+    what stands beside it on the line)."""
+    return _MEETING_NUMBER.sub("", text)
 
 
 def _most_common(names: list[str]) -> str | None:

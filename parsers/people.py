@@ -29,8 +29,26 @@ def names_in(text: str) -> list[str]:
     found = [m.group("name") for m in _NAME_PARTY.finditer(text)]
     if found:
         return _strip_titles(found)
-    parts = [p.strip(" .:") for p in _SPLIT.split(ws(text))]
-    return _strip_titles([p for p in _strip_titles(parts) if _NAME_ONLY.match(p)])
+    parts = [_after_title(p.strip(" .:")) for p in _SPLIT.split(ws(text))]
+    return _strip_titles([p for p in _strip_titles(parts) if _NAME_ONLY.match(p) or _INITIALLED.match(p)])
+
+
+# "Lars E. O. Svensson", "Lars E.O. Svensson": a name with initials between its names.
+_INITIALLED = re.compile(rf"^{_NAME_WORD}(?:\s+(?:[A-ZÅÄÖ]\.\s?){{1,3}})\s*{_NAME_WORD}$")
+
+
+def _after_title(part: str) -> str:
+    """"Vice riksbankscheferna Karolina Ekholm" → "Karolina Ekholm": a title in lower
+    case (after the sentence's first word) before a name."""
+    words = part.split()
+    if _NAME_ONLY.match(part) or len(words) < 3 or not words[0][:1].isupper() or not words[1][:1].islower():
+        return part
+    i = 1
+    while i < len(words) and words[i][:1].islower():
+        if words[i] in vocab.PREPOSITIONS:  # "Strateger i Region Blekinge": a place, no name
+            return part
+        i += 1
+    return " ".join(words[i:]) or part
 
 
 _PERSON_BREAKS = (

@@ -20,6 +20,7 @@ HEADER_LABELS = {
     "plats och tid": "place_time",
     "tid och plats": "place_time",
     "sammanträdestid": "time",
+    "mötestid": "time",
     "tid": "time",
     "datum": "date",
     "sammanträdesdatum": "date",
@@ -120,6 +121,10 @@ CONTINUED = ("forts", "fort", "fortsättning")
 # Table-of-contents headings.
 TOC_HEADINGS = ("innehållsförteckning", "innehåll", "ärendeförteckning", "ärendelista", "paragrafer")
 
+# Notes on the procedure after a decision, never a decision themselves ("Paragrafen
+# förklaras omedelbart justerad.", "Beslutet delges sökanden.").
+PROCEDURE_NOTES = ("justera", "beslutet delges", "beslutet skickas", "beslutet expedieras", "protokollet")
+
 # Outcome phrases, checked in this order against a decision's text (lower case).
 OUTCOME_PHRASES = (
     ("referred_back", ("återremiss", "återremitter", "återremitera")),
@@ -127,8 +132,16 @@ OUTCOME_PHRASES = (
     ("noted", ("till handlingarna", "antecknade informationen", "antecknar informationen",
                "antecknas för kännedom", "för kännedom", "notera informationen",
                "noterar informationen", "informationen noteras", "tagit del av", "tar del av",
-               "tog del av")),
+               "tog del av", "godkänna informationen", "godkänner informationen", "informationen godkänns",
+               "godkände informationen")),
 )
+
+# "X reserverar sig", "X reserverade sig mot beslutet": a reservation in a sentence.
+RESERVE_VERBS = ("reserverar", "reserverade")
+
+# Words that tie a title to a place or an organisation ("strateger i Region Blekinge"):
+# what follows them is no person's name.
+PREPOSITIONS = ("i", "på", "från", "vid", "för", "hos", "av", "inom")
 
 # Presenters in prose: "Föredragande är Mats Wennstig.", "Mats Wennstig föredrar
 # ärendet", "Ärendet föredras av …", "Anna Berg och Per Holm presenterar …".

@@ -1,0 +1,80 @@
+"""Which line ends of a PDF page the layout wrapped, where the text does not say.
+
+PDFium's text keeps the space at the end of a line that the layout wrapped in the
+middle of a paragraph, and :func:`.pages.paragraphs` joins such a line to the next.
+Some PDF writers end every line with a space, the last line of a paragraph and a
+heading too. In a document written so, the space says nothing, and the positions of
+the lines on the page decide: a line was wrapped when the next line follows right
+below it (no blank line between) and the next line's first word would not have fitted
+at its end.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE = re.compile(r"[^\r\n]+")
+SHORT = 0.5  # a line shorter than half a full line (the page's longest) was hardly wrapped
+SPACED = 0.6  # the share of short lines ending in a space of a document written so
+
+
+def _share(lines: list[str], full: int) -> tuple[int, int]:
+    """(short lines ending in a space, short lines): short is under half of ``full``."""
+    short = [ln for ln in lines if len(ln.strip()) < SHORT * full]
+    return sum(ln.endswith(" ") for ln in short), len(short)
+
+
+def spaced_page(text: str) -> bool:
+    """Three or more of the page's short lines end in a space (cheap: a first look)."""
+    lines = [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+    full = max((len(ln.strip()) for ln in lines), default=0)
+    return _share(lines, full)[0] >= 3
+
+
+def spaced_document(pages: list[list[str]]) -> bool:
+    """Most of the document's short lines end in a space: the space marks no wrap."""
+    lengths = sorted(len(ln.strip()) for lines in pages for ln in lines)
+    if not lengths:
+        return False
+    full = lengths[int(0.9 * (len(lengths) - 1))]  # a full line (not the odd overlong one)
+    spaced, short = _share([ln for lines in pages for ln in lines], full)
+    return short >= 10 and spaced > SPACED * short
+
+
+def wrap_marks(tp, text: str) -> str:
+    """The page's text (from the PDFium text page ``tp``) with a trailing space only on
+    the lines the layout wrapped: the next line stands right below (less than half a
+    line between them), its first word would not have fitted before the right edge of
+    the page's text, and the line is text, not a row of cells spread over the width
+    ("HÖGSBY KOMMUN    Protokoll    1(14)": its letters stand far apart).
+
+    The text as it came where its characters are not PDFium's one for one.
+    """
+    if tp.count_chars() != len(text):
+        return text
+    spans = [(m.start(), m.group(0)) for m in _LINE.finditer(text) if m.group(0).strip()]
+    boxes = []
+    for start, line in spans:
+        first = start + len(line) - len(line.lstrip())
+        last = start + len(line.rstrip()) - 1
+        word_end = first + len(line.lstrip().split(None, 1)[0]) - 1
+        left, bottom, _, top = tp.get_charbox(first, loose=True)
+        right = tp.get_charbox(last)[2]
+        pitch = (right - left) / max(1, last - first)
+        boxes.append((bottom, top, right, tp.get_charbox(word_end)[2] - left, pitch))
+    edge = max((b[2] for b in boxes), default=0.0)
+    pitches = sorted(b[4] for b in boxes)
+    usual = pitches[len(pitches) // 2] if pitches else 0.0
+    out, pos = [], 0
+    for n, (start, line) in enumerate(spans):
+        keep = line.rstrip()
+        if line.endswith(" ") and n + 1 < len(spans):
+            bottom, top, right, _, pitch = boxes[n]
+            _, next_top, _, word, _ = boxes[n + 1]
+            height = top - bottom
+            below = 0 <= bottom - next_top < 0.5 * height
+            if below and right + 0.5 * height + word >= edge and pitch < 1.5 * usual:
+                keep = line
+        out.append(text[pos:start] + keep)
+        pos = start + len(line)
+    return "".join(out) + text[pos:]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from protokoll.records import Document, Item, Protocol
 
+from . import attendance as _attendance
 from . import body as _body
 from . import items as _items
 from . import meeting as _meeting
@@ -53,7 +54,7 @@ def parse(doc: Document) -> Protocol:
     return Protocol(
         source=doc.source,
         meeting=_meeting.meeting(split.front, flds, makers),
-        attendance=tuple(_meeting.attendance(split.front, flds)),
+        attendance=tuple(_attendance.attendance(split.front, flds, lines)),
         items=tuple(items),
         warnings=(*doc.warnings, *split.warnings),
     )

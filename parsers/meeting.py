@@ -50,8 +50,8 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
         m = _LABEL.match(text)
         if not m and text[:12].lower() == "närvarolista":  # "Närvarolista vid sammanträde med …"
             out.append(("närvarolista", []))
-        elif m and not (out and out[-1][0] in _JUSTERING and text[m.end("label") : m.end("label") + 1] == " "):
-            # ("Utses att justera: Anna Berg" / "Ersättare Per Holm": the justerare's ersättare)
+        elif m and not (out and out[-1][0] in _JUSTERING and key(m.group("label")) == "ersättare"):
+            # (after "Utses att justera: Anna Berg", "Ersättare: Per Holm" is the justerare's ersättare)
             value = m.group("value").strip()
             out.append((m.group("label").lower(), [value] if value else []))
         elif out:

@@ -14,7 +14,7 @@ _NAME_WORD = r"(?:[A-ZÅÄÖ]\.(?:[A-ZÅÄÖ]\.)*|[A-ZÅÄÖÉÜØÆ][\w'’\-]*
 _PARTICLE = "(?:" + "|".join(vocab.NAME_PARTICLES) + ")"
 NAME = rf"{_NAME_WORD}(?:(?:[ \-]{_PARTICLE})?[ \-]{_NAME_WORD}){{1,4}}"
 # "(M)", "(KD)", old lower-case "(c)", "(fp)", and "(-)" for a member without a party.
-PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}|[a-zåäö]{1,3}|[-–])\s*\)"
+PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}|[a-zåäö]{1,3}|[-–])\s*(?:\)|$)"  # ")" lost at a line end
 _NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*{PARTY}")
 _NAME_ONLY = re.compile(rf"^{NAME}$")
 # "§§ 94-100", "§ 42, 45", "§ 1-3A" (the letter of a sub-item is not kept).
@@ -120,10 +120,10 @@ _VERB = "(?:" + "|".join(re.escape(w) for w in sorted(vocab.REPLACES, key=len, r
 # "Camilla Cronsjö (M) ersätter Lena Wahlgren (M) § 67", "Lena Svensson (C) för Max Kristensson (M)":
 # a serving substitute.
 _REPLACES = re.compile(
-    rf"^(?P<name>{NAME})\s*{PARTY}\s*(?i:{_VERB})\s+(?P<for>{NAME})\s*(?:\([^)]{{1,12}}\))?\s*(?P<rest>.*)$"
+    rf"^(?P<name>{NAME})\s*{PARTY}\s*,?\s*(?i:{_VERB})\s+(?P<for>{NAME})\s*(?:\([^)]{{1,12}}\))?\s*(?P<rest>.*)$"
 )
 # "Christina Unell (M) §§ 69-72 och därefter Ingrid Estrada Magnusson (M) §§ 73-76 ersätter …"
-_BEFORE_VERB = re.compile(rf"^(?P<before>.*?\))\s*(?i:{_VERB})\s+(?P<for>{NAME})")
+_BEFORE_VERB = re.compile(rf"^(?P<before>.*?\))\s*(?:§[^()]*?)?(?i:{_VERB})\s+(?P<for>[A-ZÅÄÖ][^(),§]*?)\s*(?:\(|§|$)")
 # "Marie Nilsson (M) 1:e vice ordförande", "Emma Köster (M) del av § 121": what follows the party.
 _NAME_PARTY_REST = re.compile(rf"^(?P<name>{NAME})\s*{PARTY}\s*,?\s*(?P<rest>.*)$")
 _BOXES = re.compile(r"\[\s*[xX✓✔]?\s*\]|[☐☒☑✓✔]")
@@ -173,7 +173,7 @@ def person(text: str, status: str) -> Attendee | None:
             status = ABSENT
     paras, text = paragraphs(text)
     party = None
-    m = _NAME_PARTY_REST.match(text) if ")" in text else None
+    m = _NAME_PARTY_REST.match(text) if "(" in text else None
     if m:
         head, party = m.group("name"), m.group("party")
         # After the party: a role ("1:e vice ordförande", ", Ordförande") or a note ("del av").

@@ -77,7 +77,7 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
         if what and what not in values and vals:
             values[what] = ws(" ".join(vals))
     when = " ".join(values.get(k, "") for k in ("place_time", "date", "time"))
-    start, end = find_times(values.get("place_time", "") or values.get("time", ""))
+    start, end = _times(values, lines)
     place = values.get("place") or (_place(values["place_time"]) if "place_time" in values else None)
     return Meeting(
         body=values.get("body") or _body_line(lines) or _most_common(decision_makers),
@@ -86,6 +86,30 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
         end=end,
         place=place,
     )
+
+
+_TIME_WORD = re.compile(r"\b(?:kl|klockan)\b", re.I)
+
+
+def _times(values: dict[str, str], lines: list[Line]) -> tuple[str | None, str | None]:
+    """Start and end: from the labelled time field, else from the first front line
+    that holds a date and "kl"/"klockan" with a time ("2024-10-24, klockan 09:00-20:40"
+    under a label of its own, or a label the text layer garbled), never from a
+    justering or anslag line."""
+    start, end = find_times(values.get("place_time", "") or values.get("time", ""))
+    if start:
+        return start, end
+    for line in lines:
+        text = line.text
+        if not _TIME_WORD.search(text) or not find_date(text):
+            continue
+        m = _LABEL.match(text)
+        if m and key(m.group("label")) not in vocab.HEADER_LABELS:
+            continue
+        start, end = find_times(text)
+        if start:
+            return start, end
+    return None, None
 
 
 def _body_line(lines: list[Line]) -> str | None:

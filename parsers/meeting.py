@@ -22,6 +22,8 @@ _OTHER_LABELS = (
     "utses att justera", "justerare", "justering", "paragrafer", "underskrifter", "sekreterare",
     "ordförande", "justerande", "anslag", "bevis", "anslagsbevis", "datum då anslaget sätts upp",
     "datum då anslaget tas ned", "förvaringsplats för protokollet", "underskrift", "sammanträdesdatum",
+    "elektroniska underskrifter", "elektronisk underskrift", "elektronisk protokolljustering",
+    "protokolljustering", "protokolljusterare",
 )
 _JUSTERING = ("utses att justera", "justerare", "justerande")
 _LABELS = sorted({*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS}, key=len, reverse=True)
@@ -43,7 +45,9 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
             values = [v for c in cells[1:] for v in c.split("\n") if v.strip()]
             if label in _LABELS:
                 out.append((label, values))
-            elif out:  # a row of an unlabelled list, or a list line beside the page's margin text
+            elif out and (not label or len(cells) == 2):
+                # a value going on, or a list line beside the page's margin text ("Anna Berg (M)
+                # | Sammanträdesdatum"); wider rows are a table's (a närvarolista's) own
                 out[-1][1].extend(([cells[0]] if label else []) + values)
             continue
         text = MARKER.sub("", line.text, count=1) if line.text[:1] in "-–•*" else line.text

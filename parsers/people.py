@@ -195,7 +195,7 @@ def person(text: str, status: str) -> Attendee | None:
             # "Tjänstgörande ersättare", "Ersättare för X", or "Ersättare" under "Övriga deltagare"
             if low.startswith(("tjänstgörande ersättare", "ersättare", "tjg ersättare")):
                 status = SUBSTITUTE if status != ABSENT else status
-        elif _is_role(low):
+        elif _is_role(low) or any(_is_role(w) for w in low.split()):  # "1:e vice ordförande"
             role = f"{role}, {part}" if role else part
         elif m:
             role = f"{role}, {part}" if role else part

@@ -184,6 +184,10 @@ def person(text: str, status: str) -> Attendee | None:
         head, parts = parts[0], parts[1:]
         if not _NAME_ONLY.match(head) or len(head) > 60:
             return None
+        name = _strip_titles([head])[0]
+        if name != head:  # "Ekonomichef Anders Svensson": the title is the role
+            parts.insert(0, head[: len(head) - len(name)].strip())
+            head = name
     role = None
     org: list[str] = []
     for part in parts:

@@ -19,7 +19,8 @@ from . import vocab
 from .lines import Line, key
 from .people import line_people, names_in, person, split_people
 
-_SEPARATOR = re.compile(r"^[-–—_*]{2,}$")  # "---" (its first dash read as a bullet: "--")
+_SEPARATOR = re.compile(r"^[-–—_*]{2,9}$")  # "---" (its first dash read as a bullet: "--")
+_RULE = re.compile(r"^[-–—_=]{10,}$")  # a rule across the page ends the list
 _SEPARATOR_END = re.compile(r"\s+[-–—]{3,}$")  # "Tommy von Brömsen ---": a line break lost
 _TITLED = re.compile(
     r"\b(?:" + "|".join(re.escape(t) for t in sorted(vocab.MEMBER_TITLES, key=len, reverse=True)) + r")\s+"
@@ -51,6 +52,8 @@ def _listed(vals: list[str], status: str, text: list[Line]) -> list[Attendee]:
     groups: list[list[Attendee]] = [[]]
     for val in vals[1:] if columns else vals:
         val = val.strip()
+        if _RULE.match(val):
+            break
         if _SEPARATOR.match(val):
             groups.append([])
             continue

@@ -125,7 +125,7 @@ _REPLACES = re.compile(
 # "Christina Unell (M) §§ 69-72 och därefter Ingrid Estrada Magnusson (M) §§ 73-76 ersätter …"
 _BEFORE_VERB = re.compile(rf"^(?P<before>.*?\))\s*(?:§[^()]*?)?(?i:{_VERB})\s+(?P<for>[A-ZÅÄÖ][^(),§]*?)\s*(?:\(|§|$)")
 # "Marie Nilsson (M) 1:e vice ordförande", "Emma Köster (M) del av § 121": what follows the party.
-_NAME_PARTY_REST = re.compile(rf"^(?P<name>{NAME})\s*{PARTY}\s*,?\s*(?P<rest>.*)$")
+_NAME_PARTY_REST = re.compile(rf"^(?P<name>{NAME})\s*{PARTY}\s*(?P<rest>.*)$")
 _BOXES = re.compile(r"\[\s*[xX✓✔]?\s*\]|[☐☒☑✓✔]")
 
 
@@ -176,9 +176,11 @@ def person(text: str, status: str) -> Attendee | None:
     m = _NAME_PARTY_REST.match(text) if "(" in text else None
     if m:
         head, party = m.group("name"), m.group("party")
-        # After the party: a role ("1:e vice ordförande", ", Ordförande") or a note ("del av").
-        parts = [p.strip() for p in m.group("rest").split(",")]
-        parts = [p for p in parts if any(_is_role(w) for w in p.split())]
+        # Right after the party a role ("1:e vice ordförande") or a note ("del av"); after a
+        # comma a role or an organisation (", Ordförande", ", Region Blekinge").
+        first, *parts = [p.strip() for p in m.group("rest").split(",")]
+        if any(_is_role(w) for w in first.split()):
+            parts.insert(0, first)
     else:
         parts = [p.strip() for p in text.split(",")]
         head, parts = parts[0], parts[1:]
@@ -200,8 +202,6 @@ def person(text: str, status: str) -> Attendee | None:
             if low.startswith(("tjänstgörande ersättare", "ersättare", "tjg ersättare")):
                 status = SUBSTITUTE if status != ABSENT else status
         elif _is_role(low) or any(_is_role(w) for w in low.split()):  # "1:e vice ordförande"
-            role = f"{role}, {part}" if role else part
-        elif m:
             role = f"{role}, {part}" if role else part
         else:
             org.append(part)

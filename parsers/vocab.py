@@ -70,7 +70,7 @@ ATTENDANCE_LABELS = {
 MEMBER_TITLES = ("riksbankschef", "vice riksbankschef", "förste vice riksbankschef")
 
 # Lower-case words inside a person's name: "Kerstin af Jochnick", "Tommy von Brömsen".
-NAME_PARTICLES = ("af", "av", "von", "van", "de", "der", "den", "da", "di", "du", "la", "le")
+NAME_PARTICLES = ("af", "von", "van", "de", "der", "da", "di", "du", "la", "le")
 
 # Words that put a substitute in the place of a member: "Anna Berg (M) ersätter Per Holm (M)".
 REPLACES = ("ersätter", "ersättare för", "i stället för", "istället för", "istf", "för")

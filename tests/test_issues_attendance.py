@@ -367,3 +367,32 @@ def test_the_sample_protocols_pdf_gives_the_attendance_of_its_docx():
     pdf = parse(SAMPLES / "lsvo-2024-12-13.pdf")
     assert len(docx.attendance) == 31
     assert [(a.name, a.status, a.role) for a in pdf.attendance] == [(a.name, a.status, a.role) for a in docx.attendance]
+
+
+# Nykarleby rådet för funktionshindrade 2023-05-24, as its text layer gives the cover
+# (the label of the signatures garbled by the font mapping).
+RADET = """Organ Rådet för funktionshindrade
+Sammanträdestid 24.5.2023, klockan 16.00–18.10
+Beslutande ordinarie
+[X] Caldén Anna, ordförande
+[X] Häggström Helena
+[X] Renvall-Höglund Maja
+[X] Knuts Birgitta
+[X] Wikblad Kent
+Övriga närvarande
+Svenlin Johan, sekreterare för rådet
+Emilia Ingman, planläggningschef på Nykarleby stad, klockan 16.00–16.50, §10–13
+___________________________________________________________________________
+Elektrinhnka undernkrhfer
+Anna Caldén Johan Svenlin
+ordförande protokollförare
+10 §
+Sammanträdets laglighet och beslutförhet
+"""
+
+
+def test_a_rule_across_the_page_ends_the_list(tmp_path):
+    protocol = parse(text_file(tmp_path, RADET))
+    assert counts(protocol) == {"present": 5, "substitute": 0, "absent": 0, "official": 2}
+    assert "Anna Caldén Johan Svenlin" not in status(protocol)
+    assert (protocol.meeting.start, protocol.meeting.end) == ("16:00", "18:10")

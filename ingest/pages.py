@@ -147,7 +147,9 @@ def _cells_without(line: str, drop) -> str:
 def _without_boxes(line: str) -> str:
     if _SIGNATURE_BOX.match(line.strip()):
         return ""
-    return _cells_without(line, lambda c: _SIGNATURE_BOX.match(c.strip())) if "\t" in line else line
+    if "\t" in line and any(_SIGNATURE_BOX.match(c.strip()) for c in line.split("\t")):
+        return _cells_without(line, lambda c: _SIGNATURE_BOX.match(c.strip()))
+    return line  # a table's empty cells stay (pdftable: the column a mark stands in)
 
 
 def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> list[str]:

@@ -25,7 +25,7 @@ from protokoll.errors import CorruptFile, EmptyDocument, EncryptedFile
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
-from . import linebreaks, ocr
+from . import linebreaks, ocr, pdftable
 from .pages import CONJUNCTION, STARTS_ITEM, paragraphs, remove_running_lines
 from .text import text_blocks
 
@@ -104,6 +104,7 @@ def _page_lines(pdf, index: int, marked: dict[int, list[str]] | None = None) -> 
                 # Nothing to OCR (a 10,000-page blank PDF stays fast); a short clean text stays.
                 return ([] if unreadable(text) else _split_lines(text)), False
             rects = [tp.get_rect(i) for i in range(tp.count_rects())]
+            text = pdftable.with_cells(tp, rects, text)
             if _column_major(rects):
                 return _positional_lines(tp, rects), False
             if linebreaks.spaced_page(text):

@@ -16,6 +16,7 @@ import dataclasses
 
 from protokoll.records import Document, Item, Protocol
 
+from . import attendance as _attendance
 from . import body as _body
 from . import cover as _cover
 from . import items as _items
@@ -61,7 +62,7 @@ def parse(doc: Document) -> Protocol:
     return Protocol(
         source=doc.source,
         meeting=_meeting.meeting(split.front, flds, makers),
-        attendance=tuple(_meeting.attendance(split.front, flds)),
+        attendance=tuple(_attendance.attendance(split.front, flds, lines)),
         items=tuple(items),
         warnings=(*doc.warnings, *split.warnings),
         kind=kind,

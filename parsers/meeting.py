@@ -3,7 +3,7 @@
 Header fields come as "Label: value" lines, "- Label: value" bullets, two-cell table
 rows ("Plats och tid | Kommunhuset …") or "Label value" lines; a field's value goes
 on over the following unlabelled lines (one person per line in attendance lists).
-A närvarolista table (name, party, present/absent/ersättare columns) is read too.
+Who attended is read from these fields in :mod:`.attendance`.
 """
 
 from __future__ import annotations
@@ -11,19 +11,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from protokoll.records import ABSENT, PRESENT, SUBSTITUTE, TABLE_ROW, Attendee, Meeting
+from protokoll.records import TABLE_ROW, Meeting
 
 from . import vocab
 from .dates import find_date, find_times
 from .lines import MARKER, Line, key, ws
-from .people import names_in, person, split_people
 
 _OTHER_LABELS = (
     "plats och tid för justering", "justeringens plats och tid", "justeringens tid och plats",
     "utses att justera", "justerare", "justering", "paragrafer", "underskrifter", "sekreterare",
     "ordförande", "justerande", "anslag", "bevis", "anslagsbevis", "datum då anslaget sätts upp",
     "datum då anslaget tas ned", "förvaringsplats för protokollet", "underskrift", "sammanträdesdatum",
+    "elektroniska underskrifter", "elektronisk underskrift", "elektronisk protokolljustering",
+    "protokolljustering", "protokolljusterare",
 )
+_JUSTERING = ("utses att justera", "justerare", "justerande")
 _LABELS = sorted({*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS}, key=len, reverse=True)
 _LABEL = re.compile(
     r"^(?P<label>" + "|".join(re.escape(x) for x in _LABELS) + r")(?:\s*[:\t]\s*|\s+(?=[\d\[☐☒☑A-ZÅÄÖ])|\s*$)(?P<value>.*)$",
@@ -43,14 +45,17 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
             values = [v for c in cells[1:] for v in c.split("\n") if v.strip()]
             if label in _LABELS:
                 out.append((label, values))
-            elif not label and out:
-                out[-1][1].extend(values)
+            elif out and (not label or len(cells) == 2):
+                # a value going on, or a list line beside the page's margin text ("Anna Berg (M)
+                # | Sammanträdesdatum"); wider rows are a table's (a närvarolista's) own
+                out[-1][1].extend(([cells[0]] if label else []) + values)
             continue
         text = MARKER.sub("", line.text, count=1) if line.text[:1] in "-–•*" else line.text
         m = _LABEL.match(text)
         if not m and text[:12].lower() == "närvarolista":  # "Närvarolista vid sammanträde med …"
             out.append(("närvarolista", []))
-        elif m:
+        elif m and not (out and out[-1][0] in _JUSTERING and key(m.group("label")) == "ersättare"):
+            # (after "Utses att justera: Anna Berg", "Ersättare: Per Holm" is the justerare's ersättare)
             value = m.group("value").strip()
             out.append((m.group("label").lower(), [value] if value else []))
         elif out:
@@ -76,7 +81,7 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
         if what and what not in values and vals:
             values[what] = ws(" ".join(vals))
     when = " ".join(values.get(k, "") for k in ("place_time", "date", "time"))
-    start, end = find_times(values.get("place_time", "") or values.get("time", ""))
+    start, end = _times(values, lines)
     place = values.get("place") or (_place(values["place_time"]) if "place_time" in values else None)
     return Meeting(
         body=values.get("body") or _body_line(lines) or _most_common(decision_makers),
@@ -85,6 +90,30 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
         end=end,
         place=place,
     )
+
+
+_TIME_WORD = re.compile(r"\b(?:kl|klockan)\b", re.I)
+
+
+def _times(values: dict[str, str], lines: list[Line]) -> tuple[str | None, str | None]:
+    """Start and end: from the labelled time field, else from the first front line
+    that holds a date and "kl"/"klockan" with a time ("2024-10-24, klockan 09:00-20:40"
+    under a label of its own, or a label the text layer garbled), never from a
+    justering or anslag line."""
+    start, end = find_times(values.get("place_time", "") or values.get("time", ""))
+    if start:
+        return start, end
+    for line in lines:
+        text = line.text
+        if not _TIME_WORD.search(text) or not find_date(text):
+            continue
+        m = _LABEL.match(text)
+        if m and key(m.group("label")) not in vocab.HEADER_LABELS:
+            continue
+        start, end = find_times(text)
+        if start:
+            return start, end
+    return None, None
 
 
 def _body_line(lines: list[Line]) -> str | None:
@@ -112,72 +141,3 @@ def _without_number(text: str) -> str:
 def _most_common(names: list[str]) -> str | None:
     names = [n for n in names if n]
     return Counter(names).most_common(1)[0][0] if names else None
-
-
-def attendance(lines: list[Line], flds) -> list[Attendee]:
-    people: list[Attendee] = []
-    for label, vals in flds:
-        status = vocab.ATTENDANCE_LABELS.get(label)
-        if not status:
-            continue
-        for val in vals:
-            for part in (p for chunk in val.split(";") for p in split_people(chunk)):
-                a = person(part.strip(), status)
-                if a is not None:
-                    people.append(a)
-    people.extend(_table(lines))
-    seen: set[str] = set()
-    out = []
-    for a in people:
-        if a.name not in seen:
-            seen.add(a.name)
-            out.append(a)
-    return out
-
-
-_COLS = {
-    "name": ("ledamot", "ledamöter", "namn", "ordinarie ledamöter", "ordinarie"),
-    "party": ("parti",),
-    PRESENT: ("närvarande", "närv", "närv.", "närvaro", "deltog"),
-    ABSENT: ("frånvarande", "frånv", "frånv.", "ej närvarande", "ej närv", "ej närv."),
-    SUBSTITUTE: ("ersättare", "tjänstgörande ersättare", "tjg ersättare", "tjg ers", "tjg ers."),
-}
-
-
-def _table(lines: list[Line]) -> list[Attendee]:
-    """A närvarolista table: a header row naming the columns, then one row per member."""
-    out: list[Attendee] = []
-    cols: dict[str, int] | None = None
-    for line in lines:
-        if line.kind != TABLE_ROW:
-            cols = None
-            continue
-        heads = {}
-        for i, c in enumerate(line.cells):
-            for what, words in _COLS.items():
-                if key(c) in words and what not in heads:
-                    heads[what] = i
-        if "name" in heads and len(heads) >= 3:
-            cols = heads
-            continue
-        if cols is None:
-            continue
-        cell = lambda what: line.cells[cols[what]].strip() if what in cols and cols[what] < len(line.cells) else ""
-        member = person(cell("name"), PRESENT)
-        if member is None:
-            continue
-        name = member.name
-        party = cell("party").strip("()") or member.party
-        sub = cell(SUBSTITUTE)
-        if key(cell(PRESENT)) in vocab.TICKS:
-            status = PRESENT
-        elif key(sub) in vocab.TICKS:
-            status = SUBSTITUTE
-        else:
-            status = ABSENT if (key(cell(ABSENT)) in vocab.TICKS or sub) else None
-        if status:
-            out.append(Attendee(name=name, status=status, role=member.role, party=party))
-        if sub and key(sub) not in vocab.TICKS:
-            for s in names_in(sub):
-                out.append(Attendee(name=s, status=SUBSTITUTE, role=f"tjänstgörande ersättare för {name}", party=party))
-    return out

@@ -9,13 +9,17 @@ from protokoll.records import ABSENT, SUBSTITUTE, Attendee
 from . import vocab
 from .lines import ws
 
-_NAME_WORD = r"[A-ZÅÄÖÉÜØÆ][\w'’\-]*"
-NAME = rf"{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{1,3}}"
-PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}|[-–])\s*\)"  # "(-)": no party
+# A capitalised word or an initial ("E.O.", "W."); particles go between them ("af", "von").
+_NAME_WORD = r"(?:[A-ZÅÄÖ]\.(?:[A-ZÅÄÖ]\.)*|[A-ZÅÄÖÉÜØÆ][\w'’\-]*)"
+_PARTICLE = "(?:" + "|".join(vocab.NAME_PARTICLES) + ")"
+NAME = rf"{_NAME_WORD}(?:(?:[ \-]{_PARTICLE})?[ \-]{_NAME_WORD}){{1,4}}"
+# "(M)", "(KD)", old lower-case "(c)", "(fp)", and "(-)" for a member without a party.
+PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}|[a-zåäö]{1,3}|[-–])\s*(?:\)|$)"  # ")" lost at a line end
 _NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*{PARTY}")
 _NAME_ONLY = re.compile(rf"^{NAME}$")
-_PARTY_END = re.compile(PARTY + r"\s*$")
-_PARAS = re.compile(r"§§?\s*(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?((?:\s*,\s*\d{1,4})*)")
+# "§§ 94-100", "§ 42, 45", "§ 1-3A" (the letter of a sub-item is not kept).
+_PARAS = re.compile(r"§§?\s*(\d{1,4})[A-Za-z]?\b(?:\s*[-–—]\s*(\d{1,4})[A-Za-z]?\b)?((?:\s*,\s*\d{1,4}\b)*)")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)")
 _BOX = re.compile(r"^\s*(?P<box>\[\s*[xX✓✔]?\s*\]|[☐☒☑✓✔])\s*")
 _SPLIT = re.compile(r"\s*(?:,|;|\s+och\s+|\s+samt\s+|\s+&\s+)\s*")
 
@@ -127,28 +131,58 @@ def paragraphs(text: str) -> tuple[tuple[str, ...], str]:
         if 0 <= hi - lo < 200:
             nums.extend(str(n) for n in range(lo, hi + 1))
         nums.extend(x.strip() for x in m.group(3).split(",") if x.strip())
-    return tuple(nums), ws(_PARAS.sub(" ", text)).strip(" ,")
+    return tuple(nums), ws(_EMPTY_BRACKETS.sub(" ", _PARAS.sub(" ", text))).strip(" ,")
 
 
-# "Camilla Cronsjö (M) ersätter Lena Wahlgren (M)": a serving substitute.
+_VERB = "(?:" + "|".join(re.escape(w) for w in sorted(vocab.REPLACES, key=len, reverse=True)) + ")"
+# "Camilla Cronsjö (M) ersätter Lena Wahlgren (M) § 67", "Lena Svensson (C) för Max Kristensson (M)":
+# a serving substitute.
 _REPLACES = re.compile(
-    r"^(?P<name>[^(),]{3,60}?)\s*\((?P<party>[^)]{1,12})\)\s+(?i:ersätter|ersättare för|i stället för)\s+"
-    r"(?P<for>[^(),§]{3,60}?)\s*(?:\([^)]{1,12}\))?\s*(?P<rest>(?:§.*)?)$"
+    rf"^(?P<name>{NAME})\s*{PARTY}\s*,?\s*(?i:{_VERB})\s+(?P<for>{NAME})\s*(?:\([^)]{{1,12}}\))?\s*(?P<rest>.*)$"
 )
+# "Christina Unell (M) §§ 69-72 och därefter Ingrid Estrada Magnusson (M) §§ 73-76 ersätter …"
+_BEFORE_VERB = re.compile(rf"^(?P<before>.*?\))\s*(?:§[^()]*?)?(?i:{_VERB})\s+(?P<for>[A-ZÅÄÖ][^(),§]*?)\s*(?:\(|§|$)")
+# "Marie Nilsson (M) 1:e vice ordförande", "Emma Köster (M) del av § 121": what follows the party.
+_NAME_PARTY_REST = re.compile(rf"^(?P<name>{NAME})\s*{PARTY}\s*(?P<rest>.*)$")
+_BOXES = re.compile(r"\[\s*[xX✓✔]?\s*\]|[☐☒☑✓✔]")
 
 
-# "Marie Nilsson (M) 1:e vice ordförande": the role after the party, without a comma.
-_PARTY_ROLE = re.compile(r"^(?P<name>[^(),]{3,60}?)\s*\((?P<party>[^)]{1,12})\)\s+(?P<role>[^(),]{3,60})$")
+def line_people(text: str, status: str, columns: bool = False) -> list[Attendee]:
+    """The people of one attendance line: usually one, several where a line holds more.
+
+    Check boxes side by side are people side by side; under the column headings
+    "ordinarie ersättare" (``columns``) they alternate: the member (absent when not
+    ticked), then the member's substitute (counted only when ticked). Several
+    substitutes may replace one member in one line.
+    """
+    boxes = list(_BOXES.finditer(text))
+    if len(boxes) > 1 or (columns and boxes):
+        out = []
+        starts = [b.start() for b in boxes] + [len(text)]
+        for i, (a, b) in enumerate(zip(starts, starts[1:])):
+            part = text[a:b].strip()
+            if columns and i % 2:
+                ticked = _BOX.match(part).group("box").strip("[] ").lower() not in ("", "☐")
+                p = person(part, SUBSTITUTE) if ticked else None
+            else:
+                p = person(part, status)
+            if p is not None:
+                out.append(p)
+        return out
+    if ")" in text and (b := _BEFORE_VERB.match(text)) and len(found := list(_NAME_PARTY.finditer(b.group("before")))) > 1:
+        return [Attendee(name=m.group("name"), status=SUBSTITUTE, role=f"tjänstgörande ersättare för {b.group('for')}",
+                         party=m.group("party")) for m in found]
+    p = person(text, status)
+    return [p] if p is not None else []
 
 
 def person(text: str, status: str) -> Attendee | None:
     """One attendance line as an :class:`Attendee`, or None if it names nobody."""
-    if " ers" in text and (r := _REPLACES.match(text)) and _NAME_ONLY.match(r.group("name")):
+    text = text.strip()
+    if ")" in text and (r := _REPLACES.match(text)):
         paras, _ = paragraphs(r.group("rest"))
         return Attendee(name=r.group("name"), status=SUBSTITUTE, role=f"tjänstgörande ersättare för {r.group('for')}",
                         party=r.group("party"), paragraphs=paras)
-    if ") " in text and (r := _PARTY_ROLE.match(text)) and _NAME_ONLY.match(r.group("name")) and _is_role(r.group("role").split()[-1]):
-        return Attendee(name=r.group("name"), status=status, role=r.group("role"), party=r.group("party"))
     box = _BOX.match(text)
     if box:
         ticked = box.group("box").strip("[] ").lower() not in ("", "☐")
@@ -156,18 +190,27 @@ def person(text: str, status: str) -> Attendee | None:
         if not ticked:
             status = ABSENT
     paras, text = paragraphs(text)
-    parts = [p.strip() for p in text.split(",")]
-    head = parts[0]
     party = None
-    m = _PARTY_END.search(head) if ")" in head else None
+    m = _NAME_PARTY_REST.match(text) if "(" in text else None
     if m:
-        party = m.group("party")
-        head = head[: m.start()].strip()
-    if not _NAME_ONLY.match(head) or len(head) > 60:
-        return None
+        head, party = m.group("name"), m.group("party")
+        # Right after the party a role ("1:e vice ordförande") or a note ("del av"); after a
+        # comma a role or an organisation (", Ordförande", ", Region Blekinge").
+        first, *parts = [p.strip() for p in m.group("rest").split(",")]
+        if any(_is_role(w) for w in first.split()):
+            parts.insert(0, first)
+    else:
+        parts = [p.strip() for p in text.split(",")]
+        head, parts = parts[0], parts[1:]
+        if not _NAME_ONLY.match(head) or len(head) > 60:
+            return None
+        name = _strip_titles([head])[0]
+        if name != head:  # "Ekonomichef Anders Svensson": the title is the role
+            parts.insert(0, head[: len(head) - len(name)].strip())
+            head = name
     role = None
     org: list[str] = []
-    for part in parts[1:]:
+    for part in parts:
         low = part.lower()
         if not part:
             continue
@@ -176,7 +219,7 @@ def person(text: str, status: str) -> Attendee | None:
             # "Tjänstgörande ersättare", "Ersättare för X", or "Ersättare" under "Övriga deltagare"
             if low.startswith(("tjänstgörande ersättare", "ersättare", "tjg ersättare")):
                 status = SUBSTITUTE if status != ABSENT else status
-        elif _is_role(low):
+        elif _is_role(low) or any(_is_role(w) for w in low.split()):  # "1:e vice ordförande"
             role = f"{role}, {part}" if role else part
         else:
             org.append(part)

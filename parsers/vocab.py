@@ -41,7 +41,12 @@ ATTENDANCE_LABELS = {
     "beslutande": "present",
     "beslutande ledamöter": "present",
     "tjänstgörande ledamöter": "present",
+    "deltagande": "present",
+    "deltagande ledamöter": "present",
     "tjänstgörande ersättare": "substitute",
+    "ej tjänstgörande ersättare": "substitute",
+    "ej beslutande": "substitute",
+    "icke beslutande": "substitute",
     "ersättare": "substitute",
     "närvarande ersättare": "substitute",
     "icke tjänstgörande ersättare": "substitute",
@@ -53,10 +58,26 @@ ATTENDANCE_LABELS = {
     "tjänstemän": "official",
     "övriga deltagare": "official",
     "övriga närvarande": "official",
+    "övriga deltagande": "official",
     "övriga": "official",
     "närvarande tjänstepersoner": "official",
     "föredragande": "official",
 }
+
+# Titles that mark a member of the body where the text names a person with them
+# ("vice riksbankschef Per Jansson"): in a list of everyone present, the members come
+# first and the list's members end at the last person the text names so.
+MEMBER_TITLES = ("riksbankschef", "vice riksbankschef", "förste vice riksbankschef")
+
+# Lower-case words inside a person's name: "Kerstin af Jochnick", "Tommy von Brömsen".
+NAME_PARTICLES = ("af", "von", "van", "de", "der", "da", "di", "du", "la", "le")
+
+# Words that put a substitute in the place of a member: "Anna Berg (M) ersätter Per Holm (M)".
+REPLACES = ("ersätter", "ersättare för", "i stället för", "istället för", "istf", "för")
+
+# Column headings of a check-box list with the ordinary members and their substitutes
+# side by side: "Beslutande ordinarie ersättare".
+BOX_COLUMNS = ("ordinarie", "ersättare")
 
 # Words for a person's role in a meeting ("Bodil Sundlöf, ordförande").
 ROLE_WORDS = (

@@ -21,6 +21,9 @@ from collections import Counter, defaultdict
 from .text import BULLETS
 
 EDGE = 3  # lines at the top and at the bottom of a page that may be running lines
+# Lines at each edge looked at once the outer layer has gone: the section heading under
+# each item's title ("Ärendebeskrivning") or a date in a title is not the next layer.
+_LAYER_EDGE = 2
 _DIGITS = re.compile(r"\d+")
 _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
@@ -100,11 +103,15 @@ def remove_running_lines(pages: list[list[str]], top: int = EDGE, bottom: int = 
 
     The edges are peeled in layers: once the page number at the very bottom is gone,
     the header printed above it in the text's order ("Protokoll 28.03.2023 Sida",
-    "Personalsektionen") is at the edge, and goes in the next round.
+    "Personalsektionen") is at the edge, and goes in the next round, which looks at the
+    outermost ``_LAYER_EDGE`` lines only (the heading, title and "Ärendebeskrivning" of an
+    item that starts each page are not a layer of the page's header).
     """
     pages = [[ln for ln in (_without_boxes(ln) for ln in lines) if ln] for lines in pages]
     running: set[str] = set()
-    for _ in range(3):
+    for layer in range(3):
+        if layer:  # a later layer is the line that has come to the very edge, not the body under it
+            top, bottom = min(top, _LAYER_EDGE), min(bottom, _LAYER_EDGE)
         new = running_keys(pages, top, bottom) - running
         if not new:
             break

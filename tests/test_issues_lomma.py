@@ -74,3 +74,78 @@ Ingrid Ascard (MP) ersätter Louise Herslow (MP)
     protocol = parse_pages(tmp_path, [front, ITEM_66])
     subs = [a.name for a in protocol.attendance if a.status == "substitute"]
     assert subs == ["Stefan Wojnicki Högberg", "Conny Bäck", "Viveka Berger Pålsson", "Ingrid Ascard"]
+
+
+def test_a_long_title_on_lines_of_its_own_is_the_title(tmp_path):
+    item = """KF § 11                             KS KF/2022:17
+
+Inrättande av investeringsanslag för strategiska fastighetsförvärv år 2022 samt
+bemyndigande till kommunstyrelsens arbetsutskott att besluta om avsatta
+investeringsmedel
+
+Ärendebeskrivning
+För att underlätta strategiska fastighetsförvärv under år 2022 föreslås kommunfullmäktige inrätta ett
+nytt investeringsanslag omfattande 10 mnkr för strategiska fastighetsförvärv under år 2022.
+"""
+    assert parse_pages(tmp_path, [FRONT, item]).items[0].title == (
+        "Inrättande av investeringsanslag för strategiska fastighetsförvärv år 2022 samt bemyndigande"
+        " till kommunstyrelsens arbetsutskott att besluta om avsatta investeringsmedel"
+    )
+
+
+def test_the_messages_listed_under_meddelanden_are_not_its_title(tmp_path):
+    item = """KF § 91                             KS KF/2022:7
+
+Meddelanden
+    a) Beslut från Länsstyrelsen i Skåne 2022-11-29 om ny ersättare i kommunfullmäktige
+
+Beslut:
+    - Kommunfullmäktige lägger meddelandena till handlingarna.
+"""
+    got = parse_pages(tmp_path, [FRONT, item]).items[0]
+    assert (got.title, [d.outcome for d in got.decisions]) == ("Meddelanden", ["noted"])
+
+
+def test_the_end_of_the_dnr_printed_after_the_title_is_not_title(tmp_path):
+    item = """BUN § 60                            BUN/2024:146
+
+Beslut om Centerpartiets nämndinitiativ gällande arbetet med att inkludera
+barnens perspektiv till barnkonsekvensanalyser 2024:146
+
+Ärendebeskrivning
+Den 10 juni 2024 inkom ett nämndinitiativ där Centerpartiet yrkar att uppdrag ges åt förvaltningen.
+"""
+    got = parse_pages(tmp_path, [FRONT, item]).items[0]
+    assert (got.title, got.dnr) == (
+        "Beslut om Centerpartiets nämndinitiativ gällande arbetet med att inkludera barnens perspektiv till barnkonsekvensanalyser",
+        "BUN/2024:146",
+    )
+
+
+def test_the_section_and_date_under_each_pages_title_are_not_running_lines(tmp_path):
+    # Each page starts with an item: once the page header has gone, "Ärendebeskrivning"
+    # and the date ending a wrapped title stand near the top of every page, but are
+    # the item's own lines.
+    def item(n, what):
+        return (
+            f"KF § {n}                             KS KF/2022:{200 + n}\n\n"
+            f"Val av 2 ledamöter och 2 suppleanter i {what} för tiden 2023-01-01 –\n"
+            "2026-12-31\n\n"
+            "Ärendebeskrivning\n"
+            "Kommunfullmäktiges valberedning har i § 1, 2022-10-19, föreslagit kommunfullmäktige besluta enligt nedan.\n\n"
+            "Beslutsunderlag\n"
+            "    - Protokoll från kommunfullmäktiges valberedning 2022-10-19, § 1\n\n"
+            "Beslut:\n"
+            "    - Kommunfullmäktige beslutar att välja ledamöter och suppleanter enligt valberedningens förslag.\n\n"
+            "_________________________________\n\n"
+            "Beslutet expedieras till:\n"
+            "De valda\n"
+            "Troman\n"
+        )
+    bodies = [FRONT] + [item(n, w) for n, w in ((105, "Stiftelsen Spillepeng"), (106, "Sydvatten AB"), (107, "Sysav"))]
+    items = parse_pages(tmp_path, bodies).items
+    assert [i.title for i in items] == [
+        f"Val av 2 ledamöter och 2 suppleanter i {w} för tiden 2023-01-01 – 2026-12-31"
+        for w in ("Stiftelsen Spillepeng", "Sydvatten AB", "Sysav")
+    ]
+    assert all(i.text.startswith("Ärendebeskrivning\n") for i in items)

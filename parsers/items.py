@@ -131,8 +131,8 @@ def _toc(lines: list[Line]) -> tuple[set[str], dict[str, tuple[str, str | None]]
                 title = re.sub(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$", "", title)  # dot leaders, page no.
                 dnr = dm.group("dnr") if (dm := _DNR_AFTER.search(title)) else None
                 title = title[: dm.start()].strip(" .\t") if dm else title
-                if not title and not (j + 1 < len(lines) and not _TOC_LABEL.search(lines[j + 1].text)):
-                    break
+                if not title and not dnr and not numbers and not (j + 1 < len(lines) and not _TOC_LABEL.search(lines[j + 1].text)):
+                    break  # a bare first label, and another after it: the items themselves
                 numbers.add(num)
                 titles[num] = (title, dnr)
                 spans.add(j)

@@ -149,3 +149,42 @@ def test_the_section_and_date_under_each_pages_title_are_not_running_lines(tmp_p
         for w in ("Stiftelsen Spillepeng", "Sydvatten AB", "Sysav")
     ]
     assert all(i.text.startswith("Ärendebeskrivning\n") for i in items)
+
+
+def test_a_table_of_contents_whose_columns_came_apart_is_not_the_items(tmp_path):
+    # The ärendelista of the PDF, extracted with its columns out of step: labels
+    # with a Dnr, a title or nothing beside them, the titles under them.
+    toc = """
+Ärendelista
+
+§ 114        KS KF/2024:8
+§ 115        Meddelanden
+§ 116
+§ 117        KS KF/2024:281
+§ 118        Beslut om ställningstagande till Kraftringens avyttring av aktieinnehavet i Billinge
+             KS KF/2024:299
+
+Protokollet justeras digitalt.
+"""
+    def tail(*to):
+        return "\n_________________________________\n\nBeslutet expedieras till:\n" + "\n".join(to) + "\n"
+
+    items = [
+        "KF § 114                            KS KF/2024:8\n\nMeddelanden\n\nÄrendebeskrivning\n"
+        "Föreligger förteckning över meddelanden:\n\n"
+        "    a) Utvärdering av förändrad starttid för kommunfullmäktige, KS KF/2024:304\n\n"
+        "Beslut:\n    - Kommunfullmäktige har tagit del av informationen.\n" + tail("Kommunstyrelsen"),
+        "KF § 115                            KS KF/2024:281\n\n"
+        "Beslut om ställningstagande till Kraftringens avyttring av aktieinnehavet i Billinge\nEnergi AB m.fl.\n\n"
+        "Ärendebeskrivning\nKraftringen AB har inkommit med en begäran om ställningstagande.\n\n"
+        "Beslut:\n    - Kommunfullmäktige beslutar att godkänna avyttringen.\n" + tail("Kraftringen AB", "Ekonomiavdelningen"),
+        "KF § 116                            KS KF/2024:299\n\n"
+        "Redovisning av uppdrag till barn- och utbildningsnämnden om att genomföra en\nutredning av kvalitetsmässiga prioriteringar\n\n"
+        "Ärendebeskrivning\nBarn- och utbildningsnämnden har redovisat uppdraget.\n\n"
+        "Beslut:\n    - Kommunfullmäktige lägger redovisningen till handlingarna.\n" + tail("Barn- och utbildningsnämnden", "Troman", "HR"),
+    ]
+    got = parse_pages(tmp_path, [FRONT + toc, *items]).items
+    assert [(i.number, i.page, i.dnr, len(i.decisions)) for i in got] == [
+        ("114", 2, "KS KF/2024:8", 1), ("115", 3, "KS KF/2024:281", 1), ("116", 4, "KS KF/2024:299", 1)
+    ]
+    assert got[1].title == "Beslut om ställningstagande till Kraftringens avyttring av aktieinnehavet i Billinge Energi AB m.fl"

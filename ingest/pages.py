@@ -24,6 +24,9 @@ EDGE = 3  # lines at the top and at the bottom of a page that may be running lin
 # Lines at each edge looked at once the outer layer has gone: the section heading under
 # each item's title ("Ärendebeskrivning") or a date in a title is not the next layer.
 _LAYER_EDGE = 2
+# Pages in a row that a line stands on to be running where it is not on most pages: a
+# protocol's header over its own pages, before attachments in a layout of their own.
+_RUN = 8
 _DIGITS = re.compile(r"\d+")
 _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
@@ -52,7 +55,8 @@ def _parts(line: str) -> list[str]:
 
 
 def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) -> set[str]:
-    """The keys of lines and cells repeated at the edges of most pages.
+    """The keys of lines and cells repeated at the edges of most pages, or of a run of
+    ``_RUN`` pages or more (a protocol with attachments of another layout after it).
 
     A key with digits in it is running only when the texts behind it say so
     (:func:`_repeated`): the Dnr beside each item's heading ("KS KF/2023:74") has the
@@ -67,13 +71,31 @@ def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) ->
             keys.setdefault(_key(p), " ".join(p.split()))
         seen.update(keys.keys())
         for k, text in keys.items():
-            if "#" in k:
-                texts[k].append((number, text))
+            texts[k].append((number, text))
     with_text = sum(1 for lines in pages if lines)
     if with_text < 2:
         return set()
     threshold = max(2, (with_text + 1) // 2)
-    return {k for k, n in seen.items() if n >= threshold and ("#" not in k or _repeated(k, texts[k], threshold))}
+    out = set()
+    for k, n in seen.items():
+        if n >= threshold:
+            need = threshold
+        elif n >= _RUN and (run := _longest_run([page for page, _ in texts[k]])) >= _RUN:
+            need = run  # the protocol's own pages, before attachments of another layout
+        else:
+            continue
+        if "#" not in k or _repeated(k, texts[k], need):
+            out.add(k)
+    return out
+
+
+def _longest_run(numbers: list[int]) -> int:
+    """The most consecutive page numbers in ``numbers`` (ascending)."""
+    best = run = 0
+    for prev, cur in zip([None, *numbers], numbers):
+        run = run + 1 if prev is not None and cur == prev + 1 else 1
+        best = max(best, run)
+    return best
 
 
 def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> bool:

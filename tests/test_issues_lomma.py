@@ -188,3 +188,32 @@ Protokollet justeras digitalt.
         ("114", 2, "KS KF/2024:8", 1), ("115", 3, "KS KF/2024:281", 1), ("116", 4, "KS KF/2024:299", 1)
     ]
     assert got[1].title == "Beslut om ställningstagande till Kraftringens avyttring av aktieinnehavet i Billinge Energi AB m.fl"
+
+
+def test_running_lines_go_on_the_protocols_pages_before_long_attachments(tmp_path):
+    # Nine pages of protocol, each with its running header and footer, then twenty
+    # pages of an attached budget in a layout of its own: the header is on fewer than
+    # half of the pages, but on every page of the protocol.
+    protocol_pages = [FRONT] + [
+        f"KF § {n}                             KS KF/2024:{100 + n}\n\nBeslut om delår {n} för Lomma kommun år 2024\n\n"
+        f"Ärendebeskrivning\nNu föreligger delårsrapport {n} för Lomma kommun. Resultatet uppgår till +{n}00 mnkr.\n\n"
+        "Beslut:\n"
+        f"    - Kommunfullmäktige godkänner föreliggande delårsrapport {n} för Lomma kommun, 2024-01-01 –\n"
+        "         2024-08-31.\n\n"
+        f"    - Kommunfullmäktige beslutar att avsteg görs från regelverket vad gäller projekt {n}.\n"
+        + ("" if n == 8 else f"\n_________________________________\n\nBeslutet expedieras till:\n{who}\n")
+        for n, who in zip(range(1, 9), ("Revisorerna", "Troman", "HR", "Controller", "Kommunstyrelsen", "Rektorer", "Kontaktcenter", ""))
+    ]
+    # the last item's points go on over the page break
+    protocol_pages[-1] += "\f" + HEADER.format(n=10) + (
+        "    - Kommunfullmäktige godkänner kommunstyrelsens och barn- och utbildningsnämndens\n"
+        "         slutredovisningar av investeringsprojekt.\n\n"
+        "_________________________________\n\nBeslutet expedieras till:\nEkonomiavdelningen\n"
+    )
+    budget = [f"Budget 2025 och plan 2026-2028\n\nDriftbudget per nämnd, avsnitt {n}\n\n{n * 1000} tkr\n" for n in range(20)]
+    path = tmp_path / "kf.txt"
+    pages_ = [HEADER.format(n=n) + body + FOOTER for n, body in enumerate(protocol_pages, 1)]
+    path.write_text("\f".join(pages_ + budget), encoding="utf-8")
+    items = parsers.parse(ingest.read(path)).items
+    assert [len(d.clauses) for d in items[-1].decisions] == [3]
+    assert not any("Justerande" in i.text or "SAMMANTRÄDESPROTOKOLL" in i.text for i in items)

@@ -30,22 +30,38 @@ def is_paged(text: str) -> bool:
 
 def page_lines(page: str, width: int = 0) -> list[str]:
     """The page's non-blank lines, columns separated by tabs; a line the layout wrapped
-    onto the next keeps a trailing space (see :func:`_wrapped`)."""
-    raw = [r.replace("\u00a0", " ").replace("\t", "    ").strip() for r in page.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    onto the next keeps a trailing space (see :func:`_wrapped` and :func:`_hanging`)."""
+    unstripped = [r.replace("\u00a0", " ").replace("\t", "    ").rstrip() for r in page.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    raw = [r.strip() for r in unstripped]
     out = []
     block_width = 0  # the longest line of the block (lines between blank lines) a line stands in
+    marker = None  # the column of the list marker whose point the line is part of
     for n, line in enumerate(raw):
         if not line:
-            block_width = 0
+            block_width, marker = 0, None
             continue
         if not block_width:
             end = n
             while end < len(raw) and raw[end]:
                 end += 1
             block_width = max(len(x) for x in raw[n:end])
+        indent = len(unstripped[n]) - len(unstripped[n].lstrip())
+        if STARTS_ITEM.match(line):
+            marker = indent
+        elif marker is not None and indent <= marker:
+            marker = None
         nxt = raw[n + 1] if n + 1 < len(raw) else ""
-        out.append(_GAP.sub("\t", line) + (" " if width and _wrapped(line, nxt, width, block_width) else ""))
+        nxt_indent = len(unstripped[n + 1]) - len(nxt) if nxt else 0
+        wrapped = width and (_wrapped(line, nxt, width, block_width) or _hanging(marker, nxt, nxt_indent))
+        out.append(_GAP.sub("\t", line) + (" " if wrapped else ""))
     return out
+
+
+def _hanging(marker: int | None, nxt: str, nxt_indent: int) -> bool:
+    """Does ``nxt`` go on with the list point above it: indented past the point's marker
+    (a hanging indent), even after a full stop ("- Kommunfullmäktige bemyndigar … 910
+    mnkr." then "    Kommunstyrelsen har under 2024 rätt att omsätta lån …")?"""
+    return marker is not None and nxt_indent > marker and not STARTS_ITEM.match(nxt) and not _GAP.search(nxt)
 
 
 def _wrapped(line: str, nxt: str, width: int, block_width: int) -> bool:
@@ -64,8 +80,10 @@ def _wrapped(line: str, nxt: str, width: int, block_width: int) -> bool:
         return False
     if len(line) + 1 + len(nxt.split()[0]) <= _FITS * block_width:
         return False
-    if line.endswith(_ENDS_SENTENCE) or line[-1:] == "-" and line[-2:-1].isalnum():
-        return False  # a hyphen after a letter or digit is joined by pages.paragraphs
+    if line.endswith(_ENDS_SENTENCE):
+        return False
+    if line[-1:] == "-" and line[-2:-1].isalnum() and not (line[-2:-1].isalpha() and nxt[:1].isupper()):
+        return False  # "sam-" "verkan", "2024-" "12-13": joined by pages.paragraphs; "Marie-" "Louise" here
     if (line[-1] == ")" or line[-1].isdigit()) and nxt[:1].isupper():
         return False  # an entry of a list ends in "(M)", "§ 69" or a date; the next begins with a name
     return not (STARTS_ITEM.match(nxt) or _FIELD.match(line) or _FIELD.match(nxt))

@@ -189,6 +189,9 @@ def paragraphs(lines: list[Line]):
         elif prev.endswith("-") and prev[-2:-1].isdigit() and nxt[:1].isdigit():  # "2024-" "12-13"
             text = prev + cur.lstrip()
             continue
+        elif text.endswith(" ") and prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].isupper():
+            text = prev + cur.lstrip()  # a double name wrapped at its hyphen: "Marie-" "Louise Eriksson"
+            continue
         elif text.endswith((" ", "\t")):  # the layout wrapped the line here
             text = prev + " " + cur.lstrip()
             continue

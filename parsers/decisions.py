@@ -24,6 +24,7 @@ _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
 _ATT = re.compile(r"^att\b", re.I)
+_ATTACHMENT_REF = re.compile(rf"^(?:{'|'.join(vocab.ATTACHMENT_WORDS)})(?:\s+\w{{1,3}})?\.?$", re.I)
 _ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
 # What before an "att" starts a new clause: "…, samt att …", "…; att …", and
 # "…2024. att …" where a PDF ran two clauses together.
@@ -123,6 +124,19 @@ def outcome(text: str, clauses: list[str] | tuple[str, ...] = ()) -> str:
     return "decided"
 
 
+def _opens_sub_list(point: str, bullet: str) -> bool:
+    """Is ``bullet`` part of the point above it: the point ends in ":" ("… enligt
+    följande:" then "- 441 863 kr"), or in "," and the bullet goes on in lower case or
+    with a number. A bullet that starts a sentence of its own is a point, even after
+    "…, samt" ("- Kommunfullmäktige godkänner att … avyttras," "- Kommunfullmäktige …")."""
+    end = point.rstrip()
+    if end.endswith(":"):
+        return True
+    if end.endswith(",") or end.lower().endswith((", samt", ", och", " samt", " och")):
+        return not bullet[:1].isupper()
+    return False
+
+
 class DecisionBuilder:
     """Collects the lines of one decision block.
 
@@ -141,6 +155,8 @@ class DecisionBuilder:
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
+        if self.clauses and _ATTACHMENT_REF.match(line.text):
+            return True  # "Bilaga" between two points: a link to the attachment
         if is_clause_start(line):
             self.clauses.append(line.bare)
         elif self._is_point(line):
@@ -159,7 +175,7 @@ class DecisionBuilder:
         """A list point that starts a clause: not under an "att" clause or a point ending in ":"."""
         if line.kind != LIST_ITEM and not MARKER.match(line.text):
             return False
-        if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith((":", ","))):
+        if self.clauses and (not self.points or _opens_sub_list(self.clauses[-1], line.bare)):
             return False
         return line.bare[:1].isalpha()
 

@@ -12,6 +12,10 @@ ORGAN_SUFFIXES = (
     "förbundet", "presidiet", "stämman",
 )
 
+# A reference to an attachment on a line of its own between a decision's points
+# ("Bilaga", "Bilaga.", "Bilaga 3"): the block goes on after it.
+ATTACHMENT_WORDS = ("bilaga", "bilagor", "bilagan")
+
 # Verbs that open a decision block: "LSVO beslutar", "Stadsstyrelsen beslöt".
 DECISION_VERBS = ("beslutar", "beslöt", "beslutade", "besluter")
 

@@ -217,3 +217,60 @@ def test_running_lines_go_on_the_protocols_pages_before_long_attachments(tmp_pat
     items = parsers.parse(ingest.read(path)).items
     assert [len(d.clauses) for d in items[-1].decisions] == [3]
     assert not any("Justerande" in i.text or "SAMMANTRÄDESPROTOKOLL" in i.text for i in items)
+
+
+def _decision_item(lines: str, number="69", title="Beslut om taxeföreskrifter för VA-avgifter"):
+    return (
+        f"KF § {number}                             KS KF/2024:{number}\n\n{title}\n\n"
+        "Ärendebeskrivning\nVA SYD har tagit fram ett förslag.\n\n"
+        f"Beslut:\n{lines}\n_________________________________\n\nBeslutet expedieras till:\nVA SYD\n"
+    )
+
+
+def clauses_of(tmp_path, lines: str) -> list[tuple[str, ...]]:
+    return [d.clauses for d in parse_pages(tmp_path, [FRONT, _decision_item(lines)]).items[0].decisions]
+
+
+def test_an_attachment_reference_between_two_points_does_not_end_the_block(tmp_path):
+    got = clauses_of(tmp_path, """    - Kommunfullmäktige bifaller förslaget till nya taxeföreskrifter för VA-avgifter i Lomma
+         kommun i enlighet med bilaga.
+
+    Bilaga
+
+    - Kommunfullmäktige bifaller förslaget till delegering enligt 34 § Lag (2006:412) om allmänna
+         vattentjänster, alltså att delegation av avgiftsnivån fortsatt sker till förbundet enligt 34 §.
+""")
+    assert [len(c) for c in got] == [2]
+
+
+def test_points_ending_in_a_comma_that_start_sentences_of_their_own_are_points(tmp_path):
+    got = clauses_of(tmp_path, """    - Kommunfullmäktige godkänner att aktierna i Billinge Energi AB avyttras,
+
+    - Kommunfullmäktige godkänner att 7H Kraft Energiförmedling AB avyttras, samt
+
+    - Kommunfullmäktige godkänner att Herrljunga Kraft Energiförmedling AB avyttras.
+""")
+    assert [len(c) for c in got] == [3]
+
+
+def test_a_point_goes_on_after_a_full_stop_in_its_hanging_indent(tmp_path):
+    got = clauses_of(tmp_path, """- Kommunfullmäktige bemyndigar kommunstyrelsen att, vid behov för kommunens räkning,
+    nyupplåna, det vill säga öka kommunens låneskuld under år 2024 till totalt 910 mnkr.
+    Kommunstyrelsen har under 2024 rätt att omsätta lån, det vill säga låna upp motsvarande
+    belopp på de lån som förfaller till betalning år 2024.
+
+- Kommunfullmäktige beslutar att skattesatsen för år 2024 fastställs till 19,64 procent.
+""")
+    assert [len(c) for c in got] == [2]
+    assert got[0][0].endswith("som förfaller till betalning år 2024.")
+
+
+def test_a_double_name_wrapped_at_its_hyphen_is_one_name(tmp_path):
+    got = clauses_of(tmp_path, """    - Kommunfullmäktige beslutar att 2:e ersättare Carolin Lindberg (M) och 3:e ersättaren Marie-
+         Louise Eriksson (M) flyttar upp ett steg.
+
+    - Kommunfullmäktige beslutar att till ny 3:e ersättare i valnämnden för Moderaterna för tiden
+         till och med 2026-12-31 välj Åsa Mikkelsen (M).
+""")
+    assert [len(c) for c in got] == [2]
+    assert "Marie-Louise Eriksson (M) flyttar upp ett steg." in got[0][0]

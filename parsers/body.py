@@ -96,8 +96,9 @@ def parse(lines: list[Line]) -> Body:
         text = line.text
         sec = _section(line)
         opened = None if sec else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
-        if opened and current is not None and not current.lines:
-            # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision.
+        if opened and current is not None and (not current.lines or current.expects_points()):
+            # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision; so is
+            # "… beslutar följande:" then "Barn- och utbildningsnämnden beslutar att …".
             _open(current, line, opened[2])
             continue
         if sec or opened:

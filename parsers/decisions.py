@@ -124,6 +124,10 @@ def outcome(text: str, clauses: list[str] | tuple[str, ...] = ()) -> str:
     return "decided"
 
 
+def _is_bullet(line: Line) -> bool:
+    return line.kind == LIST_ITEM or bool(MARKER.match(line.text))
+
+
 def _opens_sub_list(point: str, bullet: str) -> bool:
     """Is ``bullet`` part of the point above it: the point ends in ":" ("… enligt
     följande:" then "- 441 863 kr"), or in "," and the bullet goes on in lower case or
@@ -143,7 +147,8 @@ class DecisionBuilder:
     Its points are "att" clauses, or, in a block written as a list ("- Kommunfullmäktige
     beslutar att …", "1. Godkänna …"), the list's points. Under an "att" clause, or
     after a point that ends in ":", a bullet is part of that clause ("att medel
-    fördelas enligt följande:" "- 441 863 kr …").
+    fördelas enligt följande:" "- 441 863 kr …"); where the "att" clauses are themselves
+    bullets ("- att godkänna …"), a bullet without "att" among them is a point too.
     """
 
     def __init__(self, by: str | None, kind: str):
@@ -152,6 +157,7 @@ class DecisionBuilder:
         self.lines: list[str] = []
         self.clauses: list[str] = []
         self.points = False  # the clauses are a list's points, not "att" clauses
+        self.att_points = False  # the "att" clauses are written as a list's points ("- att …")
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
@@ -159,9 +165,12 @@ class DecisionBuilder:
             return True  # "Bilaga" between two points: a link to the attachment
         if is_clause_start(line):
             self.clauses.append(line.bare)
+            self.att_points = self.att_points or _is_bullet(line)
         elif self._is_point(line):
             self.points = True
             self.clauses.append(line.bare)
+        elif self.att_points and _is_bullet(line) and line.bare[:1].isalpha() and not _opens_sub_list(self.clauses[-1], line.bare):
+            self.clauses.append(line.bare)  # "- att …" points, and one without "att" among them
         elif self.clauses:
             if not continues(self.clauses[-1], line):
                 return False
@@ -171,9 +180,13 @@ class DecisionBuilder:
         self.lines.append(line.text)
         return True
 
+    def expects_points(self) -> bool:
+        """The block's opener ends in ":" ("… beslutar följande:") and no point has come yet."""
+        return not self.clauses and bool(self.lines) and self.lines[-1].rstrip().endswith(":")
+
     def _is_point(self, line: Line) -> bool:
         """A list point that starts a clause: not under an "att" clause or a point ending in ":"."""
-        if line.kind != LIST_ITEM and not MARKER.match(line.text):
+        if not _is_bullet(line):
             return False
         if self.clauses and (not self.points or _opens_sub_list(self.clauses[-1], line.bare)):
             return False

@@ -274,3 +274,26 @@ def test_a_double_name_wrapped_at_its_hyphen_is_one_name(tmp_path):
 """)
     assert [len(c) for c in got] == [2]
     assert "Marie-Louise Eriksson (M) flyttar upp ett steg." in got[0][0]
+
+
+def test_a_bullet_without_att_among_att_bullets_is_a_point(tmp_path):
+    got = clauses_of(tmp_path, """Kommunstyrelsen föreslår kommunfullmäktige besluta:
+
+    - att budget för rivning av befintlig hall avsätts, i ett nytt anslag, under kommunstyrelsens
+         förfogande om sammantaget +2 800 tkr för 2025.
+
+    - finansiering av utökade avskrivningar och ränta samt kostnad för rivning sker genom en
+         motsvarande sänkning av årets budgeterade resultat, det vill säga med 6 100 tkr.
+
+    - att tillkommande driftbudgetbehov efter 2025 hanteras i budgetprocessen för 2026 – 2029.
+""")
+    assert [len(c) for c in got] == [3]
+
+
+def test_the_organ_deciding_again_under_beslutar_foljande_is_the_blocks_point(tmp_path):
+    got = clauses_of(tmp_path, """Barn- och utbildningsnämnden beslutar följande:
+
+    Barn- och utbildningsnämnden beslutar att skolplikten för Isabell, Oscar och Anton Hoväng
+    upphör från och med 2024-08-01 på grund av varaktig vistelse utomlands.
+""")
+    assert got == [("att skolplikten för Isabell, Oscar och Anton Hoväng upphör från och med 2024-08-01 på grund av varaktig vistelse utomlands.",)]

@@ -38,7 +38,7 @@ def page_lines(page: str, width: int = 0) -> list[str]:
     marker = None  # the column of the list marker whose point the line is part of
     for n, line in enumerate(raw):
         if not line:
-            block_width, marker = 0, None
+            block_width = 0  # the point's marker stays: its indented paragraphs go on with it
             continue
         if not block_width:
             end = n
@@ -46,7 +46,7 @@ def page_lines(page: str, width: int = 0) -> list[str]:
                 end += 1
             block_width = max(len(x) for x in raw[n:end])
         indent = len(unstripped[n]) - len(unstripped[n].lstrip())
-        if STARTS_ITEM.match(line):
+        if STARTS_ITEM.match(line) and line[:1] != "§":
             marker = indent
         elif marker is not None and indent <= marker:
             marker = None

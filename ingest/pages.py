@@ -24,8 +24,8 @@ EDGE = 3  # lines at the top and at the bottom of a page that may be running lin
 # Lines at each edge looked at once the outer layer has gone: the section heading under
 # each item's title ("Ärendebeskrivning") or a date in a title is not the next layer.
 _LAYER_EDGE = 2
-# Pages in a row that a line stands on to be running where it is not on most pages: a
-# protocol's header over its own pages, before attachments in a layout of their own.
+# Pages that a line must begin or end for them to be a protocol's own pages, among
+# attachments in layouts of their own (whose edges are not running lines).
 _RUN = 8
 _DIGITS = re.compile(r"\d+")
 _SIGNATURE_BOX = re.compile(
@@ -55,54 +55,58 @@ def _parts(line: str) -> list[str]:
 
 
 def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) -> set[str]:
-    """The keys of lines and cells repeated at the edges of most pages, or of a run of
-    ``_RUN`` pages or more (a protocol with attachments of another layout after it).
+    """The keys of lines and cells repeated at the edges of most pages, or of most of the
+    protocol's own pages where attachments in other layouts stand between or after them
+    (:func:`_own_pages`).
 
     A key with digits in it is running only when the texts behind it say so
     (:func:`_repeated`): the Dnr beside each item's heading ("KS KF/2023:74") has the
     key of a running line, but is not one.
     """
+    out = _running_on(pages, range(len(pages)), top, bottom)
+    own = _own_pages(pages)
+    if own and len(own) < sum(1 for lines in pages if lines):
+        out |= _running_on(pages, own, top, bottom)
+    return out
+
+
+def _own_pages(pages: list[list[str]]) -> list[int]:
+    """The pages that begin or end with a line (no digits in it) that begins or ends
+    ``_RUN`` pages or more: the protocol's header or footer ("KOMMUNFULLMÄKTIGE
+    SAMMANTRÄDESPROTOKOLL"), where attachments have pages without it."""
+    outer = [{_key(ln) for ln in lines[:1] + lines[-1:]} for lines in pages]
+    counts = Counter(k for keys in outer for k in keys if "#" not in k)
+    common = {k for k, n in counts.items() if n >= _RUN}
+    return [i for i, keys in enumerate(outer) if keys & common] if common else []
+
+
+def _running_on(pages: list[list[str]], numbers, top: int, bottom: int) -> set[str]:
+    """The keys repeated at the edges of most of the pages ``numbers`` (0-based)."""
     seen: Counter[str] = Counter()
     texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for number, lines in enumerate(pages, 1):
+    for i in numbers:
+        lines = pages[i]
         edge = {p for ln in lines[:top] + lines[len(lines) - bottom:] for p in _parts(ln)}
         keys = {}
         for p in edge:
             keys.setdefault(_key(p), " ".join(p.split()))
         seen.update(keys.keys())
         for k, text in keys.items():
-            texts[k].append((number, text))
-    with_text = sum(1 for lines in pages if lines)
+            if "#" in k:
+                texts[k].append((i + 1, text))
+    with_text = sum(1 for i in numbers if pages[i])
     if with_text < 2:
         return set()
     threshold = max(2, (with_text + 1) // 2)
-    out = set()
-    for k, n in seen.items():
-        if n >= threshold:
-            need = threshold
-        elif n >= _RUN and (run := _longest_run([page for page, _ in texts[k]])) >= _RUN:
-            need = run  # the protocol's own pages, before attachments of another layout
-        else:
-            continue
-        if "#" not in k or _repeated(k, texts[k], need):
-            out.add(k)
-    return out
-
-
-def _longest_run(numbers: list[int]) -> int:
-    """The most consecutive page numbers in ``numbers`` (ascending)."""
-    best = run = 0
-    for prev, cur in zip([None, *numbers], numbers):
-        run = run + 1 if prev is not None and cur == prev + 1 else 1
-        best = max(best, run)
-    return best
+    return {k for k, n in seen.items() if n >= threshold and ("#" not in k or _repeated(k, texts[k], threshold))}
 
 
 def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> bool:
     """The texts behind a key with digits are a running line's: one text on most of the
     pages it stands on ("2023-03-02"), a label that stays the same over the pages of a
     long item ("17 §" on four pages: at most half as many texts as pages), or (without
-    "§") a number that counts the pages ("Sida 5 av 12"). The Dnr of each item's
+    "§") a number that counts the pages ("Sida 5 av 12"), or the pages it stands on (the
+    protocol's own, between attachments). The Dnr of each item's
     heading ("BUN/2023:129") is none of these, even when a heading is repeated on the
     page its item goes on.
     """
@@ -112,9 +116,10 @@ def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> b
         return True
     if "§" in key:
         return False
-    offsets: Counter[int] = Counter()
-    for page, text in occurrences:
-        offsets.update({int(d) - page for d in _DIGITS.findall(text) if len(d) < 6})
+    offsets: Counter[tuple[str, int]] = Counter()
+    for nth, (page, text) in enumerate(occurrences):  # counting pages, or its own pages among attachments
+        numbers = {int(d) for d in _DIGITS.findall(text) if len(d) < 6}
+        offsets.update({("page", d - page) for d in numbers} | {("nth", d - nth) for d in numbers})
     return bool(offsets) and offsets.most_common(1)[0][1] >= threshold
 
 

@@ -190,10 +190,10 @@ Protokollet justeras digitalt.
     assert got[1].title == "Beslut om ställningstagande till Kraftringens avyttring av aktieinnehavet i Billinge Energi AB m.fl"
 
 
-def test_running_lines_go_on_the_protocols_pages_before_long_attachments(tmp_path):
-    # Nine pages of protocol, each with its running header and footer, then twenty
-    # pages of an attached budget in a layout of its own: the header is on fewer than
-    # half of the pages, but on every page of the protocol.
+def _protocol_with_attachments(interleaved: bool) -> str:
+    """Nine pages of protocol, each with its running header and footer, and twenty
+    pages of an attached budget in a layout of its own, after the protocol or between
+    its pages: the header is on fewer than half of the pages, but on all the protocol's."""
     protocol_pages = [FRONT] + [
         f"KF § {n}                             KS KF/2024:{100 + n}\n\nBeslut om delår {n} för Lomma kommun år 2024\n\n"
         f"Ärendebeskrivning\nNu föreligger delårsrapport {n} för Lomma kommun. Resultatet uppgår till +{n}00 mnkr.\n\n"
@@ -204,19 +204,38 @@ def test_running_lines_go_on_the_protocols_pages_before_long_attachments(tmp_pat
         + ("" if n == 8 else f"\n_________________________________\n\nBeslutet expedieras till:\n{who}\n")
         for n, who in zip(range(1, 9), ("Revisorerna", "Troman", "HR", "Controller", "Kommunstyrelsen", "Rektorer", "Kontaktcenter", ""))
     ]
-    # the last item's points go on over the page break
-    protocol_pages[-1] += "\f" + HEADER.format(n=10) + (
+    last = (  # the last item's points go on over the page break
         "    - Kommunfullmäktige godkänner kommunstyrelsens och barn- och utbildningsnämndens\n"
         "         slutredovisningar av investeringsprojekt.\n\n"
         "_________________________________\n\nBeslutet expedieras till:\nEkonomiavdelningen\n"
     )
-    budget = [f"Budget 2025 och plan 2026-2028\n\nDriftbudget per nämnd, avsnitt {n}\n\n{n * 1000} tkr\n" for n in range(20)]
+    pages_ = [HEADER.format(n=n) + body + FOOTER for n, body in enumerate([*protocol_pages, last], 1)]
+    budget = [
+        f"{what} för år 2025\n\n{what} uppgår till {n * 1000} tkr, en ökning med {n} procent jämfört med {2010 + n}.\n"
+        for n, what in enumerate(("Driftbudget", "Investeringsbudget", "Exploateringsbudget", "Resultatbudget", "Kassaflödesbudget",
+                                  "Balansbudget", "Lånebudget", "Skattesats", "Nämndsmål", "Finansiella mål") * 2)
+    ]
+    if not interleaved:
+        return "\f".join(pages_ + budget)
+    # two pages of attachment after each item but the last
+    return "\f".join([*(p for n, page in enumerate(pages_[:-2]) for p in (page, budget[2 * n], budget[2 * n + 1])), *pages_[-2:]])
+
+
+def test_running_lines_go_on_the_protocols_pages_before_long_attachments(tmp_path):
     path = tmp_path / "kf.txt"
-    pages_ = [HEADER.format(n=n) + body + FOOTER for n, body in enumerate(protocol_pages, 1)]
-    path.write_text("\f".join(pages_ + budget), encoding="utf-8")
+    path.write_text(_protocol_with_attachments(interleaved=False), encoding="utf-8")
     items = parsers.parse(ingest.read(path)).items
     assert [len(d.clauses) for d in items[-1].decisions] == [3]
-    assert not any("Justerande" in i.text or "SAMMANTRÄDESPROTOKOLL" in i.text for i in items)
+    assert not any("Justerande" in i.text or "SAMMANTRÄDESPROTOKOLL" in i.text or "Sammanträdesdatum" in i.text for i in items)
+
+
+def test_running_lines_go_on_the_protocols_pages_between_attachments(tmp_path):
+    path = tmp_path / "kf.txt"
+    path.write_text(_protocol_with_attachments(interleaved=True), encoding="utf-8")
+    items = parsers.parse(ingest.read(path)).items
+    assert [i.number for i in items] == [str(n) for n in range(1, 9)]
+    assert [len(d.clauses) for d in items[-1].decisions] == [3]
+    assert not any("Justerande" in i.text or "SAMMANTRÄDESPROTOKOLL" in i.text or "Sammanträdesdatum" in i.text for i in items)
 
 
 def _decision_item(lines: str, number="69", title="Beslut om taxeföreskrifter för VA-avgifter"):

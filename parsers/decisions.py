@@ -24,6 +24,9 @@ _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
 _ATT = re.compile(r"^att\b", re.I)
+# A clause that introduces what follows ("att Lomma kommun lämnar följande yttrande: …"):
+# the numbered questions of the statement under it are part of it.
+_INTRODUCES = re.compile(r":(?:\s|$)")
 _ATTACHMENT_REF = re.compile(rf"^(?:{'|'.join(vocab.ATTACHMENT_WORDS)})(?:\s+\w{{1,3}})?\.?$", re.I)
 _ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
 # What before an "att" starts a new clause: "…, samt att …", "…; att …", and
@@ -169,7 +172,8 @@ class DecisionBuilder:
         elif self._is_point(line):
             self.points = True
             self.clauses.append(line.bare)
-        elif self.att_points and _is_bullet(line) and line.bare[:1].isalpha() and not _opens_sub_list(self.clauses[-1], line.bare):
+        elif self.att_points and _is_bullet(line) and line.bare[:1].isalpha() and not _INTRODUCES.search(self.clauses[-1]) \
+                and not _opens_sub_list(self.clauses[-1], line.bare):
             self.clauses.append(line.bare)  # "- att …" points, and one without "att" among them
         elif self.clauses:
             if not continues(self.clauses[-1], line):

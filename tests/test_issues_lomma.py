@@ -316,3 +316,20 @@ def test_the_organ_deciding_again_under_beslutar_foljande_is_the_blocks_point(tm
     upphör från och med 2024-08-01 på grund av varaktig vistelse utomlands.
 """)
     assert got == [("att skolplikten för Isabell, Oscar och Anton Hoväng upphör från och med 2024-08-01 på grund av varaktig vistelse utomlands.",)]
+
+
+def test_the_numbered_questions_of_a_statement_under_an_att_point_are_part_of_it(tmp_path):
+    got = clauses_of(tmp_path, """Kommunstyrelsen beslutar:
+
+    - att Lomma kommun lämnar följande yttrande:
+
+         Lomma kommun hör till de kommuner i landet som ligger i den absoluta framkanten i
+         vattenarbetet inklusive arbetet med klimatanpassning.
+
+         1. Vad behövs för att du eller din organisation ska kunna prioritera vattenutmaningarna i
+         kapitel 2 och 3 i än högre grad?
+
+         Kommunen har i 30 år prioriterar dessa frågor, men ser att det som inte fungerar fullgott
+         idag är processerna.
+""")
+    assert [len(c) for c in got] == [1]

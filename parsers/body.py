@@ -92,10 +92,15 @@ def parse(lines: list[Line]) -> Body:
                 body.decisions.append(d)
             current = None
 
+    sent = False  # the item's recipients are listed: what follows is appended material
     for n, line in enumerate(lines):
         text = line.text
         sec = _section(line)
-        opened = None if sec else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
+        # After "Beslutet expedieras till" an item that has its decision is over: a
+        # reservation or budget appended after it quoting "Kommunfullmäktige beslutade att …" is no block.
+        done = sent and (body.decisions or current is not None)
+        opened = None if sec or done else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
+        sent = sent or bool(sec and sec[0] == "sent_to")
         if opened and current is not None and (not current.lines or current.expects_points()):
             # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision; so is
             # "… beslutar följande:" then "Barn- och utbildningsnämnden beslutar att …".

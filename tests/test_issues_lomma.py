@@ -333,3 +333,40 @@ def test_the_numbered_questions_of_a_statement_under_an_att_point_are_part_of_it
          idag är processerna.
 """)
     assert [len(c) for c in got] == [1]
+
+
+def test_a_reservation_appended_after_the_recipients_quoting_the_decision_is_no_block(tmp_path):
+    item = """KF § 9                              KS KF/2021:388
+
+Besvarande av motion från Fokus Bjärred om utredning av lokaliseringen av kommunens förvaltning
+
+Ärendebeskrivning
+Fokus Bjärred har inkommit med en motion om en utredning av lokaliseringen av kommunens förvaltning.
+
+Beslut:
+    - Kommunfullmäktige beslutar att motionen är besvarad med hänvisning till att förvaltningen
+         jobbar med frågan och kommer att göra det under lång tid framöver.
+
+Reservation
+Kristina Thored (FB) reserverar sig skriftligt mot beslutet.
+
+Bilaga A
+
+_________________________________
+
+Beslutet expedieras till:
+Motionären
+"""
+    attachment = """                                                        Bilaga A KF § 9/22
+
+Reservation Kommunfullmäktige 27/1 2022
+
+Vi reserverar oss mot kommunfullmäktiges beslut 27/1 2022 att anse Fokus Bjärreds motion gällande
+en utredning av lokaliseringen av kommunens förvaltning som besvarad.
+
+Kommunfullmäktige beslutade att anse motionen besvarad med hänvisning till de redan avslutade
+undersökningarna samt förvaltningens svar. I ingen av de refererade undersökningarna nämns
+möjligheten att lokalisera en del av förvaltningen i norra kommundelen.
+"""
+    got = parse_pages(tmp_path, [FRONT, item, attachment]).items[0]
+    assert [len(d.clauses) for d in got.decisions] == [1]

@@ -92,14 +92,14 @@ def parse(lines: list[Line]) -> Body:
                 body.decisions.append(d)
             current = None
 
-    sent = False  # the item's recipients are listed: what follows is appended material
+    sent = appended = False  # the item's recipients are listed; then an attachment ("Bilaga A KF § 9/22") begins
     for n, line in enumerate(lines):
         text = line.text
         sec = _section(line)
-        # After "Beslutet expedieras till" an item that has its decision is over: a
-        # reservation or budget appended after it quoting "Kommunfullmäktige beslutade att …" is no block.
-        done = sent and (body.decisions or current is not None)
-        opened = None if sec or done else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
+        # An attachment after the recipients of an item that has its decision: a
+        # reservation or budget quoting "Kommunfullmäktige beslutade att …" is no block.
+        appended = appended or sent and text[:7].lower().startswith(vocab.ATTACHMENT_WORDS) and bool(body.decisions or current)
+        opened = None if sec or appended else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
         sent = sent or bool(sec and sec[0] == "sent_to")
         if opened and current is not None and (not current.lines or current.expects_points()):
             # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision; so is

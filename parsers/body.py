@@ -106,6 +106,8 @@ def parse(lines: list[Line]) -> Body:
             # "… beslutar följande:" then "Barn- och utbildningsnämnden beslutar att …".
             _open(current, line, opened[2])
             continue
+        if opened and mode == "decision" and current is None:
+            opened = _under_label(opened)
         if sec or opened:
             close()
         if current is not None:
@@ -162,6 +164,14 @@ def parse(lines: list[Line]) -> Body:
     close()
     body.votes = votes.parse(vote_lines) if vote_lines else None
     return body
+
+
+def _under_label(opened: tuple[str, str, str]) -> tuple[str, str, str]:
+    """An opener right under the "Beslut:" label is the meeting's decision, even where
+    its words propose to another body ("Kommunstyrelsen föreslår kommunfullmäktige
+    besluta …": the board decided to propose)."""
+    by, _kind, rest = opened
+    return by, "decision", rest
 
 
 def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:

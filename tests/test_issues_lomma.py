@@ -370,3 +370,15 @@ möjligheten att lokalisera en del av förvaltningen i norra kommundelen.
 """
     got = parse_pages(tmp_path, [FRONT, item, attachment]).items[0]
     assert [len(d.clauses) for d in got.decisions] == [1]
+
+
+def test_a_proposal_to_the_council_under_the_beslut_label_is_the_boards_decision(tmp_path):
+    item = _decision_item("""Kommunstyrelsen föreslår kommunfullmäktige besluta:
+
+    - att avslå motionen med hänvisning till vad som framgår av ärendet.
+""")
+    proposal = item.replace("Ärendebeskrivning\n", "").replace("Beslut:\n", "")  # the phrase alone, as an agenda has it
+    under_label = parse_pages(tmp_path, [FRONT, item]).items[0].decisions
+    unlabelled = parse_pages(tmp_path, [FRONT, proposal], name="other.txt").items[0].decisions
+    assert [(d.by, d.kind, len(d.clauses)) for d in under_label] == [("Kommunstyrelsen", "decision", 1)]
+    assert [(d.by, d.kind) for d in unlabelled] == [("Kommunstyrelsen", "proposal")]

@@ -24,6 +24,7 @@ _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
 _ATT = re.compile(r"^att\b", re.I)
+_ACTS = re.compile(r"\boch\s+(?:" + "|".join(vocab.ACTS_AFTER_NOTING) + r")\b")
 # A clause that introduces what follows ("att Lomma kommun lämnar följande yttrande: …"):
 # the numbered questions of the statement under it are part of it.
 _INTRODUCES = re.compile(r":(?:\s|$)")
@@ -119,6 +120,8 @@ def outcome(text: str, clauses: list[str] | tuple[str, ...] = ()) -> str:
     notes ("… godkänns och läggs till handlingarna" beside another clause is decided)."""
     low = text.lower()
     for name, phrases in vocab.OUTCOME_PHRASES:
+        if name == "noted" and _ACTS.search(low):
+            continue  # "… har tagit del av rapporten och överlämnar den till kommunfullmäktige"
         if name == "noted" and len(clauses) > 1:
             if all(any(p in c.lower() for p in phrases) for c in clauses):
                 return name

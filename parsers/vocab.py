@@ -128,8 +128,12 @@ OUTCOME_PHRASES = (
     ("noted", ("till handlingarna", "antecknade informationen", "antecknar informationen",
                "antecknas för kännedom", "för kännedom", "notera informationen",
                "noterar informationen", "informationen noteras", "tagit del av", "tar del av",
-               "tog del av")),
+               "tog del av", "tagit del utav", "tar del utav")),
 )
+# A verb after a noting phrase that makes the clause act: "har tagit del av rapporten
+# och överlämnar den till kommunfullmäktige" is decided, not only noted.
+ACTS_AFTER_NOTING = ("överlämnar", "översänder", "skickar", "beslutar", "godkänner", "antar",
+                     "fastställer", "uppdrar", "ger")
 
 # Presenters in prose: "Föredragande är Mats Wennstig.", "Mats Wennstig föredrar
 # ärendet", "Ärendet föredras av …", "Anna Berg och Per Holm presenterar …".

@@ -382,3 +382,11 @@ def test_a_proposal_to_the_council_under_the_beslut_label_is_the_boards_decision
     unlabelled = parse_pages(tmp_path, [FRONT, proposal], name="other.txt").items[0].decisions
     assert [(d.by, d.kind, len(d.clauses)) for d in under_label] == [("Kommunstyrelsen", "decision", 1)]
     assert [(d.by, d.kind) for d in unlabelled] == [("Kommunstyrelsen", "proposal")]
+
+
+def test_taking_note_utav_is_noted_and_taking_note_and_passing_on_is_decided(tmp_path):
+    def outcomes(line: str, name: str) -> list[str]:
+        return [d.outcome for d in parse_pages(tmp_path, [FRONT, _decision_item(line)], name=name).items[0].decisions]
+
+    assert outcomes("Barn- och utbildningsnämnden har tagit del utav informationen.\n", "bun.txt") == ["noted"]
+    assert outcomes("Socialnämnden har tagit del av rapporten och överlämnar den till kommunfullmäktige.\n", "sn.txt") == ["decided"]

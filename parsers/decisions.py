@@ -164,11 +164,17 @@ class DecisionBuilder:
         self.clauses: list[str] = []
         self.points = False  # the clauses are a list's points, not "att" clauses
         self.att_points = False  # the "att" clauses are written as a list's points ("- att …")
+        self.after_reference = False  # the last line was a reference to an attachment ("Bilaga")
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
         if self.clauses and _ATTACHMENT_REF.match(line.text):
-            return True  # "Bilaga" between two points: a link to the attachment
+            self.after_reference = True  # "Bilaga" between two points: a link to the attachment
+            self.lines.append(line.text)
+            return True
+        if self.after_reference and not (is_clause_start(line) or _is_bullet(line)):
+            return False  # after "Bilaga" only a new point goes on with the block
+        self.after_reference = False
         if is_clause_start(line):
             self.clauses.append(line.bare)
             self.att_points = self.att_points or _is_bullet(line)

@@ -21,6 +21,12 @@ from collections import Counter, defaultdict
 from .text import BULLETS
 
 EDGE = 3  # lines at the top and at the bottom of a page that may be running lines
+# Lines at each edge looked at once the outer layer has gone: the section heading under
+# each item's title ("Ärendebeskrivning") or a date in a title is not the next layer.
+_LAYER_EDGE = 2
+# Pages that a line must begin or end for them to be a protocol's own pages, among
+# attachments in layouts of their own (whose edges are not running lines).
+_RUN = 8
 _DIGITS = re.compile(r"\d+")
 _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
@@ -53,7 +59,9 @@ def _parts(line: str) -> list[str]:
 def running_keys(
     pages: list[list[str]], top: int = EDGE, bottom: int = EDGE, inside: Counter[str] | None = None
 ) -> set[str]:
-    """The keys of lines and cells repeated at the edges of most pages.
+    """The keys of lines and cells repeated at the edges of most pages, or of most of the
+    protocol's own pages where attachments in other layouts stand between or after them
+    (:func:`_own_pages`).
 
     A key with digits in it is running only when the texts behind it say so
     (:func:`_repeated`): the Dnr beside each item's heading ("KS KF/2023:74") has the
@@ -63,9 +71,29 @@ def running_keys(
     "Kommunstyrelsens beslut" lands near the bottom of every short page.
     """
     inside = inside_keys(pages, top, bottom) if inside is None else inside
+    out = _running_on(pages, range(len(pages)), top, bottom, inside)
+    own = _own_pages(pages)
+    if own and len(own) < sum(1 for lines in pages if lines):
+        out |= _running_on(pages, own, top, bottom, inside)
+    return out
+
+
+def _own_pages(pages: list[list[str]]) -> list[int]:
+    """The pages that begin or end with a line (no digits in it) that begins or ends
+    ``_RUN`` pages or more: the protocol's header or footer ("KOMMUNFULLMÄKTIGE
+    SAMMANTRÄDESPROTOKOLL"), where attachments have pages without it."""
+    outer = [{_key(ln) for ln in lines[:1] + lines[-1:]} for lines in pages]
+    counts = Counter(k for keys in outer for k in keys if "#" not in k)
+    common = {k for k, n in counts.items() if n >= _RUN}
+    return [i for i, keys in enumerate(outer) if keys & common] if common else []
+
+
+def _running_on(pages: list[list[str]], numbers, top: int, bottom: int, inside: Counter[str]) -> set[str]:
+    """The keys repeated at the edges of most of the pages ``numbers`` (0-based)."""
     seen: Counter[str] = Counter()
     texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for number, lines in enumerate(pages, 1):
+    for i in numbers:
+        lines = pages[i]
         edge = {p for ln in lines[:top] + lines[len(lines) - bottom:] for p in _parts(ln)}
         keys = {}
         for p in edge:
@@ -73,8 +101,8 @@ def running_keys(
         seen.update(keys.keys())
         for k, text in keys.items():
             if "#" in k:
-                texts[k].append((number, text))
-    with_text = sum(1 for lines in pages if lines)
+                texts[k].append((i + 1, text))
+    with_text = sum(1 for i in numbers if pages[i])
     if with_text < 2:
         return set()
     threshold = max(2, (with_text + 1) // 2)
@@ -102,7 +130,8 @@ def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> b
     """The texts behind a key with digits are a running line's: one text on most of the
     pages it stands on ("2023-03-02"), a label that stays the same over the pages of a
     long item ("17 §" on four pages: at most half as many texts as pages), or (without
-    "§") a number that counts the pages ("Sida 5 av 12"). The Dnr of each item's
+    "§") a number that counts the pages ("Sida 5 av 12"), or the pages it stands on (the
+    protocol's own, between attachments). The Dnr of each item's
     heading ("BUN/2023:129") is none of these, even when a heading is repeated on the
     page its item goes on.
     """
@@ -112,9 +141,10 @@ def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> b
         return True
     if "§" in key:
         return False
-    offsets: Counter[int] = Counter()
-    for page, text in occurrences:
-        offsets.update({int(d) - page for d in _DIGITS.findall(text) if len(d) < 6})
+    offsets: Counter[tuple[str, int]] = Counter()
+    for nth, (page, text) in enumerate(occurrences):  # counting pages, or its own pages among attachments
+        numbers = {int(d) for d in _DIGITS.findall(text) if len(d) < 6}
+        offsets.update({("page", d - page) for d in numbers} | {("nth", d - nth) for d in numbers})
     return bool(offsets) and offsets.most_common(1)[0][1] >= threshold
 
 
@@ -125,12 +155,16 @@ def remove_running_lines(pages: list[list[str]], top: int = EDGE, bottom: int = 
 
     The edges are peeled in layers: once the page number at the very bottom is gone,
     the header printed above it in the text's order ("Protokoll 28.03.2023 Sida",
-    "Personalsektionen") is at the edge, and goes in the next round.
+    "Personalsektionen") is at the edge, and goes in the next round, which looks at the
+    outermost ``_LAYER_EDGE`` lines only (the heading, title and "Ärendebeskrivning" of an
+    item that starts each page are not a layer of the page's header).
     """
     pages = [[ln for ln in (_without_boxes(ln) for ln in lines) if ln] for lines in pages]
     running: set[str] = set()
     inside = inside_keys(pages, top, bottom)  # on the pages as they came, not as peeled
-    for _ in range(3):
+    for layer in range(3):
+        if layer:  # a later layer is the line that has come to the very edge, not the body under it
+            top, bottom = min(top, _LAYER_EDGE), min(bottom, _LAYER_EDGE)
         new = running_keys(pages, top, bottom, inside) - running
         if not new:
             break
@@ -201,6 +235,9 @@ def paragraphs(lines: list[Line]):
             pass
         elif prev.endswith("-") and prev[-2:-1].isdigit() and nxt[:1].isdigit():  # "2024-" "12-13"
             text = prev + cur.lstrip()
+            continue
+        elif text.endswith(" ") and prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].isupper():
+            text = prev + cur.lstrip()  # a double name wrapped at its hyphen: "Marie-" "Louise Eriksson"
             continue
         elif text.endswith((" ", "\t")) and not _sentence_ends(above, nxt, wide, text == above and text[:1] == "§"):
             # the layout wrapped the line here

@@ -105,14 +105,22 @@ def parse(lines: list[Line]) -> Body:
                 body.decisions.append(d)
             current = None
 
+    sent = appended = False  # the item's recipients are listed; then an attachment ("Bilaga A KF § 9/22") begins
     for n, line in enumerate(lines):
         text = line.text
         sec = _section(line)
-        opened = None if sec else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
-        if opened and current is not None and not current.lines:
-            # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision.
+        # An attachment after the recipients of an item that has its decision: a
+        # reservation or budget quoting "Kommunfullmäktige beslutade att …" is no block.
+        appended = appended or sent and text[:7].lower().startswith(vocab.ATTACHMENT_WORDS) and bool(body.decisions or current)
+        opened = None if sec or appended else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
+        sent = sent or bool(sec and sec[0] == "sent_to")
+        if opened and current is not None and (not current.lines or current.expects_points()):
+            # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision; so is
+            # "… beslutar följande:" then "Barn- och utbildningsnämnden beslutar att …".
             _open(current, line, opened[2])
             continue
+        if opened and mode == "decision" and current is None:
+            opened = _under_label(opened)
         if sec or opened:
             close()
         if current is not None:
@@ -188,6 +196,14 @@ def _runs_on(text: str) -> bool:
 def _continues(line: Line) -> bool:
     """Whether a line can be the rest of a sentence above it (not a heading, table or Bilaga)."""
     return line.kind != TABLE_ROW and _section(line) is None and line.text[:6].lower() != "bilaga"
+
+
+def _under_label(opened: tuple[str, str, str]) -> tuple[str, str, str]:
+    """An opener right under the "Beslut:" label is the meeting's decision, even where
+    its words propose to another body ("Kommunstyrelsen föreslår kommunfullmäktige
+    besluta …": the board decided to propose)."""
+    by, _kind, rest = opened
+    return by, "decision", rest
 
 
 def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:

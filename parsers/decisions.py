@@ -24,6 +24,11 @@ _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
 _ATT = re.compile(r"^att\b", re.I)
+_ACTS = re.compile(r"\boch\s+(?:" + "|".join(vocab.ACTS_AFTER_NOTING) + r")\b")
+# A clause that introduces what follows ("att Lomma kommun lämnar följande yttrande: …"):
+# the numbered questions of the statement under it are part of it.
+_INTRODUCES = re.compile(r":(?:\s|$)")
+_ATTACHMENT_REF = re.compile(rf"^(?:{'|'.join(vocab.ATTACHMENT_WORDS)})(?:\s+\w{{1,3}})?\.?$", re.I)
 _ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
 # What before an "att" starts a new clause: "…, samt att …", "…; att …", and
 # "…2024. att …" where a PDF ran two clauses together.
@@ -128,6 +133,8 @@ def outcome(text: str, clauses: list[str] | tuple[str, ...] = ()) -> str:
     notes ("… godkänns och läggs till handlingarna" beside another clause is decided)."""
     low = text.lower()
     for name, phrases in vocab.OUTCOME_PHRASES:
+        if name == "noted" and _ACTS.search(low):
+            continue  # "… har tagit del av rapporten och överlämnar den till kommunfullmäktige"
         if name == "noted" and len(clauses) > 1:
             if all(any(p in c.lower() for p in phrases) for c in clauses):
                 return name
@@ -172,13 +179,34 @@ def _new_statement(before: str, text: str) -> bool:
     return before.endswith(_ENDS) or text.endswith(_ENDS) or len(text) >= _STATEMENT
 
 
+def _is_bullet(line: Line) -> bool:
+    return line.kind == LIST_ITEM or bool(MARKER.match(line.text))
+
+
+def _opens_sub_list(point: str, bullet: str) -> bool:
+    """Is ``bullet`` part of the point above it: the point ends in ":" ("… enligt
+    följande:" then "- 441 863 kr"), or in "," and the bullet goes on in lower case or
+    with a number, unless it starts as the point did (points in parallel: "- om X enligt
+    protokollsbilaga A," "- om Y …"). A bullet that starts a sentence of its own is a
+    point, even after "…, samt" ("- Kommunfullmäktige godkänner att … avyttras," "- Kommunfullmäktige …")."""
+    end = point.rstrip()
+    if end.endswith(":"):
+        return True
+    if end.endswith(",") or end.lower().endswith((", samt", ", och", " samt", " och")):
+        # points in parallel start alike ("- om X enligt bilaga A," "- om Y enligt bilaga B,")
+        first = point.split(maxsplit=1)[:1]
+        return not bullet[:1].isupper() and bullet.split(maxsplit=1)[:1] != first
+    return False
+
+
 class DecisionBuilder:
     """Collects the lines of one decision block.
 
     Its points are "att" clauses, or, in a block written as a list ("- Kommunfullmäktige
     beslutar att …", "1. Godkänna …"), the list's points. Under an "att" clause, or
     after a point that ends in ":", a bullet is part of that clause ("att medel
-    fördelas enligt följande:" "- 441 863 kr …").
+    fördelas enligt följande:" "- 441 863 kr …"); where the "att" clauses are themselves
+    bullets ("- att godkänna …"), a bullet without "att" among them is a point too.
     """
 
     def __init__(self, by: str | None, kind: str):
@@ -189,15 +217,28 @@ class DecisionBuilder:
         self.points = False  # the clauses are a list's points, not "att" clauses
         self.bullet = False  # the last clause is a bullet's
         self.labelled = False  # opened by a label on a line of its own ("Kommunstyrelsens beslut")
+        self.att_points = False  # the "att" clauses are written as a list's points ("- att …")
+        self.after_reference = False  # the last line was a reference to an attachment ("Bilaga")
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
+        if self.clauses and _ATTACHMENT_REF.match(line.text):
+            self.after_reference = True  # "Bilaga" between two points: a link to the attachment
+            self.lines.append(line.text)
+            return True
+        if self.after_reference and not (is_clause_start(line) or _is_bullet(line)):
+            return False  # after "Bilaga" only a new point goes on with the block
+        self.after_reference = False
         if is_clause_start(line):
             self.clauses.append(line.bare)
-            self.bullet = line.kind == LIST_ITEM or bool(MARKER.match(line.text))
+            self.bullet = _is_bullet(line)
+            self.att_points = self.att_points or self.bullet
         elif self._is_point(line):
             self.points = self.bullet = True
             self.clauses.append(line.bare)
+        elif self.att_points and _is_bullet(line) and line.bare[:1].isalpha() and not _INTRODUCES.search(self.clauses[-1]) \
+                and not _opens_sub_list(self.clauses[-1], line.bare):
+            self.clauses.append(line.bare)  # "- att …" points, and one without "att" among them
         elif self.clauses:
             if not (continues(self.clauses[-1], line) or self.bullet and _runs_on(line.text)):
                 return False
@@ -208,13 +249,17 @@ class DecisionBuilder:
         self.lines.append(line.text)
         return True
 
+    def expects_points(self) -> bool:
+        """The block's opener ends in ":" ("… beslutar följande:") and no point has come yet."""
+        return not self.clauses and bool(self.lines) and self.lines[-1].rstrip().endswith(":")
+
     def _is_point(self, line: Line) -> bool:
         """A list point that starts a clause: not under an "att" clause or a point ending
         in ":" (a point ending in "," is one of a list: "- om X enligt protokollsbilaga A,"
         "- om Y enligt protokollsbilaga B,")."""
-        if line.kind != LIST_ITEM and not MARKER.match(line.text):
+        if not _is_bullet(line):
             return False
-        if self.clauses and (not self.points or self.clauses[-1].rstrip().endswith(":")):
+        if self.clauses and (not self.points or _opens_sub_list(self.clauses[-1], line.bare)):
             return False
         return line.bare[:1].isalpha()
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from protokoll.records import HEADING, TABLE_ROW
+from protokoll.records import HEADING, LIST_ITEM, TABLE_ROW
 
 from . import vocab
-from .lines import Line, key, ws
+from .lines import MARKER, Line, key, ws
 
 # (style, pattern). Groups: num, letter, label, rest.
 # "KS § 27", "BUN § 12": the organ's abbreviation before "§" is part of the style, so
@@ -41,6 +41,8 @@ _RANGE = re.compile(r"(\d{1,4})\s*(?:[-–—]\s*(\d{1,4}))?")
 # "KS § 437 06-12-13" in the margin beside a quoted decision: another meeting's §, dated.
 _REFERENCE = re.compile(r"(?:\d{2}){1,2}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2}(?:\d{2})?")
 _MAX_HEADER = 160  # a longer line is prose that starts with "§88 …", not a header
+_MAX_TITLE = 700  # the longest title on a line of its own, that reads as a title and not as prose
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-ZÅÄÖ]")
 
 
 @dataclass
@@ -131,8 +133,8 @@ def _toc(lines: list[Line]) -> tuple[set[str], dict[str, tuple[str, str | None]]
                 title = re.sub(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$", "", title)  # dot leaders, page no.
                 dnr = dm.group("dnr") if (dm := _DNR_AFTER.search(title)) else None
                 title = title[: dm.start()].strip(" .\t") if dm else title
-                if not title and not (j + 1 < len(lines) and not _TOC_LABEL.search(lines[j + 1].text)):
-                    break
+                if not title and not dnr and not numbers and not (j + 1 < len(lines) and not _TOC_LABEL.search(lines[j + 1].text)):
+                    break  # a bare first label, and another after it: the items themselves
                 numbers.add(num)
                 titles[num] = (title, dnr)
                 spans.add(j)
@@ -256,11 +258,13 @@ def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, tup
     elif (dm := _DNR.search(rest)) and not rest[: dm.start()].strip():
         dnr, rest = dm.group("dnr").strip(), ""  # "KS § 2   DNR:KNSLI/20014197": the title is below
     body_start = i + 1
-    if not rest and body_start < len(lines) and _title_like(lines[body_start]):
+    if not rest and body_start < len(lines) and _title_like(lines[body_start], _MAX_TITLE):
         rest = ws(lines[body_start].text)
         body_start += 1
-        # A title wrapped over lines: the next line goes on in lower case.
+        # A title wrapped over lines: the next line goes on in lower case (a list
+        # under the title, "Meddelanden" then "a) Överklagan …", is the item's text).
         while (body_start < len(lines) and lines[body_start].text[:1].islower()
+               and lines[body_start].kind != LIST_ITEM and not MARKER.match(lines[body_start].text)
                and not rest.endswith((".", ":")) and _title_like(lines[body_start]) and len(rest) < 300):
             rest += " " + ws(lines[body_start].text)
             body_start += 1
@@ -273,15 +277,30 @@ def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, tup
     if dm:
         dnr = dnr or dm.group("dnr").strip()
         rest = rest[: dm.start()].strip()
+    rest = _without_dnr_tail(rest, dnr)
     toc_title, toc_dnr = toc_titles.get(number, (None, None))
     title = rest.strip(" .:") or toc_title
     return Header(number, ws(m.group("label")), title or None, kind, dnr or toc_dnr, line.page, i, body_start)
 
 
-def _title_like(line: Line) -> bool:
+def _without_dnr_tail(title: str, dnr: str | None) -> str:
+    """The title without the end of its Dnr printed after it ("… barnkonsekvensanalyser
+    2024:146" under "BUN § 60   BUN/2024:146")."""
+    last = title.rsplit(" ", 1)[-1] if " " in title else ""
+    if dnr and len(last) >= 4 and any(c.isdigit() for c in last) and ":" in last + "/" and dnr.endswith(last):
+        return title[: -len(last)].rstrip()
+    return title
+
+
+def _title_like(line: Line, longest: int = _MAX_HEADER) -> bool:
+    """Can ``line`` be (part of) a heading's title? Up to ``longest`` characters if it
+    reads as a title, not prose: no full stop inside or at its end (a long title lists
+    what the item decides: "Beslut om fastställande av budget …, innefattande …")."""
+    if len(line.text) > _MAX_HEADER and (_SENTENCE_END.search(line.text) or line.text.rstrip().endswith(".")):
+        return False
     return (
         line.kind != TABLE_ROW
-        and len(line.text) <= _MAX_HEADER
+        and len(line.text) <= longest
         and not line.bare.lower().startswith("att ")
         and key(line.text) not in vocab.SECTIONS
         and not _DNR.match(line.text)

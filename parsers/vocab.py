@@ -12,6 +12,10 @@ ORGAN_SUFFIXES = (
     "förbundet", "presidiet", "stämman",
 )
 
+# A reference to an attachment on a line of its own between a decision's points
+# ("Bilaga", "Bilaga.", "Bilaga 3"): the block goes on after it.
+ATTACHMENT_WORDS = ("bilaga", "bilagor", "bilagan")
+
 # Verbs that open a decision block: "LSVO beslutar", "Stadsstyrelsen beslöt".
 DECISION_VERBS = ("beslutar", "beslöt", "beslutade", "besluter")
 
@@ -154,8 +158,12 @@ OUTCOME_PHRASES = (
                "antecknas för kännedom", "för kännedom", "notera informationen",
                "noterar informationen", "informationen noteras", "tagit del av", "tar del av",
                "tog del av", "godkänna informationen", "godkänner informationen", "informationen godkänns",
-               "godkände informationen")),
+               "godkände informationen", "tagit del utav", "tar del utav")),
 )
+# A verb after a noting phrase that makes the clause act: "har tagit del av rapporten
+# och överlämnar den till kommunfullmäktige" is decided, not only noted.
+ACTS_AFTER_NOTING = ("överlämnar", "översänder", "skickar", "beslutar", "godkänner", "antar",
+                     "fastställer", "uppdrar", "ger")
 
 # "X reserverar sig", "X reserverade sig mot beslutet": a reservation in a sentence.
 RESERVE_VERBS = ("reserverar", "reserverade")

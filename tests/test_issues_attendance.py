@@ -24,9 +24,20 @@ HEADER = (
 )
 FOOTER = "\nJusterande                              Utdragsbestyrkande\nProtokollet har justerats digitalt\n"
 
+# An item with a real description (KF 2024-10-24): a page's width is that of its body
+# text, against which ingest tells a wrapped line from a short entry (ingest/layout.py).
 ITEM = """KF § 114                                KS KF/2024:8
 
 Meddelanden
+
+Ärendebeskrivning
+Kommunfullmäktige beslutade den 29 augusti 2024 att uppdra åt barn- och utbildningsnämnden att
+genomföra en utredning av kvalitetsmässiga prioriteringar. Vägledande bakgrund till utredningen är
+som följer ”Alliansen ställer sig positiv till att skjuta till mer resurser till verksamhetsområde
+grundskola, i enlighet med vad som åtminstone delvis har framkommit av folkomröstningen. Det
+slutliga ställningstagandet är en fråga för budgetbeslut 2025. Utredningen ska ta utgångspunkt i
+nämndens analys- och kvalitetsrapport”. Utredningen ska redovisas för kommunfullmäktige senast
+vid budgetsammanträdet 2024.
 
 Beslut:
     - Kommunfullmäktige har tagit del av informationen.

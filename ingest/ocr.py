@@ -23,7 +23,7 @@ from . import ocrfix
 
 DPI = 200
 LANG = "swe"
-PSM = "3"  # Tesseract page segmentation mode
+PSM = "4"  # one column of text of variable sizes: a label and its value, a "§ 3." and its title stay one line
 PAGE_TIMEOUT = 120  # seconds for one page
 
 

@@ -39,7 +39,23 @@ _SUFFIXED = re.compile(r"^(?P<num>" + _NUM + r")\s?§(?=[\s.:]|$)")
 _NOISY_SIGN = r"\s?(?P<sign>Ss|SS|S|s|8{abbr_only})\s?(?P<num>" + _NUM + r")(?P<rest>(?=[\s.:]|$).*)$"
 _NOISY_SUFFIX = re.compile(r"^(?P<num>" + _NUM + r")\s?(?P<sign>8|S)(?P<rest>(?=[\s.:]|$).*)$")
 # What follows a heading's number: nothing, "." or ":", a title, or the Dnr.
+_DNR = re.compile(r"^\s*(?i:dnr)\b")
 _HEADING_REST = re.compile(r"^[.:]?(?:\s*$|\s+(?:[A-ZÅÄÖ]|(?i:dnr)))")
+
+
+# Other misreadings of scanned minutes, on every OCR'd line:
+# the wide gap after a decision's "att" read as a dash ("att — godkänna", "att - godkänna");
+_ATT_DASH = re.compile(r"^(\s*[Aa]tt)[ \t]+[-–—][ \t]+(?=[a-zåäö])", re.M)
+# the space after a sub-item's letter lost ("a/FoU (I/D)", "d/Reservrutin Link");
+_LETTER_LABEL = re.compile(r"^(\s*[a-zåäö])/(?=[A-ZÅÄÖ])", re.M)
+# "I" read as "1" (or "l", "|") among capital letters in a marker such as "(I/D/B)": "(1/D)".
+_MARKER = re.compile(r"\((?=[^()\n]*[A-ZÅÄÖ])[A-ZÅÄÖ1l|](?:/[A-ZÅÄÖ1l|])+\)")
+
+
+def _tidy(text: str) -> str:
+    text = _ATT_DASH.sub(r"\1 ", text)
+    text = _LETTER_LABEL.sub(r"\1/ ", text)
+    return _MARKER.sub(lambda m: re.sub(r"[1l|]", "I", m.group()), text)
 
 
 def normalise(text: str) -> str:
@@ -49,7 +65,7 @@ def normalise(text: str) -> str:
 
 def normalise_pages(pages: dict[int, str]) -> dict[int, str]:
     """The OCR'd pages of one document (page -> Tesseract text), "§" restored."""
-    pages = {i: _certain(t) for i, t in pages.items()}
+    pages = {i: _certain(_tidy(t)) for i, t in pages.items()}
     style, numbers = _style(pages)
     if style is None:
         return pages
@@ -64,7 +80,24 @@ def normalise_pages(pages: dict[int, str]) -> dict[int, str]:
                     page[k] = fixed
                     numbers.add(_int(_heading(fixed)[1]))
                     changed = True
-    return {i: "\n".join(page) for i, page in lines.items()}
+    return {i: "\n".join(_own_paragraphs(page, style)) for i, page in lines.items()}
+
+
+def _own_paragraphs(page: list[str], style: tuple) -> list[str]:
+    """A heading line of the document's style with only its number or its Dnr ends its
+    paragraph: Tesseract puts "KS § 2 DNR:…" and the title under it in one paragraph,
+    where the heading, as the widest line, looks wrapped into the title."""
+    out: list[str] = []
+    for k, line in enumerate(page):
+        h = _heading(line)
+        if h is None or h[0] != style:
+            out.append(line)
+            continue
+        out.append(line)
+        rest = _rest(line)
+        if (not rest.strip(" .:") or _DNR.match(rest)) and k + 1 < len(page) and page[k + 1].strip():
+            out.append("")
+    return out
 
 
 def _certain(text: str) -> str:
@@ -75,6 +108,12 @@ def _certain(text: str) -> str:
 def _before(m: re.Match) -> str:
     abbr = f"{m['abbr']} " if m["abbr"] else ""
     return abbr + "§" * len(m["sign"]) + m["gap"]
+
+
+def _rest(line: str) -> str:
+    s = line.strip()
+    m = _PREFIXED.match(s) or _SUFFIXED.match(s)
+    return s[m.end():] if m else s
 
 
 def _heading(line: str) -> tuple[tuple, str] | None:

@@ -131,6 +131,8 @@ def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> 
     for i, ln in enumerate(lines):
         if i < top or i >= last:
             if _key(ln) in running:
+                if i < top and out:  # what the line above wrapped into was not this running line
+                    out[-1] = out[-1].rstrip()
                 continue
             if "\t" in ln:
                 ln = _cells_without(ln, lambda c: _key(c) in running)

@@ -62,9 +62,11 @@ def _recognise(exe: str, image: bytes) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT) -> dict[int, str]:
+def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT,
+                    context: tuple[str, ...] = ()) -> dict[int, str]:
     """OCR text of the given 0-based pages of an open ``pypdfium2.PdfDocument``, with
-    Tesseract's misreadings of "§" undone over the pages together (:mod:`.ocrfix`)."""
+    Tesseract's misreadings of "§" undone over the pages together (:mod:`.ocrfix`;
+    ``context``: the text of the document's pages that were not OCR'd)."""
     if not indexes:
         return {}
     try:
@@ -89,7 +91,7 @@ def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SIL
             del image
         while pending:
             _collect(pending, results, path, progress)
-    return ocrfix.normalise_pages(results)
+    return ocrfix.normalise_pages(results, context)
 
 
 def processes() -> int:

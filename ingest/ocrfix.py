@@ -9,14 +9,17 @@ and where the glyph looks like a letter or digit "S", "Ss", "8", "3" ("KSS3b",
 returns them fixed; every OCR path goes through it (``ocr.recognise_pages``).
 
 1. "$" and "&" next to an item number are always "§": Swedish minutes write neither
-   before or after a bare number ("KS$1" -> "KS §1", "19 &" -> "19 §", "$$ 3-5" -> "§§ 3-5").
+   before or after a bare number ("KS$1" -> "KS §1", "19 &" -> "19 §", "($$ 1-3)" -> "(§§ 1-3)").
 2. The ambiguous readings ("S", "Ss", "8", and "3" after an organ's abbreviation) are
    changed only at the start of a line in the numbering style that the document's
    certain headings (step 1) show: "KS § n", "§ n" or "n §", and only where the number
    that is left fits the numbers of those headings (the same number or one next to
    it: a table of contents names the items that follow). A line of figures ("8 12 000
    kr"), a list "83. …" in a document without § headings or a "KS 39" in a document
-   whose items run 30, 31 … is left as it is.
+   whose items run 30, 31 … is left as it is. "88" before a range of those numbers
+   ("(88 1-3)") is "§§".
+3. A heading with only its number or Dnr ends its Tesseract paragraph; a few other
+   misreadings of scanned minutes are undone on every line (:func:`_tidy`).
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 _ABBR = r"[A-ZÅÄÖ]{1,6}"
-_NUM = r"\d{1,4}[a-z]?"
+_NUM = r"\d{1,4}(?: ?[a-z](?!\w))?"  # "3", "3a", "3 a"
 # 1. Certain: "$"/"&" before a number ("KS$1", "KS $ 10", "$3.", "($ 4-6)") ...
 _SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(\[]))(?P<abbr>" + _ABBR + r")?[ \t]?(?P<sign>[$&]{1,2})(?P<gap>[ \t]?)(?=\d)", re.M)
 # ... or after it ("19 &", "16 & Sammanträdets laglighet").
@@ -38,6 +42,8 @@ _SUFFIXED = re.compile(r"^(?P<num>" + _NUM + r")\s?§(?=[\s.:]|$)")
 # Noisy forms of the same, by style. "3" is a "§" only after the organ's abbreviation.
 _NOISY_SIGN = r"\s?(?P<sign>Ss|SS|S|s|8{abbr_only})\s?(?P<num>" + _NUM + r")(?P<rest>(?=[\s.:]|$).*)$"
 _NOISY_SUFFIX = re.compile(r"^(?P<num>" + _NUM + r")\s?(?P<sign>8|S)(?P<rest>(?=[\s.:]|$).*)$")
+# "§§" read as "88" before a range of items ("(88 1-3)", "Paragrafer 88 12-15").
+_DOUBLE = re.compile(r"(?:^|(?<=[\s(]))88[ \t]?(?=(?P<a>\d{1,4})[ \t]*[-–][ \t]*(?P<b>\d{1,4})\b)", re.M)
 # What follows a heading's number: nothing, "." or ":", a title, or the Dnr.
 _DNR = re.compile(r"^\s*(?i:dnr)\b")
 _HEADING_REST = re.compile(r"^[.:]?(?:\s*$|\s+(?:[A-ZÅÄÖ]|(?i:dnr)))")
@@ -63,10 +69,14 @@ def normalise(text: str) -> str:
     return normalise_pages({0: text})[0]
 
 
-def normalise_pages(pages: dict[int, str]) -> dict[int, str]:
-    """The OCR'd pages of one document (page -> Tesseract text), "§" restored."""
+def normalise_pages(pages: dict[int, str], context: Iterable[str] = ()) -> dict[int, str]:
+    """The OCR'd pages of one document (page -> Tesseract text), "§" restored.
+
+    ``context``: the text of the document's other pages (their own text layer), whose §
+    headings count with the OCR'd pages' for the numbering style and its numbers.
+    """
     pages = {i: _certain(_tidy(t)) for i, t in pages.items()}
-    style, numbers = _style(pages)
+    style, numbers = _style([*pages.values(), *context])
     if style is None:
         return pages
     lines = {i: t.split("\n") for i, t in sorted(pages.items())}
@@ -80,7 +90,15 @@ def normalise_pages(pages: dict[int, str]) -> dict[int, str]:
                     page[k] = fixed
                     numbers.add(_int(_heading(fixed)[1]))
                     changed = True
-    return {i: "\n".join(_own_paragraphs(page, style)) for i, page in lines.items()}
+    return {i: _double("\n".join(_own_paragraphs(page, style)), numbers) for i, page in lines.items()}
+
+
+def _double(text: str, numbers: set[int]) -> str:
+    def fix(m: re.Match) -> str:
+        a, b = int(m["a"]), int(m["b"])
+        return "§§ " if a < b and (_fits(a, numbers) or _fits(b, numbers)) else m.group()
+
+    return _DOUBLE.sub(fix, text)
 
 
 def _own_paragraphs(page: list[str], style: tuple) -> list[str]:
@@ -128,9 +146,9 @@ def _heading(line: str) -> tuple[tuple, str] | None:
     return None
 
 
-def _style(pages: dict[int, str]) -> tuple[tuple | None, set[int]]:
+def _style(texts: list[str]) -> tuple[tuple | None, set[int]]:
     """The numbering style most of the certain heading lines have (at least two), and their numbers."""
-    found = [h for t in pages.values() for ln in t.split("\n") if (h := _heading(ln))]
+    found = [h for t in texts for ln in t.split("\n") if (h := _heading(ln))]
     counts = Counter(style for style, _ in found)
     if not counts:
         return None, set()

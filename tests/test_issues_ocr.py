@@ -37,6 +37,9 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/
     ("$3. Det ekonomiska läget", "§3. Det ekonomiska läget"),
     ("16 & Sammanträdets laglighet och beslutförhet", "16 § Sammanträdets laglighet och beslutförhet"),
     ("Ungdomsfullmäktige 9.5.2023, 19 &", "Ungdomsfullmäktige 9.5.2023, 19 §"),
+    ("Christoffer Grände ($$ 1-3)", "Christoffer Grände (§§ 1-3)"),
+    ("$$ 3 och 4 förklarades omedelbart justerade.", "§§ 3 och 4 förklarades omedelbart justerade."),
+    ("till penningpolitiskt protokoll under $ 3 och 4.", "till penningpolitiskt protokoll under § 3 och 4."),
     # not a "§"
     ("Magnus Gabrielsson ($)", "Magnus Gabrielsson ($)"),
     ("SVE Telefon: 08 787 00 00, Fax: 08 21 05 31", "SVE Telefon: 08 787 00 00, Fax: 08 21 05 31"),
@@ -68,7 +71,9 @@ NYKARLEBY = ["16 & Sammanträdets laglighet och beslutförhet", "18 & Godkännan
     (NYKARLEBY, "168 Sammanträdets laglighet och beslutförhet", "16 § Sammanträdets laglighet och beslutförhet"),
     (NYKARLEBY, "17 8 Val av protokolljusterare", "17 § Val av protokolljusterare"),
     (NYKARLEBY, "218 Ungdomsfullmäktiges synlighet", "21 § Ungdomsfullmäktiges synlighet"),
+    (RIKSBANK, "Christoffer Grände (88 1-3)", "Christoffer Grände (§§ 1-3)"),  # as issue 27 reports "§§"
     # left alone: another organ, a number that fits as read, figures, another style
+    (["KS$38 DNR:KF/2006.1", "KS$40 DNR:KF/2006.2"], "Christoffer Grände (88 1-3)", "Christoffer Grände (88 1-3)"),
     (HOGSBY, "KU 8 317 06-12-05", "KU 8 317 06-12-05"),
     (["KS $38 DNR:KF/2006.1", "KS $40 DNR:KF/2006.2"], "KS 39 DNR: KF/2006.437", "KS 39 DNR: KF/2006.437"),
     (RIKSBANK, "8 3 000 kr anvisas ur anslaget", "8 3 000 kr anvisas ur anslaget"),
@@ -88,8 +93,15 @@ def test_noisy_headings_vouch_for_each_other_in_order():
 
 
 def test_a_document_without_paragraph_signs_keeps_its_numbers():
-    page = "1). Godkännande av dagordningen (B)\n\n83. Budget 2025\n\n84. Budget 2026\n\nS6. Övrigt"
+    page = "1). Godkännande av dagordningen (B)\n\n83. Budget 2025\n\n84. Budget 2026\n\nS6. Övrigt\n\n(88 1-3)"
     assert ocrfix.normalise(page) == page
+
+
+def test_the_text_layer_of_other_pages_tells_the_style():
+    """A PDF whose broken pages are OCR'd: its readable pages show the headings."""
+    text_layer = "KS § 3 a DNR:KF/2006.203\nBudget och målsättningar\nKS § 4 DNR:KF/2006.366"
+    assert ocrfix.normalise_pages({5: "KSS3b DNR: KF/2006.366"})[5] == "KSS3b DNR: KF/2006.366"
+    assert ocrfix.normalise_pages({5: "KSS3b DNR: KF/2006.366"}, [text_layer])[5] == "KS § 3b DNR: KF/2006.366"
 
 
 def test_dnr_only_heading_ends_its_paragraph():

@@ -9,7 +9,9 @@ Running lines are the lines (or cells) that stand near the top or the bottom of 
 pages once their digits are made equal ("Sida 3 av 22" = "Sida 4 av 22"), where the
 texts behind them look like a running line's: one text, a page count, or a label kept
 over the pages of a long item ("13 §" on every page of § 13); not the headings at the
-top of the pages where items start ("KS § 27", "BUN § 12") or their Dnr.
+top of the pages where items start ("KS § 27", "BUN § 12") or their Dnr, and never a line
+that also stands away from the edges of other pages (a heading such as "Kommunstyrelsens
+beslut" that a short page puts near its foot).
 """
 
 from __future__ import annotations
@@ -103,14 +105,24 @@ def remove_running_lines(pages: list[list[str]], top: int = EDGE, bottom: int = 
     "Personalsektionen") is at the edge, and goes in the next round.
     """
     pages = [[ln for ln in (_without_boxes(ln) for ln in lines) if ln] for lines in pages]
+    body = _inside(pages, top, bottom)
     running: set[str] = set()
     for _ in range(3):
-        new = running_keys(pages, top, bottom) - running
+        new = running_keys(pages, top, bottom) - running - body
         if not new:
             break
         running |= new
         pages = [_strip_edges(lines, running, top, bottom) for lines in pages]
     return [Line(ln, number) for number, lines in enumerate(pages, 1) for ln in lines]
+
+
+def _inside(pages: list[list[str]], top: int, bottom: int) -> set[str]:
+    """Keys of the lines that stand away from the edges of two pages or more: recurring
+    headings ("Kommunstyrelsens beslut", near the foot of a short page), never running lines."""
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({_key(ln) for ln in lines[top:len(lines) - bottom] if "\t" not in ln})
+    return {k for k, n in seen.items() if n >= 2}
 
 
 def _cells_without(line: str, drop) -> str:

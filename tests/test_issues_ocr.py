@@ -221,3 +221,28 @@ def test_scanned_corpus_pages_give_their_items(source, pages, numbers, titles):
     got = _parsed(_pdf(CORPUS / source, pages, scan=True))
     assert [i["number"] for i in got["items"]] == numbers
     assert [i["title"] if t else None for i, t in zip(got["items"], titles)] == titles
+
+
+def test_a_heading_that_also_stands_inside_pages_is_no_running_line():
+    """Högsby: one item a page; on short pages "Kommunstyrelsens beslut" stands among the
+    last lines, as a footer would, but on long ones in the middle of the page."""
+    head = ["HÖGSBY KOMMUN PROTOKOLL {n}", "Kommunstyrelsen", "Sammanträdesdatum 2007-01-08"]
+    short = [
+        ["KS §2 DNR:KNSLI/20014197", "Möjligheternas kommun",
+         "Ewa Engdahl redogör för Högsby kommuns policy ”Möjligheternas kommun”.",
+         "Kommunstyrelsens beslut", "Godkänna rapporten."],
+        ["KS §3a DNR:KF/2006.203", "Budget och målsättningar 2007-2009",
+         "Ewa Engdahl informerar om budget och målsättningar 2007-2009.",
+         "Kommunstyrelsens beslut", "Godkänna informationen."],
+    ]
+    long = [
+        [f"KS §{n} DNR:KF/2006.366", "Val av socialutskott", "Kommunstyrelsens beslut",
+         "Till socialutskott från och med 2007-01-08 till och med 2010-12-31 utses:", "Ordinarie",
+         "(C) Ingemar Svanström", "(KD) Ingemar Bergquist", "(S) Nedzad Talovic", "Ersättare", "(C) Kjell Front",
+         "Till ordförande utses Ingemar Svanström och till vice ordförande utses Nedzad Talovic"]
+        for n in (4, 5)
+    ]
+    pages = [[h.format(n=n) for h in head] + body for n, body in enumerate(short + long, 2)]
+    kept = [ln for ln in remove_running_lines(pages)]
+    assert [ln.page for ln in kept if ln.text == "Kommunstyrelsens beslut"] == [1, 2, 3, 4]
+    assert not any(ln.text.startswith(("HÖGSBY", "Sammanträdesdatum")) for ln in kept)

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 _ABBR = r"[A-ZÅÄÖ]{1,6}"
 _NUM = r"\d{1,4}(?: ?[a-z](?!\w))?"  # "3", "3a", "3 a"
 # 1. Certain: "$"/"&" before a number ("KS$1", "KS $ 10", "$3.", "($ 4-6)") ...
-_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(\[]))(?P<abbr>" + _ABBR + r")?[ \t]?(?P<sign>[$&]{1,2})(?P<gap>[ \t]?)(?=\d)", re.M)
+_SIGN_BEFORE = re.compile(r"(?:^|(?<=[\s(\[]))(?P<abbr>" + _ABBR + r")?[ \t]?(?<!\d[ \t])(?P<sign>[$&]{1,2})(?P<gap>[ \t]?)(?=\d)", re.M)
 # ... or after it ("19 &", "16 & Sammanträdets laglighet").
 _SIGN_AFTER = re.compile(r"(?:^|(?<=[\s(\[]))(?P<num>" + _NUM + r")[ \t]?[$&](?![\w$&§])(?![ \t]*\d)", re.M)
 

@@ -42,6 +42,7 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/
     ("till penningpolitiskt protokoll under $ 3 och 4.", "till penningpolitiskt protokoll under § 3 och 4."),
     # not a "§"
     ("Magnus Gabrielsson ($)", "Magnus Gabrielsson ($)"),
+    ("punkterna 3 & 4 behandlas gemensamt", "punkterna 3 & 4 behandlas gemensamt"),
     ("SVE Telefon: 08 787 00 00, Fax: 08 21 05 31", "SVE Telefon: 08 787 00 00, Fax: 08 21 05 31"),
     ("Ungdomsfullmäktige 20.2.2023, 13 8", "Ungdomsfullmäktige 20.2.2023, 13 8"),  # no headings to go by
     ("168 Sammanträdets laglighet och beslutförhet", "168 Sammanträdets laglighet och beslutförhet"),

@@ -19,8 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from protokoll.errors import OcrUnavailable
 from protokoll.progress import SILENT, Progress
 
+from . import ocrfix
+
 DPI = 200
 LANG = "swe"
+PSM = "4"  # one column of text of variable sizes: a label and its value, a "§ 3." and its title stay one line
 PAGE_TIMEOUT = 120  # seconds for one page
 
 
@@ -47,7 +50,7 @@ def _render(pdf, index: int) -> bytes:
 def _recognise(exe: str, image: bytes) -> str:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     proc = subprocess.run(
-        [exe, "stdin", "stdout", "-l", LANG, "--psm", "3"],
+        [exe, "stdin", "stdout", "-l", LANG, "--psm", PSM],
         input=image, capture_output=True, env=env, timeout=PAGE_TIMEOUT, check=False,
     )
     if proc.returncode != 0:
@@ -59,8 +62,11 @@ def _recognise(exe: str, image: bytes) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT) -> dict[int, str]:
-    """OCR text of the given 0-based pages of an open ``pypdfium2.PdfDocument``."""
+def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT,
+                    context: tuple[str, ...] = ()) -> dict[int, str]:
+    """OCR text of the given 0-based pages of an open ``pypdfium2.PdfDocument``, with
+    Tesseract's misreadings of "§" undone over the pages together (:mod:`.ocrfix`;
+    ``context``: the text of the document's pages that were not OCR'd)."""
     if not indexes:
         return {}
     try:
@@ -85,7 +91,7 @@ def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SIL
             del image
         while pending:
             _collect(pending, results, path, progress)
-    return results
+    return ocrfix.normalise_pages(results, context)
 
 
 def processes() -> int:

@@ -9,7 +9,9 @@ Running lines are the lines (or cells) that stand near the top or the bottom of 
 pages once their digits are made equal ("Sida 3 av 22" = "Sida 4 av 22"), where the
 texts behind them look like a running line's: one text, a page count, or a label kept
 over the pages of a long item ("13 §" on every page of § 13); not the headings at the
-top of the pages where items start ("KS § 27", "BUN § 12") or their Dnr.
+top of the pages where items start ("KS § 27", "BUN § 12") or their Dnr, and never a line
+that also stands away from the edges of other pages (a heading such as "Kommunstyrelsens
+beslut" that a short page puts near its foot).
 """
 
 from __future__ import annotations
@@ -193,6 +195,8 @@ def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> 
     for i, ln in enumerate(lines):
         if i < top or i >= last:
             if _key(ln) in running:
+                if i < top and out:  # what the line above wrapped into was not this running line
+                    out[-1] = out[-1].rstrip()
                 continue
             if "\t" in ln:
                 ln = _cells_without(ln, lambda c: _key(c) in running)

@@ -3,8 +3,9 @@
 PDFium's text keeps the space at the end of a line that the layout wrapped in the
 middle of a paragraph, and :func:`.pages.paragraphs` joins such a line to the next.
 Some PDF writers end every line with a space, the last line of a paragraph and a
-heading too. In a document written so, the space says nothing, and the positions of
-the lines on the page decide: a line was wrapped when the next line follows right
+heading too; and a short line of a list of names may keep its space ("Martin Flodén ").
+On a page where three short lines or more end in a space, the space says nothing, and
+the positions of the lines on the page decide: a line was wrapped when the next line follows right
 below it (no blank line between) and the next line's first word would not have fitted
 at its end.
 """
@@ -15,7 +16,6 @@ import re
 
 _LINE = re.compile(r"[^\r\n]+")
 SHORT = 0.5  # a line shorter than half a full line (the page's longest) was hardly wrapped
-SPACED = 0.6  # the share of short lines ending in a space of a document written so
 
 
 def _share(lines: list[str], full: int) -> tuple[int, int]:
@@ -29,16 +29,6 @@ def spaced_page(text: str) -> bool:
     lines = [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
     full = max((len(ln.strip()) for ln in lines), default=0)
     return _share(lines, full)[0] >= 3
-
-
-def spaced_document(pages: list[list[str]]) -> bool:
-    """Most of the document's short lines end in a space: the space marks no wrap."""
-    lengths = sorted(len(ln.strip()) for lines in pages for ln in lines)
-    if not lengths:
-        return False
-    full = lengths[int(0.9 * (len(lengths) - 1))]  # a full line (not the odd overlong one)
-    spaced, short = _share([ln for lines in pages for ln in lines], full)
-    return short >= 10 and spaced > SPACED * short
 
 
 def wrap_marks(tp, text: str) -> str:

@@ -9,9 +9,9 @@ positions: label/value rows side by side, true columns one after the other.
 Then, across pages: lines repeated at the top or bottom of most pages (after "Sida 3
 av 22" and "Sida 4 av 22" are made equal) are running headers and footers and go;
 lines wrapped by the layout are joined into paragraphs, hyphenation undone; every
-block keeps the page it starts on. A line the layout wrapped ends in a space; where a
-PDF writer ends every line with one, the lines' positions say which were wrapped
-(:mod:`.linebreaks`).
+block keeps the page it starts on. A line the layout wrapped ends in a space; on a page
+where short lines end in one too (a PDF writer that ends every line so, or a list of
+names), the lines' positions say which were wrapped (:mod:`.linebreaks`).
 """
 
 from __future__ import annotations
@@ -66,8 +66,9 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
             warnings.append(f"OCR (Tesseract, Swedish) on {len(scanned)} of {count} pages")
     finally:
         pdf.close()
-    if marked and linebreaks.spaced_document(pages):
-        pages = [marked.get(i, lines) for i, lines in enumerate(pages)]
+    # A page whose short lines end in a space too (a list of names: "Martin Flodén "):
+    # there the lines' positions say which were wrapped, not the space.
+    pages = [marked.get(i, lines) for i, lines in enumerate(pages)]
     lines = remove_running_lines(pages)
     out = [b for para, page in paragraphs(lines) for b in text_blocks(para, page=page)]
     if not out:
@@ -90,7 +91,7 @@ def _page_lines(pdf, index: int, marked: dict[int, list[str]] | None = None) -> 
 
     On a page whose lines end in a space even where they are short, the lines with
     that space kept only where the layout wrapped them go into ``marked``
-    (:func:`.linebreaks.wrap_marks`), for the document to use if all of it is written so.
+    (:func:`.linebreaks.wrap_marks`), to be used instead of the page's lines.
     """
     marked = {} if marked is None else marked
     page = pdf[index]

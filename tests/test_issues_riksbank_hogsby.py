@@ -410,3 +410,15 @@ def test_a_note_on_the_procedure_after_a_labelled_decision_is_no_further_decisio
     items = {it.number: it for it in text_file(tmp_path, text).items}
     (decision,) = items["11"].decisions
     assert (decision.clauses, decision.outcome) == (("Godkänna informationen.",), "noted")
+
+
+@pytest.mark.skipif(not HOGSBY.is_file(), reason="../shared/corpus/ is not here (a clone without it)")
+def test_short_names_of_a_list_that_keep_their_space_are_not_joined():
+    # penningpolitiskt-protokoll-8-februari-2023.pdf, page 1: PDFium ends "Martin Flodén "
+    # with a space, as if the layout wrapped it, in a document whose other pages do not:
+    # on this page the lines' positions say that nothing was wrapped.
+    doc = ingest.read(CORPUS / "riksbank" / "penningpolitiskt-protokoll-8-februari-2023.pdf")
+    texts = [b.text for b in doc.blocks]
+    assert "Martin Flodén" in texts and "Henry Ohlsson" in texts
+    members = [a.name for a in parsers.parse(doc).attendance if a.status == "present"]
+    assert members == ["Erik Thedéen", "Anna Breman", "Per Jansson", "Martin Flodén", "Henry Ohlsson", "Aino Bunge"]

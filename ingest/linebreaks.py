@@ -16,6 +16,9 @@ import re
 
 _LINE = re.compile(r"[^\r\n]+")
 SHORT = 0.5  # a line shorter than half a full line (the page's longest) was hardly wrapped
+# Words a sentence or a title does not end on: a line ending so goes on below it
+# ("§3. Den ekonomiska utvecklingen i Sverige och" / "penningpolitisk diskussion").
+OPEN_ENDS = frozenset({"och", "samt", "eller", "i", "av", "för", "till", "om", "med", "på", "från", "vid", "mot", "inom", "enligt"})
 
 
 def _share(lines: list[str], full: int) -> tuple[int, int]:
@@ -28,14 +31,16 @@ def spaced_page(text: str) -> bool:
     """Three or more of the page's short lines end in a space (cheap: a first look)."""
     lines = [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
     full = max((len(ln.strip()) for ln in lines), default=0)
-    return _share(lines, full)[0] >= 3
+    return _share(lines, full)[0] >= 1
 
 
 def wrap_marks(tp, text: str) -> str:
     """The page's text (from the PDFium text page ``tp``) with a trailing space only on
     the lines the layout wrapped: the next line stands right below (less than half a
-    line between them), its first word would not have fitted before the right edge of
-    the page's text, and the line is text, not a row of cells spread over the width
+    line between them) and its first word would not have fitted before the right edge
+    of the page's text, or the line ends on a word no sentence ends on (:data:`OPEN_ENDS`:
+    a heading's larger letters wrap it early) and the next is less than a line below;
+    and the line is text, not a row of cells spread over the width
     ("HÖGSBY KOMMUN    Protokoll    1(14)": its letters stand far apart).
 
     The text as it came where its characters are not PDFium's one for one.
@@ -50,7 +55,8 @@ def wrap_marks(tp, text: str) -> str:
         word_end = first + len(line.lstrip().split(None, 1)[0]) - 1
         left, bottom, _, top = tp.get_charbox(first, loose=True)
         right = tp.get_charbox(last)[2]
-        pitch = (right - left) / max(1, last - first)
+        # the letters' pitch for their size: a heading's larger letters are no row of cells
+        pitch = (right - left) / max(1, last - first) / max(top - bottom, 1e-3)
         boxes.append((bottom, top, right, tp.get_charbox(word_end)[2] - left, pitch))
     edge = max((b[2] for b in boxes), default=0.0)
     pitches = sorted(b[4] for b in boxes)
@@ -62,8 +68,13 @@ def wrap_marks(tp, text: str) -> str:
             bottom, top, right, _, pitch = boxes[n]
             _, next_top, _, word, _ = boxes[n + 1]
             height = top - bottom
-            below = 0 <= bottom - next_top < 0.5 * height
-            if below and right + 0.5 * height + word >= edge and pitch < 1.5 * usual:
+            gap = bottom - next_top
+            fits = right + 0.5 * height + word < edge
+            if keep.rsplit(None, 1)[-1].lower() in OPEN_ENDS:  # the next line goes on with it,
+                wrapped = 0 <= gap < height  # even under a heading's wider spacing
+            else:
+                wrapped = 0 <= gap < 0.5 * height and not fits
+            if wrapped and pitch < 1.5 * usual:
                 keep = line
         out.append(text[pos:start] + keep)
         pos = start + len(line)

@@ -422,3 +422,21 @@ def test_short_names_of_a_list_that_keep_their_space_are_not_joined():
     assert "Martin Flodén" in texts and "Henry Ohlsson" in texts
     members = [a.name for a in parsers.parse(doc).attendance if a.status == "present"]
     assert members == ["Erik Thedéen", "Anna Breman", "Per Jansson", "Martin Flodén", "Henry Ohlsson", "Aino Bunge"]
+
+
+@needs_corpus
+def test_one_short_line_with_its_space_is_enough_for_the_positions_to_decide():
+    # protokoll-fran-det-penningpolitiska-motet-16-mars-2020.pdf, page 2: only "Fredrik
+    # Wallin " and "Ingrid Wallin Johansson " of the list end in a space.
+    doc = ingest.read(CORPUS / "riksbank" / "protokoll-fran-det-penningpolitiska-motet-16-mars-2020.pdf")
+    texts = [b.text for b in doc.blocks]
+    assert {"Fredrik Wallin", "Ingrid Wallin Johansson", "Christina Wejshammar"} <= set(texts)
+
+
+@needs_corpus
+def test_a_heading_in_larger_letters_that_ends_on_och_goes_on_below():
+    # pro_penningpol_120417.pdf, page 13: "§3. Den ekonomiska utvecklingen i Sverige och " in
+    # a larger font, wider spaced above "penningpolitisk diskussion".
+    doc = ingest.read(CORPUS / "riksbank" / "pro_penningpol_120417.pdf")
+    texts = [b.text for b in doc.blocks]
+    assert "§3. Den ekonomiska utvecklingen i Sverige och penningpolitisk diskussion" in texts

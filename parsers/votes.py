@@ -77,6 +77,9 @@ def relevant(text: str) -> bool:
     """Whether a line outside an Omröstning section carries a vote: the question, a
     list of who voted how, or a result with both sides ("Ja 6" alone is an answer in
     a survey, not a vote)."""
+    low = text.lower()  # substring tests first: most lines hold none of the words
+    if not ("ja" in low or "nej" in low or "avst" in low or "blank" in low or "röst" in low or "=" in low):
+        return False
     if not _CHEAP.search(text):
         return False
     if len(counts(text)) >= 2 or meanings(text):

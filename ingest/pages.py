@@ -25,7 +25,9 @@ _DIGITS = re.compile(r"\d+")
 _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
 )
-STARTS_ITEM = re.compile(r"^(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)")
+STARTS_ITEM = re.compile(r"^(\d{1,4}\s?§|\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)")
+# What a running header carries beside its text: the page number, the item's number ("13 §").
+_LABEL = re.compile(r"^(sida\s*)?\d+(\s*(av|/)\s*\d+)?$|^(§\s*\d+\s*[a-z]?|\d+\s*[a-z]?\s*§)$", re.IGNORECASE)
 CONJUNCTION = re.compile(r"(och|eller|samt|resp\.?|respektive|till)\b")
 _CLAUSE = re.compile(r"att\s")  # "att …" after an unwrapped line starts a decision clause
 _CLOSERS = (".", ":", ";", "!", "?", "”", '"', "»")
@@ -57,12 +59,15 @@ def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) ->
     """
     seen: Counter[str] = Counter()
     texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    pages_of: dict[str, set[int]] = defaultdict(set)
     for number, lines in enumerate(pages, 1):
         edge = {p for ln in lines[:top] + lines[len(lines) - bottom:] for p in _parts(ln)}
         keys = {}
         for p in edge:
             keys.setdefault(_key(p), " ".join(p.split()))
         seen.update(keys.keys())
+        for k in keys:
+            pages_of[k].add(number)
         for k, text in keys.items():
             if "#" in k:
                 texts[k].append((number, text))
@@ -70,7 +75,35 @@ def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) ->
     if with_text < 2:
         return set()
     threshold = max(2, (with_text + 1) // 2)
-    return {k for k, n in seen.items() if n >= threshold and ("#" not in k or _repeated(k, texts[k], threshold))}
+    running = {k for k, n in seen.items() if n >= threshold and ("#" not in k or _repeated(k, texts[k], threshold))}
+    partial = {k: p for k, p in pages_of.items() if k not in running}
+    return running | _partial_header(partial, with_text, texts)
+
+
+def _partial_header(pages_of: dict[str, set[int]], with_text: int, texts) -> set[str]:
+    """Keys of a header block that only a part of the pages carry, the protocol's pages
+    and not the attachments between them (``pages_of``: the keys not yet running, with
+    the pages they stand on): lines or cells at the edges of at least a quarter
+    of the pages (and 3), standing together on the same pages with a line that has the
+    same digits on all of them ("Protokoll 28.03.2023 Sida": the meeting's date).
+    Labels that only stand together ("Beslut:" over "X beslutar följande:") are no header.
+    """
+    least = max(3, -(-with_text // 4))
+    common = {k: p for k, p in pages_of.items() if len(p) >= least}
+    anchors = {k for k in common if "#" in k and len({t for _, t in texts[k]}) == 1}
+
+    def together(p: set[int], q: set[int]) -> bool:
+        return len(p & q) >= 0.8 * max(len(p), len(q))
+
+    out = set()
+    for a in anchors:
+        block = {
+            k for k, p in common.items()
+            if k != a and together(p, common[a]) and ("#" not in k or _repeated(k, texts[k], least))
+        }
+        if block:
+            out |= block | {a}
+    return out
 
 
 def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> bool:
@@ -133,9 +166,10 @@ def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> 
             if _key(ln) in running:
                 continue
             if "\t" in ln:
-                ln = _cells_without(ln, lambda c: _key(c) in running)
-                if not ln:
+                rest = _cells_without(ln, lambda c: _key(c) in running)
+                if not rest or rest != ln and all(_LABEL.match(c.strip()) for c in rest.split("\t")):
                     continue
+                ln = rest
         out.append(ln)
     return out
 

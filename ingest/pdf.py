@@ -24,6 +24,7 @@ from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
 from . import ocr
+from .placement import header_last, placed_lines
 from .pages import CONJUNCTION, STARTS_ITEM, paragraphs, remove_running_lines
 from .text import text_blocks
 
@@ -95,6 +96,10 @@ def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
             rects = [tp.get_rect(i) for i in range(tp.count_rects())]
             if _column_major(rects):
                 return _positional_lines(tp, rects), False
+            if header_last(rects):
+                placed = placed_lines(tp, text)
+                if placed is not None:
+                    return _split_lines("\n".join(placed)), False
         finally:
             tp.close()
     finally:

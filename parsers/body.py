@@ -30,6 +30,10 @@ _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|t
 _RESERVES = re.compile(r"^(?P<who>.+?)\s+reserverar\s+sig", re.I)
 _CONFLICT = re.compile(r"(?P<who>.+?)\s+(?:anmäler|anmälde|anmält)\s+jäv|på grund av jäv deltar inte\s+(?P<who2>.+?)\s+i\b", re.I)
 _NOTE_INLINE = re.compile(r"protokollsanteckning\s*:\s*(?P<note>.+)$", re.I)
+_RULE = re.compile(r"^[_\-–—=\s]{3,}$")  # "_____": the end of a block
+# The heading of one treatment of the item (Finland-Swedish protocols list them in order,
+# this meeting's last): "Personalsektionen 20.2.2023, 4 §", "Stadsstyrelsen 26.9.2022, 191 §".
+_STAGE = re.compile(r"^[A-ZÅÄÖ][^\d,§:]{2,60}?\s+\d{1,2}\.[\d.]{1,9},?\s*(?:§\s*\d{1,4}|\d{1,4}\s*§)$")
 _TEXT_SECTIONS = ("text", "motions", "procedure")
 
 
@@ -94,6 +98,12 @@ def parse(lines: list[Line]) -> Body:
 
     for n, line in enumerate(lines):
         text = line.text
+        if _RULE.match(text) or _STAGE.match(text):
+            close()  # a rule ends a block; a stage heading starts the item's next treatment
+            mode = "default"
+            if _STAGE.match(text):
+                body.decisions.clear()  # blocks of earlier treatments are history
+            continue
         sec = _section(line)
         opened = None if sec else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
         if opened and current is not None and not current.lines:
@@ -121,8 +131,8 @@ def parse(lines: list[Line]) -> Body:
             _open(current, line, rest)
             continue
         _common(body, line, n)
-        if mode == "decision":
-            current = decisions.DecisionBuilder(None, "decision")
+        if mode in ("decision", "proposal"):  # "Beslut:", "Förslag:"
+            current = decisions.DecisionBuilder(None, mode)
             current.add(line)
         elif mode == "motions":
             m = _MOTION_BY.match(ws(text))

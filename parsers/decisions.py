@@ -23,6 +23,10 @@ _VERB_OPENER = re.compile(
 _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
+# A label alone on its line: "Stadsdirektör Martin Norrgårds förslag:", "Ordförandes
+# förslag:", "Personalsektionens beslut:" (a person's proposal, or an organ's decision
+# even where a broken text layer spells the organ wrong).
+_LABEL_OPENER = re.compile(r"^(?P<by>[A-ZÅÄÖ][\w.\-–'/ ]{1,80}?):?s\s+(?P<noun>beslut|förslag)\s*:$")
 _ATT = re.compile(r"^att\b", re.I)
 _ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
 # What before an "att" starts a new clause: "…, samt att …", "…; att …", and
@@ -53,6 +57,8 @@ def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | Non
         by = m.group("by")
         kind = "proposal" if m.group("noun").startswith("förslag") else "decision"
         return by, kind, (m.group("rest") or "").strip()
+    if (m := _LABEL_OPENER.match(text)) and len(m.group("by").split()) <= 5:
+        return m.group("by"), "proposal" if m.group("noun") == "förslag" else "decision", ""
     if nouns_only:
         return None
     m = _VERB_OPENER.match(text)

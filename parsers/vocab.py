@@ -9,7 +9,7 @@ ORGAN_SUFFIXES = (
     "styrelsen", "styrelse", "nämnden", "nämnd", "fullmäktige", "gruppen", "grupp",
     "utskottet", "utskott", "rådet", "råd", "ledningen", "ledningsgruppen", "mötet",
     "sammanträdet", "kommittén", "direktionen", "delegationen", "beredningen",
-    "förbundet", "presidiet", "stämman",
+    "förbundet", "presidiet", "stämman", "sektionen", "sektion",
 )
 
 # Verbs that open a decision block: "LSVO beslutar", "Stadsstyrelsen beslöt".
@@ -77,7 +77,8 @@ SECTIONS = {
     "bakgrund": "text",
     "beslutsunderlag": "text",
     "förslag till beslut": "text",
-    "förslag": "text",
+    "förslag": "proposal",
+    "beredning": "text",
     "förslag till beslut på sammanträdet": "motions",
     "yrkanden": "motions",
     "yrkande": "motions",

@@ -44,10 +44,10 @@ def _render(pdf, index: int) -> bytes:
     return buf.getvalue()
 
 
-def _recognise(exe: str, image: bytes) -> str:
+def _recognise(exe: str, image: bytes, tsv: bool = False) -> str:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     proc = subprocess.run(
-        [exe, "stdin", "stdout", "-l", LANG, "--psm", "3"],
+        [exe, "stdin", "stdout", "-l", LANG, "--psm", "3", *(["tsv"] if tsv else [])],
         input=image, capture_output=True, env=env, timeout=PAGE_TIMEOUT, check=False,
     )
     if proc.returncode != 0:
@@ -59,8 +59,9 @@ def _recognise(exe: str, image: bytes) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT) -> dict[int, str]:
-    """OCR text of the given 0-based pages of an open ``pypdfium2.PdfDocument``."""
+def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT, tsv: bool = False) -> dict[int, str]:
+    """OCR text of the given 0-based pages of an open ``pypdfium2.PdfDocument`` (with
+    ``tsv``, Tesseract's table of words and their boxes in pixels at :data:`DPI`)."""
     if not indexes:
         return {}
     try:
@@ -81,7 +82,7 @@ def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SIL
             except Exception:  # pypdfium2 raises PdfiumError or a bare error for a damaged page
                 results[i] = ""
                 continue
-            pending[i] = pool.submit(_recognise, exe, image)
+            pending[i] = pool.submit(_recognise, exe, image, tsv)
             del image
         while pending:
             _collect(pending, results, path, progress)

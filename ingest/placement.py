@@ -28,6 +28,7 @@ class _Line:
     bottom: float
     right: float
     top: float
+    boxes: list = dataclasses.field(default_factory=list, repr=False)  # a box per character of text
 
     @property
     def height(self) -> float:
@@ -56,7 +57,11 @@ def _late_start(boxes) -> int | None:
 
 def placed_lines(tp, text: str) -> list[str] | None:
     """The page's lines with the late ones placed by position, or None to keep the text order."""
-    lines = _lines(tp, text)
+    return arrange(lines_of(tp, text))
+
+
+def arrange(lines: list[_Line]) -> list[str] | None:
+    """The lines' texts with the late ones placed by position, or None if none is late."""
     start = _late_start([(ln.left, ln.bottom, ln.right, ln.top) for ln in lines])
     if start is None:
         return None
@@ -66,16 +71,18 @@ def placed_lines(tp, text: str) -> list[str] | None:
     return [ln.text for ln in out]
 
 
-def _lines(tp, text: str) -> list[_Line]:
+def lines_of(tp, text: str) -> list[_Line]:
     """The text's lines ("\\r\\n" apart, or where the characters jump to another row)
     with the box of their printed characters."""
     out: list[_Line] = []
     chars: list[int] = []
     box: list[float] | None = None
+    boxes: dict[int, tuple] = {}
 
     def close() -> None:
         if chars and box is not None:
-            out.append(_Line(text[chars[0]:chars[-1] + 1], *box))
+            span = range(chars[0], chars[-1] + 1)
+            out.append(_Line(text[chars[0]:chars[-1] + 1], *box, boxes=[boxes.get(j) for j in span]))
 
     for i, ch in enumerate(text):
         if ch in "\r\n":
@@ -86,7 +93,7 @@ def _lines(tp, text: str) -> list[_Line]:
             if chars:
                 chars.append(i)
             continue
-        l, b, r, t = tp.get_charbox(i)
+        l, b, r, t = boxes[i] = tp.get_charbox(i)
         if box is not None and min(t, box[3]) - max(b, box[1]) < 0.3 * min(t - b, box[3] - box[1]):
             close()
             chars, box = [], None

@@ -74,9 +74,10 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
     for label, vals in flds:
         what = vocab.HEADER_LABELS.get(label)
         if what and what not in values and vals:
-            values[what] = ws(" ".join(vals))
+            # The organ's name is one line: what follows it is another, unlabelled field.
+            values[what] = ws(vals[0] if what == "body" else " ".join(vals))
     when = " ".join(values.get(k, "") for k in ("place_time", "date", "time"))
-    start, end = find_times(values.get("place_time", "") or values.get("time", ""))
+    start, end = find_times(values.get("place_time", "") or values.get("time", "") or _when_line(lines))
     place = values.get("place") or (_place(values["place_time"]) if "place_time" in values else None)
     return Meeting(
         body=values.get("body") or _body_line(lines) or _most_common(decision_makers),
@@ -85,6 +86,15 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
         end=end,
         place=place,
     )
+
+
+def _when_line(lines: list[Line]) -> str:
+    """Without a time field: the first line of the front matter with a date and a time
+    ("Sammanträdestd 15.9.2022 kl. 18.00 – 19.37", its label misspelt by a broken font)."""
+    for line in lines[:12]:
+        if find_date(line.text) and find_times(line.text)[0]:
+            return line.text
+    return ""
 
 
 def _body_line(lines: list[Line]) -> str | None:

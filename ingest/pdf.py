@@ -35,6 +35,7 @@ from .text import text_blocks
 # and more (most 0.75-0.9), garbled ones 0.15-0.46.
 GARBLED = 0.5
 _SOFT_HYPHEN = re.compile(r"(?<=\w)[\ufffe\x02]\s*(?=\w)")
+_STRAY_HYPHEN = re.compile(r"[\ufffe\x02]")
 _UNMAPPED = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
 # A word: a token with two letters in a row and a vowel.
 _WORDLIKE = re.compile(r"(?<!\S)(?=\S*[A-Za-zÅÄÖåäöÉéÜü]{2})(?=\S*[aeiouyåäöAEIOUYÅÄÖéü])\S+")
@@ -147,6 +148,7 @@ def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
 
 def _split_lines(text: str) -> list[str]:
     text = _SOFT_HYPHEN.sub(_soft_hyphen, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _STRAY_HYPHEN.sub("", text)  # a soft hyphen not between two words is not printed
     return [ln.replace("\u00a0", " ") for ln in text.split("\n") if ln.strip()]
 
 

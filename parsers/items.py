@@ -40,6 +40,7 @@ _DNR_AFTER = re.compile(r"(?:^|\s)(?:(?i:dnr|diarienr|diarienummer|dnro)\.?\s*:?
 _DATE = re.compile(r"(?:[A-ZÅÄÖ]{1,6}\s)?\d{1,2}\.\d{1,2}\.\d{2,4}")
 # A diarienummer alone on the line above its item's heading ("NKBY/302/00.01.03.01/2022").
 _DNR_LINE = re.compile(r"[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}")
+_DNR_GLUED = re.compile(r"\s([A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4})$")
 _TOC_LABEL = re.compile(r"(?:§\s*\d{1,4}\s*[a-z]?(?:\s*/\s*\d{2,4})?|\d{1,4}\s*[a-z]?\s*§)")
 _RANGE = re.compile(r"(\d{1,4})\s*(?:[-–—]\s*(\d{1,4}))?")
 _MAX_HEADER = 160  # a longer line is prose that starts with "§88 …", not a header
@@ -290,10 +291,14 @@ def _trailing_dnr(text: str):
 def _dnr_above(lines: list[Line], i: int, header: Header) -> Header:
     """The item with the Dnr printed alone on the line above its heading: the line is the
     item's, not the end of the item before."""
-    if i == 0 or not _DNR_LINE.fullmatch(lines[i - 1].text.strip()):
+    if i == 0:
         return header
-    header.start = i - 1
-    header.dnr = header.dnr or lines[i - 1].text.strip()
+    above = lines[i - 1].text.strip()
+    if _DNR_LINE.fullmatch(above):
+        header.start = i - 1
+        header.dnr = header.dnr or above
+    elif header.dnr is None and (m := _DNR_GLUED.search(above)):
+        header.dnr = m.group(1)  # joined onto the last line of the page before
     return header
 
 

@@ -249,3 +249,11 @@ def test_meeting_time_from_the_cover(tmp_path):
             + ITEMS.split("\n\n", 2)[2])
     meeting = _parse_text(tmp_path, text).meeting
     assert (meeting.body, meeting.start, meeting.end) == ("Välfärdsnämnden", "18:00", "19:37")
+
+
+def test_dnr_joined_onto_the_line_before_the_heading(tmp_path):
+    # The attachment's label at the end of the page before, the Dnr at the top of the next.
+    text = ITEMS.replace("_____\n\nNKBY/302/00.01.03.01/2022",
+                         "Bilaga Personalsektionen, 28.03.2023 § 21 NKBY/302/00.01.03.01/2022", 1)
+    protocol = _parse_text(tmp_path, text)
+    assert [(i.number, i.dnr) for i in protocol.items][1] == ("29", "NKBY/302/00.01.03.01/2022")

@@ -33,7 +33,9 @@ _NOTE_INLINE = re.compile(r"protokollsanteckning\s*:\s*(?P<note>.+)$", re.I)
 _RULE = re.compile(r"^[_\-–—=\s]{3,}$")  # "_____": the end of a block
 # The heading of one treatment of the item (Finland-Swedish protocols list them in order,
 # this meeting's last): "Personalsektionen 20.2.2023, 4 §", "Stadsstyrelsen 26.9.2022, 191 §".
-_STAGE = re.compile(r"^[A-ZÅÄÖ][^\d,§:]{2,60}?\s+\d{1,2}\.[\d.]{1,9},?\s*(?:§\s*\d{1,4}|\d{1,4}\s*§)$")
+_STAGE = re.compile(r"^[A-ZÅÄÖ][^\d,§:]{2,60}?\s+\d{1,2}\.[\d.]{1,9},?\s*(?:§\s*\d{1,4}|\d{1,4}\s*§)\S?$")
+# A block's label run onto the sentence before it: "… till enkäten. Ungdomsfullmäktiges beslut:".
+_LABEL_AFTER = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ][^.!?]{1,80}?s\s+(?:beslut|förslag):$)")
 _TEXT_SECTIONS = ("text", "motions", "procedure")
 
 
@@ -96,7 +98,7 @@ def parse(lines: list[Line]) -> Body:
                 body.decisions.append(d)
             current = None
 
-    for n, line in enumerate(lines):
+    for n, line in enumerate(_labels_apart(lines)):
         text = line.text
         if _RULE.match(text) or _STAGE.match(text):
             close()  # a rule ends a block; a stage heading starts the item's next treatment
@@ -166,6 +168,18 @@ def parse(lines: list[Line]) -> Body:
     close()
     body.votes = votes.parse(vote_lines) if vote_lines else None
     return body
+
+
+def _labels_apart(lines: list[Line]) -> list[Line]:
+    """The lines, with a block's label that the layout ran onto a sentence on a line of its own."""
+    out = []
+    for line in lines:
+        m = _LABEL_AFTER.search(line.text) if line.text.endswith(":") else None
+        if m and line.kind != TABLE_ROW:
+            out += [line._replace(text=line.text[:m.start()]), line._replace(text=line.text[m.end():])]
+        else:
+            out.append(line)
+    return out
 
 
 def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:

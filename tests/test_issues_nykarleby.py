@@ -257,3 +257,20 @@ def test_dnr_joined_onto_the_line_before_the_heading(tmp_path):
                          "Bilaga Personalsektionen, 28.03.2023 § 21 NKBY/302/00.01.03.01/2022", 1)
     protocol = _parse_text(tmp_path, text)
     assert [(i.number, i.dnr) for i in protocol.items][1] == ("29", "NKBY/302/00.01.03.01/2022")
+
+
+def test_treatment_heading_with_a_stray_glyph(tmp_path):
+    # "Ungdomsfullmäktge 28.11.2022, 37 §꺜": a broken font adds a glyph after the "§".
+    text = ITEMS.replace("Personalsektionen 29.5.2023, 29 §", "Personalsektionen 29.5.2023, 29 §\ua69c", 1)
+    item = _parse_text(tmp_path, text).items[1]
+    assert [d.kind for d in item.decisions] == ["proposal", "decision"]
+
+
+def test_label_run_onto_the_sentence_before(tmp_path):
+    text = ITEMS.replace("Personalsektionen antecknar ärendet för kännedom.\n\nPersonalsektionens beslut:",
+                         "Personalsektionen antecknar ärendet för kännedom. Personalsektionens beslut:", 1)
+    item = _parse_text(tmp_path, text).items[0]
+    assert [(d.kind, d.clauses) for d in item.decisions] == [
+        ("proposal", ("Personalsektionen antecknar ärendet för kännedom.",)),
+        ("decision", ("Ärendet antecknades för kännedom.",)),
+    ]

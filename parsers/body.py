@@ -108,6 +108,8 @@ def parse(lines: list[Line]) -> Body:
             continue
         sec = _section(line)
         opened = None if sec else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
+        if opened and _proposed(current, opened, text):
+            opened = None
         if opened and current is not None and not current.lines:
             # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision.
             _open(current, line, opened[2])
@@ -168,6 +170,13 @@ def parse(lines: list[Line]) -> Body:
     close()
     body.votes = votes.parse(vote_lines) if vote_lines else None
     return body
+
+
+def _proposed(current, opened, text: str) -> bool:
+    """"Stadsstyrelsen beslutar att …" under "Stadsdirektörens förslag:" is what is
+    proposed, not a decision (a decision has its own label: "Stadsstyrelsens beslut:")."""
+    return (current is not None and current.kind == "proposal" and bool(current.lines)
+            and opened[1] == "decision" and not text.rstrip().endswith(":"))
 
 
 def _labels_apart(lines: list[Line]) -> list[Line]:

@@ -274,3 +274,14 @@ def test_label_run_onto_the_sentence_before(tmp_path):
         ("proposal", ("Personalsektionen antecknar ärendet för kännedom.",)),
         ("decision", ("Ärendet antecknades för kännedom.",)),
     ]
+
+
+def test_decision_verb_under_a_proposal_label_is_proposed(tmp_path):
+    # An agenda: "Stadsdirektör … förslag:" then "… Stadsstyrelsen beslutar att …"; the
+    # decision's own label ("Stadsstyrelsens beslut:") stays empty until the meeting.
+    text = ITEMS.replace(
+        "Personalsektionen antecknar ärendet för kännedom.\n\nPersonalsektionens beslut:\n\nÄrendet antecknades för kännedom.",
+        "Informationsärenden antecknas för kännedom.\n\nPersonalsektionen beslutar att inte utöva sin rätt "
+        "att överta behandlingen.\n\nPersonalsektionens beslut:", 1)
+    item = _parse_text(tmp_path, text).items[0]
+    assert [d.kind for d in item.decisions] == ["proposal"]

@@ -6,6 +6,9 @@ right: digits, "§", and the words that are Swedish. Each word that is no Swedis
 ("usernprouokollj", "Benlutande", "beslutfrhet") is replaced by the words Tesseract read
 in the same place on the page. Tesseract alone would not do: it reads the "§" of these
 fonts as "8" ("9 §" becomes "98"), and the item numbers are what the parser needs most.
+Besides the pages that are mostly no Swedish (:func:`.pdf.garbled_text`), a page whose
+item heading has a word that is no word (:func:`broken_heading`) is read so too: the
+heading's title is what a reader searches for.
 """
 
 from __future__ import annotations
@@ -16,6 +19,21 @@ from . import ocr, placement, swedish
 
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _EDGE = "()[]{}.,:;!?\"'”“«»"
+
+
+_HEADING = re.compile(r"^\d{1,4}\s?§\s+\S")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zåäö][a-zåäö]{4,}(?![\w-])")
+
+
+def broken_heading(lines: list[str]) -> bool:
+    """An item's heading ("13 § Sammanträdets laglighet och beslutfrhet") with a word
+    that is no Swedish word: a font that drops glyphs (the ligatures "ti", "ft", "fö")
+    where the page as a whole still reads as Swedish. Not a table of contents' entry."""
+    for ln in lines:
+        if _HEADING.match(ln) and "...." not in ln and len(ln.split()) <= 15:
+            if any(not swedish.is_swedish(w) for w in _LOWER_WORD.findall(ln)):
+                return True
+    return False
 
 
 def ocr_words(tsv: str, page_height: float) -> list[tuple[str, float, float, float, float]]:

@@ -64,7 +64,8 @@ def running_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) ->
         edge = {p for ln in lines[:top] + lines[len(lines) - bottom:] for p in _parts(ln)}
         keys = {}
         for p in edge:
-            keys.setdefault(_key(p), " ".join(p.split()))
+            if not p.rstrip().endswith(":"):  # a label ("X:s beslut:") introduces the page's text
+                keys.setdefault(_key(p), " ".join(p.split()))
         seen.update(keys.keys())
         for k in keys:
             pages_of[k].add(number)

@@ -24,7 +24,7 @@ from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
 from . import ocr, swedish
-from .garbled import corrected_lines
+from .garbled import broken_heading, corrected_lines
 from .garbled import ocr_words as garbled_words
 from .placement import header_last, placed_lines
 from .pages import CONJUNCTION, STARTS_ITEM, paragraphs, remove_running_lines
@@ -69,7 +69,9 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
             for i, text in ocr.recognise_pages(pdf, scanned, path, progress).items():
                 pages[i] = _ocr_lines(text)
             warnings.append(f"OCR (Tesseract, Swedish) on {len(scanned)} of {count} pages")
-        garbled = [i for i, lines in enumerate(pages) if i not in scanned and garbled_text(lines)]
+        garbled = [
+            i for i, lines in enumerate(pages) if i not in scanned and (garbled_text(lines) or broken_heading(lines))
+        ]
         if garbled:
             warnings.append(_read_garbled(pdf, pages, garbled, path, progress))
     finally:

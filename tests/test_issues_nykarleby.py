@@ -146,7 +146,11 @@ def test_good_pages_are_not_ocrd(sample):
 @needs_corpus
 def test_garbled_pages_are_read_with_ocr_and_named():
     doc = ingest.read(UNGDOM)
-    assert any(w.startswith("text layer garbled") and "pages 8, 11" in w for w in doc.warnings)
+    warning = next(w for w in doc.warnings if w.startswith("text layer garbled"))
+    named = {int(n) for n in warning.split(" on pages ")[1].split(":")[0].split(", ")}
+    assert {8, 11} <= named  # mostly no Swedish words
+    assert 3 in named  # "1 § Sammanträdets laglighet och beslutfrhet"
+    assert not named & {1, 2}  # the cover and the table of contents read well
     protocol = parsers.parse(doc)
     item = {i.number: i for i in protocol.items}["9"]  # its page's text layer is garbled
     assert item.title == "Övriga ärenden, ungdomsfullmäktige 30.1.2023, ersättare i ungdomsfullmäktige"
@@ -285,3 +289,26 @@ def test_decision_verb_under_a_proposal_label_is_proposed(tmp_path):
         "att överta behandlingen.\n\nPersonalsektionens beslut:", 1)
     item = _parse_text(tmp_path, text).items[0]
     assert [d.kind for d in item.decisions] == ["proposal"]
+
+
+def test_heading_with_a_broken_word_marks_the_page():
+    from protokoll.ingest import garbled
+
+    assert garbled.broken_heading(["Ordförande öppnar sammanträdet.", "13 § Sammanträdets laglighet och beslutfrhet"])
+    assert not garbled.broken_heading(["13 § Sammanträdets laglighet och beslutförhet"])
+    # A table of contents' entry is not the item's heading.
+    assert not garbled.broken_heading(["13 § Sammanträdets laglighet och beslutfrhet ........................ 1"])
+
+
+@needs_corpus
+def test_broken_heading_read_with_ocr():
+    protocol = parsers.parse(ingest.read(UNGDOM))
+    assert protocol.items[0].title == "Sammanträdets laglighet och beslutförhet"
+
+
+def test_label_at_the_foot_of_most_pages_is_no_running_line():
+    # One item a page: each page ends with its decision's label and text.
+    doc = [[f"{n} § Ärende {WORDS[n]}", *_prose(n, 3), "Ungdomsfullmäktiges beslut:", f"{WORDS[n]} godkändes."]
+           for n in range(1, 9)]
+    kept = [ln.text for ln in pages.remove_running_lines(doc)]
+    assert kept.count("Ungdomsfullmäktiges beslut:") == 8

@@ -18,6 +18,7 @@ import re
 from . import ocr, placement, swedish
 
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _EDGE = "()[]{}.,:;!?\"'”“«»"
 
 
@@ -68,8 +69,9 @@ def _corrected(line, words) -> str:
         out.append(text[i:m.start()])
         i = m.end()
         word = m.group(0)
-        core = word.strip(_EDGE)
-        if any(c.isdigit() for c in word) or "§" in word or not _LETTERS.fullmatch(core) or _known(core):
+        core = _CONTROL.sub("", word.strip(_EDGE))
+        broken = core != word.strip(_EDGE)  # a glyph mapped to a control character ("Mileone\x10")
+        if any(c.isdigit() for c in word) or "§" in word or not _LETTERS.fullmatch(core) or _known(core) and not broken:
             out.append(word)
             continue
         boxes = [b for b in line.boxes[m.start():m.end()] if b is not None]

@@ -312,3 +312,11 @@ def test_label_at_the_foot_of_most_pages_is_no_running_line():
            for n in range(1, 9)]
     kept = [ln.text for ln in pages.remove_running_lines(doc)]
     assert kept.count("Ungdomsfullmäktiges beslut:") == 8
+
+
+@needs_corpus
+def test_word_with_a_control_character_is_read_with_ocr():
+    # '20 § Nationella kampaaneen "Mileone\x10 sopapassa\x10"': the font maps "r" and "å" to controls.
+    doc = ingest.read(NYKARLEBY / "ungdomsfullmaktige_protokoll_09_05_2023_16_15_162526.pdf")
+    item = {i.number: i for i in parsers.parse(doc).items}["20"]
+    assert item.title == 'Nationella kampanjen "Miljoner soppåsar"'

@@ -47,10 +47,10 @@ def _render(pdf, index: int) -> bytes:
     return buf.getvalue()
 
 
-def _recognise(exe: str, image: bytes) -> str:
+def _recognise(exe: str, image: bytes, tsv: bool = False) -> str:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     proc = subprocess.run(
-        [exe, "stdin", "stdout", "-l", LANG, "--psm", PSM],
+        [exe, "stdin", "stdout", "-l", LANG, "--psm", PSM, *(["tsv"] if tsv else [])],
         input=image, capture_output=True, env=env, timeout=PAGE_TIMEOUT, check=False,
     )
     if proc.returncode != 0:
@@ -63,10 +63,11 @@ def _recognise(exe: str, image: bytes) -> str:
 
 
 def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SILENT,
-                    context: tuple[str, ...] = ()) -> dict[int, str]:
+                    context: tuple[str, ...] = (), tsv: bool = False) -> dict[int, str]:
     """OCR text of the given 0-based pages of an open ``pypdfium2.PdfDocument``, with
     Tesseract's misreadings of "§" undone over the pages together (:mod:`.ocrfix`;
-    ``context``: the text of the document's pages that were not OCR'd)."""
+    ``context``: the text of the document's pages that were not OCR'd); with ``tsv``,
+    Tesseract's table of words and their boxes in pixels at :data:`DPI`, as it is."""
     if not indexes:
         return {}
     try:
@@ -87,11 +88,11 @@ def recognise_pages(pdf, indexes: list[int], path=None, progress: Progress = SIL
             except Exception:  # pypdfium2 raises PdfiumError or a bare error for a damaged page
                 results[i] = ""
                 continue
-            pending[i] = pool.submit(_recognise, exe, image)
+            pending[i] = pool.submit(_recognise, exe, image, tsv)
             del image
         while pending:
             _collect(pending, results, path, progress)
-    return ocrfix.normalise_pages(results, context)
+    return results if tsv else ocrfix.normalise_pages(results, context)
 
 
 def processes() -> int:

@@ -33,8 +33,10 @@ _DIGITS = re.compile(r"\d+")
 _SIGNATURE_BOX = re.compile(
     r"^(justerandes\s+sign(atur)?|utdragsbestyrkande|sida\s+\d+\s*(av|/)\s*\d+|\s)+$", re.IGNORECASE
 )
-# "1." "a)" "§ 4" "- …" or "§4. Title" (no space after "§") at the start of a line.
-STARTS_ITEM = re.compile(r"^(?:(\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)|§\d)")
+# "1." "a)" "§ 4" "13 §" "- …" or "§4. Title" (no space after "§") at the start of a line.
+STARTS_ITEM = re.compile(r"^(?:(\d{1,4}\s?§|\d{1,3}(?:\)\.?|\.)|[a-zåäö][.)/]|§|[-–" + re.escape("".join(BULLETS)) + r"])(\s|$)|§\d)")
+# What a running header carries beside its text: the page number, the item's number ("13 §").
+_LABEL = re.compile(r"^(sida\s*)?\d+(\s*(av|/)\s*\d+)?$|^(§\s*\d+\s*[a-z]?|\d+\s*[a-z]?\s*§)$", re.IGNORECASE)
 CONJUNCTION = re.compile(r"(och|eller|samt|resp\.?|respektive|till)\b")
 _CLAUSE = re.compile(r"att\s")  # "att …" after an unwrapped line starts a decision clause
 _ROOM = 0.8  # a line with its next word shorter than this share of a full line was not wrapped
@@ -94,13 +96,17 @@ def _running_on(pages: list[list[str]], numbers, top: int, bottom: int, inside: 
     """The keys repeated at the edges of most of the pages ``numbers`` (0-based)."""
     seen: Counter[str] = Counter()
     texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    pages_of: dict[str, set[int]] = defaultdict(set)
     for i in numbers:
         lines = pages[i]
         edge = {p for ln in lines[:top] + lines[len(lines) - bottom:] for p in _parts(ln)}
         keys = {}
         for p in edge:
-            keys.setdefault(_key(p), " ".join(p.split()))
+            if not p.rstrip().endswith(":"):  # a label ("X:s beslut:") introduces the page's text
+                keys.setdefault(_key(p), " ".join(p.split()))
         seen.update(keys.keys())
+        for k in keys:
+            pages_of[k].add(i + 1)
         for k, text in keys.items():
             if "#" in k:
                 texts[k].append((i + 1, text))
@@ -108,10 +114,12 @@ def _running_on(pages: list[list[str]], numbers, top: int, bottom: int, inside: 
     if with_text < 2:
         return set()
     threshold = max(2, (with_text + 1) // 2)
-    return {
+    running = {
         k for k, n in seen.items()
         if n >= threshold and not _inside(inside[k], n) and ("#" not in k or _repeated(k, texts[k], threshold))
     }
+    partial = {k: p for k, p in pages_of.items() if k not in running and not _inside(inside[k], len(p))}
+    return running | _partial_header(partial, with_text, texts)
 
 
 def inside_keys(pages: list[list[str]], top: int = EDGE, bottom: int = EDGE) -> Counter[str]:
@@ -126,6 +134,32 @@ def _inside(inner: int, edges: int) -> bool:
     """A line found inside (away from the edges of) two pages or more, and of a third as
     many pages as it is found at the edges of, is text, not a running line."""
     return inner >= 2 and inner * 3 >= edges
+
+
+def _partial_header(pages_of: dict[str, set[int]], with_text: int, texts) -> set[str]:
+    """Keys of a header block that only a part of the pages carry, the protocol's pages
+    and not the attachments between them (``pages_of``: the keys not yet running, with
+    the pages they stand on): lines or cells at the edges of at least a quarter
+    of the pages (and 3), standing together on the same pages with a line that has the
+    same digits on all of them ("Protokoll 28.03.2023 Sida": the meeting's date).
+    Labels that only stand together ("Beslut:" over "X beslutar följande:") are no header.
+    """
+    least = max(3, -(-with_text // 4))
+    common = {k: p for k, p in pages_of.items() if len(p) >= least}
+    anchors = {k for k in common if "#" in k and len({t for _, t in texts[k]}) == 1}
+
+    def together(p: set[int], q: set[int]) -> bool:
+        return len(p & q) >= 0.8 * max(len(p), len(q))
+
+    out = set()
+    for a in anchors:
+        block = {
+            k for k, p in common.items()
+            if k != a and together(p, common[a]) and ("#" not in k or _repeated(k, texts[k], least))
+        }
+        if block:
+            out |= block | {a}
+    return out
 
 
 def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> bool:
@@ -199,9 +233,10 @@ def _strip_edges(lines: list[str], running: set[str], top: int, bottom: int) -> 
                     out[-1] = out[-1].rstrip()
                 continue
             if "\t" in ln:
-                ln = _cells_without(ln, lambda c: _key(c) in running)
-                if not ln:
+                rest = _cells_without(ln, lambda c: _key(c) in running)
+                if not rest or rest != ln and all(_LABEL.match(c.strip()) for c in rest.split("\t")):
                     continue
+                ln = rest
         out.append(ln)
     return out
 

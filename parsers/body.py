@@ -37,6 +37,12 @@ _CONFLICT = re.compile(
     re.I,
 )
 _NOTE_INLINE = re.compile(r"protokollsanteckning\s*:\s*(?P<note>.+)$", re.I)
+_RULE = re.compile(r"^[_\-–—=\s]{3,}$")  # "_____": the end of a block
+# The heading of one treatment of the item (Finland-Swedish protocols list them in order,
+# this meeting's last): "Personalsektionen 20.2.2023, 4 §", "Stadsstyrelsen 26.9.2022, 191 §".
+_STAGE = re.compile(r"^[A-ZÅÄÖ][^\d,§:]{2,60}?\s+\d{1,2}\.[\d.]{1,9},?\s*(?:§\s*\d{1,4}|\d{1,4}\s*§)\S?$")
+# A block's label run onto the sentence before it: "… till enkäten. Ungdomsfullmäktiges beslut:".
+_LABEL_AFTER = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ][^.!?]{1,80}?s\s+(?:beslut|förslag):$)")
 _TEXT_SECTIONS = ("text", "motions", "procedure")
 _SENTENCE_ENDS = (".", "!", "?", ":")
 # A list of names that goes on over the line: "…, Gun Larsson" / "… och Per" / "…(S),".
@@ -106,14 +112,22 @@ def parse(lines: list[Line]) -> Body:
             current = None
 
     sent = appended = False  # the item's recipients are listed; then an attachment ("Bilaga A KF § 9/22") begins
-    for n, line in enumerate(lines):
+    for n, line in enumerate(_labels_apart(lines)):
         text = line.text
+        if _RULE.match(text) or _STAGE.match(text):
+            close()  # a rule ends a block; a stage heading starts the item's next treatment
+            mode = "default"
+            if _STAGE.match(text):
+                body.decisions.clear()  # blocks of earlier treatments are history
+            continue
         sec = _section(line)
         # An attachment after the recipients of an item that has its decision: a
         # reservation or budget quoting "Kommunfullmäktige beslutade att …" is no block.
         appended = appended or sent and text[:7].lower().startswith(vocab.ATTACHMENT_WORDS) and bool(body.decisions or current)
         opened = None if sec or appended else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
         sent = sent or bool(sec and sec[0] == "sent_to")
+        if opened and _proposed(current, opened, text):
+            opened = None
         if opened and current is not None and (not current.lines or current.expects_points()):
             # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision; so is
             # "… beslutar följande:" then "Barn- och utbildningsnämnden beslutar att …".
@@ -143,8 +157,8 @@ def parse(lines: list[Line]) -> Body:
             _open(current, line, rest)
             continue
         _common(body, line, n, inline=mode not in ("reservations", "conflicts"))
-        if mode == "decision":
-            current = decisions.DecisionBuilder(None, "decision")
+        if mode in ("decision", "proposal"):  # "Beslut:", "Förslag:"
+            current = decisions.DecisionBuilder(None, mode)
             current.add(line)
         elif mode in _VOTE_MAY_STAND and (voting or votes.relevant(text)):
             vote_lines.append(line)  # the propositionsordning and the result may stand under Beslutsgång
@@ -204,6 +218,25 @@ def _under_label(opened: tuple[str, str, str]) -> tuple[str, str, str]:
     besluta …": the board decided to propose)."""
     by, _kind, rest = opened
     return by, "decision", rest
+
+
+def _proposed(current, opened, text: str) -> bool:
+    """"Stadsstyrelsen beslutar att …" under "Stadsdirektörens förslag:" is what is
+    proposed, not a decision (a decision has its own label: "Stadsstyrelsens beslut:")."""
+    return (current is not None and current.kind == "proposal" and bool(current.lines)
+            and opened[1] == "decision" and not text.rstrip().endswith(":"))
+
+
+def _labels_apart(lines: list[Line]) -> list[Line]:
+    """The lines, with a block's label that the layout ran onto a sentence on a line of its own."""
+    out = []
+    for line in lines:
+        m = _LABEL_AFTER.search(line.text) if line.text.endswith(":") else None
+        if m and line.kind != TABLE_ROW:
+            out += [line._replace(text=line.text[:m.start()]), line._replace(text=line.text[m.end():])]
+        else:
+            out.append(line)
+    return out
 
 
 def _open(current: decisions.DecisionBuilder, line: Line, rest: str) -> None:

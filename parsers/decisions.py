@@ -23,6 +23,10 @@ _VERB_OPENER = re.compile(
 _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
+# A label alone on its line: "Stadsdirektör Martin Norrgårds förslag:", "Ordförandes
+# förslag:", "Personalsektionens beslut:" (a person's proposal, or an organ's decision
+# even where a broken text layer spells the organ wrong).
+_LABEL_OPENER = re.compile(r"^(?P<by>[A-ZÅÄÖ][\w.\-–'/ ]{1,80}?):?s\s+(?P<noun>beslut|förslag)\s*:$")
 _ATT = re.compile(r"^att\b", re.I)
 _ACTS = re.compile(r"\boch\s+(?:" + "|".join(vocab.ACTS_AFTER_NOTING) + r")\b")
 # A clause that introduces what follows ("att Lomma kommun lämnar följande yttrande: …"):
@@ -63,6 +67,8 @@ def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | Non
         by = m.group("by")
         kind = "proposal" if m.group("noun").startswith("förslag") else "decision"
         return by, kind, (m.group("rest") or "").strip()
+    if (m := _LABEL_OPENER.match(text)) and len(m.group("by").split()) <= 5:
+        return m.group("by"), "proposal" if m.group("noun") == "förslag" else "decision", ""
     if nouns_only:
         return None
     m = _VERB_OPENER.match(text)

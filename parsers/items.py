@@ -36,6 +36,11 @@ _DNR = re.compile(r"(?:^|\s)(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr
 # "NKBY/302/00.01.03.01/2022"; optionally after "Dnr".
 DNR_SHAPE = r"(?:[A-ZÅÄÖ]{1,6}[ /]){0,3}\d{1,4}(?:[/:.-]\d{1,5}){1,5}"
 _DNR_AFTER = re.compile(r"(?:^|\s)(?:(?i:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*)?(?P<dnr>" + DNR_SHAPE + r")$")
+# A Finland-Swedish date ("1.6.2023", "26.9.2022") ending a title is no Dnr.
+_DATE = re.compile(r"(?:[A-ZÅÄÖ]{1,6}\s)?\d{1,2}\.\d{1,2}\.\d{2,4}")
+# A diarienummer alone on the line above its item's heading ("NKBY/302/00.01.03.01/2022").
+_DNR_LINE = re.compile(r"[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}")
+_DNR_GLUED = re.compile(r"\s([A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4})$")
 _TOC_LABEL = re.compile(r"(?:§\s*\d{1,4}\s*[a-z]?(?:\s*/\s*\d{2,4})?|\d{1,4}\s*[a-z]?\s*§)")
 _RANGE = re.compile(r"(\d{1,4})\s*(?:[-–—]\s*(\d{1,4}))?")
 # "KS § 437 06-12-13" in the margin beside a quoted decision: another meeting's §, dated.
@@ -55,6 +60,11 @@ class Header:
     page: int | None
     index: int  # index of the header line
     body_start: int  # index of the first body line
+    start: int = -1  # index of the item's first line (its Dnr may stand above the heading)
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            self.start = self.index
 
 
 @dataclass
@@ -131,7 +141,7 @@ def _toc(lines: list[Line]) -> tuple[set[str], dict[str, tuple[str, str | None]]
                 _toc_title(lines, last, pending, titles, spans)
                 title = ws(lines[j].text.replace(found.group(0), " ")).strip(" .\t")
                 title = re.sub(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$", "", title)  # dot leaders, page no.
-                dnr = dm.group("dnr") if (dm := _DNR_AFTER.search(title)) else None
+                dnr = dm.group("dnr") if (dm := _trailing_dnr(title)) else None
                 title = title[: dm.start()].strip(" .\t") if dm else title
                 if not title and not dnr and not numbers and not (j + 1 < len(lines) and not _TOC_LABEL.search(lines[j + 1].text)):
                     break  # a bare first label, and another after it: the items themselves
@@ -204,7 +214,7 @@ def split(lines: list[Line]) -> Split:
         if _REFERENCE.fullmatch(ws(m.group("rest"))):
             continue  # "KS § 437 06-12-13": a § of an earlier meeting, quoted
         in_attachment = False
-        headers.append(_header(lines, i, m, number, toc_titles))
+        headers.append(_dnr_above(lines, i, _header(lines, i, m, number, toc_titles)))
     if not headers:
         warnings.append("no items found: the layout was not recognised")
     bodies = []
@@ -216,9 +226,9 @@ def split(lines: list[Line]) -> Split:
         return [ln for j, ln in enumerate(part, start) if j not in skip] if skip else part
 
     for n, h in enumerate(headers):
-        end = headers[n + 1].index if n + 1 < len(headers) else len(lines)
+        end = headers[n + 1].start if n + 1 < len(headers) else len(lines)
         bodies.append(kept(h.body_start, end))
-    front = kept(0, headers[0].index if headers else len(lines))
+    front = kept(0, headers[0].start if headers else len(lines))
     warnings.extend(_order_warnings(headers, toc_numbers))
     return Split(front, headers, bodies, warnings)
 
@@ -253,7 +263,7 @@ def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, tup
     line = lines[i]
     rest = ws(m.group("rest"))
     dnr = None
-    if dm := _DNR_AFTER.search(rest):  # "KF § 24   KS KF/2023:3": the Dnr in the heading's other column
+    if dm := _trailing_dnr(rest):  # "KF § 24   KS KF/2023:3": the Dnr in the heading's other column
         dnr, rest = dm.group("dnr"), rest[: dm.start()].strip()
     elif (dm := _DNR.search(rest)) and not rest[: dm.start()].strip():
         dnr, rest = dm.group("dnr").strip(), ""  # "KS § 2   DNR:KNSLI/20014197": the title is below
@@ -281,6 +291,26 @@ def _header(lines: list[Line], i: int, m, number: str, toc_titles: dict[str, tup
     toc_title, toc_dnr = toc_titles.get(number, (None, None))
     title = rest.strip(" .:") or toc_title
     return Header(number, ws(m.group("label")), title or None, kind, dnr or toc_dnr, line.page, i, body_start)
+
+
+def _trailing_dnr(text: str):
+    """The match of a Dnr ending ``text``, unless it is a date ("Allmän löneförhöjning 1.6.2023")."""
+    dm = _DNR_AFTER.search(text)
+    return None if dm is None or _DATE.fullmatch(dm.group("dnr")) else dm
+
+
+def _dnr_above(lines: list[Line], i: int, header: Header) -> Header:
+    """The item with the Dnr printed alone on the line above its heading: the line is the
+    item's, not the end of the item before."""
+    if i == 0:
+        return header
+    above = lines[i - 1].text.strip()
+    if _DNR_LINE.fullmatch(above):
+        header.start = i - 1
+        header.dnr = header.dnr or above
+    elif header.dnr is None and (m := _DNR_GLUED.search(above)):
+        header.dnr = m.group(1)  # joined onto the last line of the page before
+    return header
 
 
 def _without_dnr_tail(title: str, dnr: str | None) -> str:

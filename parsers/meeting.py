@@ -79,9 +79,12 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
     for label, vals in flds:
         what = vocab.HEADER_LABELS.get(label)
         if what and what not in values and vals:
-            values[what] = ws(" ".join(vals))
+            # The organ's name is one line: what follows it is another, unlabelled field.
+            values[what] = ws(vals[0] if what == "body" else " ".join(vals))
     when = " ".join(values.get(k, "") for k in ("place_time", "date", "time"))
     start, end = _times(values, lines)
+    if end is None:  # "kl. 18:00" in the agenda's header; the signed cover has "18.00 – 19.37"
+        start, end = _when_line(lines) or (start, end)
     place = values.get("place") or (_place(values["place_time"]) if "place_time" in values else None)
     return Meeting(
         body=values.get("body") or _body_line(lines) or _most_common(decision_makers),
@@ -114,6 +117,15 @@ def _times(values: dict[str, str], lines: list[Line]) -> tuple[str | None, str |
         if start:
             return start, end
     return None, None
+
+
+def _when_line(lines: list[Line]) -> tuple[str | None, str | None] | None:
+    """Start and end from the first line of the front matter with a date and a time range
+    ("Sammanträdestd 15.9.2022 kl. 18.00 – 19.37", its label misspelt by a broken font)."""
+    for line in lines[:40]:
+        if find_date(line.text) and (times := find_times(line.text))[1]:
+            return times
+    return None
 
 
 def _body_line(lines: list[Line]) -> str | None:

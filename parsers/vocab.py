@@ -9,7 +9,7 @@ ORGAN_SUFFIXES = (
     "styrelsen", "styrelse", "nämnden", "nämnd", "fullmäktige", "gruppen", "grupp",
     "utskottet", "utskott", "rådet", "råd", "ledningen", "ledningsgruppen", "mötet",
     "sammanträdet", "kommittén", "direktionen", "delegationen", "beredningen",
-    "förbundet", "presidiet", "stämman",
+    "förbundet", "presidiet", "stämman", "sektionen", "sektion",
 )
 
 # A reference to an attachment on a line of its own between a decision's points
@@ -103,7 +103,8 @@ SECTIONS = {
     "bakgrund": "text",
     "beslutsunderlag": "text",
     "förslag till beslut": "text",
-    "förslag": "text",
+    "förslag": "proposal",
+    "beredning": "text",
     "förslag till beslut på sammanträdet": "motions",
     "yrkanden": "motions",
     "överläggning": "motions",

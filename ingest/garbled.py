@@ -13,6 +13,7 @@ heading's title is what a reader searches for.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from . import ocr, placement, swedish
@@ -33,6 +34,28 @@ def broken_heading(lines: list[str]) -> bool:
     for ln in lines:
         if _HEADING.match(ln) and "...." not in ln and len(ln.split()) <= 15:
             if any(not swedish.is_swedish(w) for w in _LOWER_WORD.findall(ln)):
+                return True
+    return False
+
+
+_LABEL_WORDS = 8  # a block's label: "Bildningsdirektörens förslag:", "Välfärdsnämndens beslut:"
+# The nouns a block's label ends on; a broken font misspells them ("lörslag", "beslui").
+_LABEL_NOUNS = ("beslut", "förslag")
+_LAST_WORD = re.compile(r"(?<![\w-])([a-zåäö][^\W\d_]{4,}):$")
+
+
+def broken_label(lines: list[str]) -> bool:
+    """A block's label (a short line ending in ":") whose last word is no Swedish word but
+    near a label's noun ("Teresia Töterrann-ngströrs lörslag:", "Välfärdsnämndens beslui:",
+    "Stadsdirektör Martn Norräårds förslaä:"): a page whose share of Swedish words passes,
+    but whose labels the parser would miss."""
+    for ln in lines:
+        text = ln.rstrip()
+        if text.endswith(":") and len(text.split()) <= _LABEL_WORDS and (m := _LAST_WORD.search(text)):
+            word = m.group(1).lower()
+            if not swedish.is_swedish(word) and any(
+                difflib.SequenceMatcher(None, word, noun).ratio() >= 0.6 for noun in _LABEL_NOUNS
+            ):
                 return True
     return False
 

@@ -133,6 +133,10 @@ SECTIONS = {
     "bilagor": "text",
     "beslut": "decision",
 }
+# The preparation that opens a treatment of an item ("Beredning: Kommunikationskoordinator
+# …"); after a ruled-off block ("______") it starts the next treatment even where the
+# treatment's heading ("Rådet … 24.5.2023, 13 §") is lost.
+TREATMENT_OPENERS = ("beredning",)
 
 # Lines that are signature boxes or running page furniture, never content.
 NOISE_LINES = (

@@ -42,10 +42,11 @@ _RULE = re.compile(r"^[_\-–—=\s]{3,}$")  # "_____": the end of a block
 # this meeting's last): "Personalsektionen 20.2.2023, 4 §", "Stadsstyrelsen 26.9.2022, 191 §".
 _STAGE = re.compile(r"^[A-ZÅÄÖ][^\d,§:]{2,60}?\s+\d{1,2}\.[\d.]{1,9},?\s*(?:§\s*\d{1,4}|\d{1,4}\s*§)\S?$")
 # A block's label run onto the sentence before it ("… till enkäten. Ungdomsfullmäktiges
-# beslut:") or with its text after it on the same line ("… enligt stadsstyrelsens beslut.
+# beslut:", "… Kent Wikbjad. Förslag:") or with its text after it on the same line ("… enligt stadsstyrelsens beslut.
 # Bildningsdirektörens förslag: Antecknas för kännedom.").
 _LABEL_IN = re.compile(
-    r"(?:^|(?<=[.!?])\s+)(?P<label>(?P<by>[A-ZÅÄÖ][^.!?:]{1,80}?)s\s+(?:beslut|förslag):)(?:\s+(?P<rest>\S.*))?$"
+    r"(?:^|(?<=[.!?])\s+)(?P<label>(?:(?P<by>[A-ZÅÄÖ][^.!?:]{1,80}?)s\s+(?:beslut|förslag)|(?P<bare>Beslut|Förslag)):)"
+    r"(?:\s+(?P<rest>\S.*))?$"
 )
 _TEXT_SECTIONS = ("text", "motions", "procedure")
 _SENTENCE_ENDS = (".", "!", "?", ":")
@@ -240,9 +241,9 @@ def _labels_apart(lines: list[Line]) -> list[Line]:
     """The lines, with a block's label that the layout ran onto a sentence on a line of its own."""
     out = []
     for line in lines:
-        m = _LABEL_IN.search(line.text) if ("beslut:" in line.text or "förslag:" in line.text) else None
-        if (not m or line.kind == TABLE_ROW or len(m.group("by").split()) > 5
-                or m.start() == 0 and (not m.group("rest") or decisions.opener(line.text, nouns_only=True))):
+        m = _LABEL_IN.search(line.text) if ("slut:" in line.text or "slag:" in line.text) else None
+        if (not m or line.kind == TABLE_ROW or m.group("by") and len(m.group("by").split()) > 5
+                or m.start() == 0 and (m.group("bare") or not m.group("rest"))):
             out.append(line)
             continue
         parts = (line.text[:m.start()].rstrip(), m.group("label"), m.group("rest") or "")

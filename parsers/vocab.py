@@ -34,6 +34,10 @@ HEADER_LABELS = {
     "instans": "body",
 }
 
+# Letter pairs that fonts set as one glyph (a ligature); a broken font drops the second
+# letter ("underskrifer", "Martn").
+LIGATURES = ("ft", "ti", "ff", "fi", "fl", "tt")
+
 # Attendance section labels and the status they give.
 ATTENDANCE_LABELS = {
     "närvarande ledamöter": "present",

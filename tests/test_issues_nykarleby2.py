@@ -164,3 +164,43 @@ def test_preparation_after_a_ruled_off_block_starts_the_next_treatment(tmp_path)
     item = _parse_text(tmp_path, EARLIER).items[0]
     assert [d.kind for d in item.decisions] == ["proposal", "decision"]
     assert item.decisions[0].clauses == ("Rådet diskuterar och ger utlåtande.",)
+
+
+COVER = """Organ Personalsektionen
+
+Sammanträdestid 28.3.2023 kl. 15.02-16.55
+
+Sammanträdesplats Stadshuset, Topeliusesplanaden 7
+
+Ärenden §§ 13-24
+
+Beslutande
+
+ordinarie ersättare
+
+[X] Frostdahl-Blomqvist Siw, ordförande [ ] Palm Maria
+
+[X] Wik Tobias [ ] Pott Henrik
+
+[X] Lindgrén Marléne [ ] Lindvall Mikael
+
+Övriga närvarande
+
+Norrgård Martn, stadsdirektör och föredragande
+
+Wikblad Kristna, personalchef, protokollförare
+
+Elektroniska underskrifer
+
+Siw Frostdahl-Blomqvist Kristna Wikblad
+
+ordförande protokollförare
+
+"""
+
+
+def test_label_without_a_ligatures_letter_ends_the_list(tmp_path):
+    # "Elektroniska underskrifer": the font dropped the "t" of the "ft" ligature.
+    protocol = _parse_text(tmp_path, COVER + ITEM.split("\n\n", 1)[1])
+    officials = [a.name for a in protocol.attendance if a.status == "official"]
+    assert officials == ["Norrgård Martn", "Wikblad Kristna"]

@@ -204,3 +204,17 @@ def test_label_without_a_ligatures_letter_ends_the_list(tmp_path):
     protocol = _parse_text(tmp_path, COVER + ITEM.split("\n\n", 1)[1])
     officials = [a.name for a in protocol.attendance if a.status == "official"]
     assert officials == ["Norrgård Martn", "Wikblad Kristna"]
+
+
+def test_dnr_whose_serial_follows_the_pages_is_no_page_count():
+    # One item a page, the Dnr's serial number one more on each page ("NKBY/56/…" on
+    # page 7, "NKBY/57/…" on page 8): like a page count, but a code of several numbers.
+    from protokoll.ingest import pages
+
+    doc = [[f"Protokoll 30.01.2023 Sida\t{n} §", f"Ungdomsfullmäktige\t{n}", f"NKBY/{51 + n}/12.03.01/2023",
+            f"{n} § Ärende nummer {n}", "Beredning: Ungdomsledare Katarina Östman",
+            f"Text om ärende {n} på sin sida.", "Ungdomsfullmäktiges beslut:", "Godkändes."]
+           for n in range(5, 10)]
+    kept = [ln.text for ln in pages.remove_running_lines(doc)]
+    assert [t for t in kept if t.startswith("NKBY/")] == [f"NKBY/{51 + n}/12.03.01/2023" for n in range(5, 10)]
+    assert not any(t.startswith("Protokoll 30.01.2023") for t in kept)

@@ -218,3 +218,30 @@ def test_dnr_whose_serial_follows_the_pages_is_no_page_count():
     kept = [ln.text for ln in pages.remove_running_lines(doc)]
     assert [t for t in kept if t.startswith("NKBY/")] == [f"NKBY/{51 + n}/12.03.01/2023" for n in range(5, 10)]
     assert not any(t.startswith("Protokoll 30.01.2023") for t in kept)
+
+
+AGENDA_ITEM = """Föredragningslista 26.09.2022
+
+NKBY/531/10.03.01/2022
+
+195 § Ansökan om undantag; 893-419-6-79
+
+Stadsstyrelsen 26.9.2022, 195 §
+
+Beredning: Byggnadsinspektör Tommy Isaksson
+
+Ägaren till fastigheten 893-419-6-79 anhåller om undantag från bestämmelserna i strandplanen.
+
+Stadsdirektör Martin Norrgårds förslag:
+
+Stadsstyrelsen beviljar undantaget.
+
+Stadsstyrelsens beslut:
+
+______
+"""
+
+
+def test_number_ending_the_title_is_the_titles_under_a_dnr_line(tmp_path):
+    item = _parse_text(tmp_path, AGENDA_ITEM).items[0]
+    assert (item.title, item.dnr) == ("Ansökan om undantag; 893-419-6-79", "NKBY/531/10.03.01/2022")

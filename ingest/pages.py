@@ -169,7 +169,9 @@ def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> b
     "§") a number that counts the pages ("Sida 5 av 12"), or the pages it stands on (the
     protocol's own, between attachments). The Dnr of each item's
     heading ("BUN/2023:129") is none of these, even when a heading is repeated on the
-    page its item goes on.
+    page its item goes on, nor when its serial numbers follow the pages (items of a page
+    each, "NKBY/56/00.02.07/2023" on page 7, "NKBY/57/…" on page 8): a number in a code
+    of three numbers or more, a date's among them, counts no pages.
     """
     texts = Counter(t for _, t in occurrences)
     most, n = texts.most_common(1)[0][1], len(occurrences)
@@ -179,7 +181,8 @@ def _repeated(key: str, occurrences: list[tuple[int, str]], threshold: int) -> b
         return False
     offsets: Counter[tuple[str, int]] = Counter()
     for nth, (page, text) in enumerate(occurrences):  # counting pages, or its own pages among attachments
-        numbers = {int(d) for d in _DIGITS.findall(text) if len(d) < 6}
+        numbers = {int(d) for token in text.split() if len(_DIGITS.findall(token)) < 3
+                   for d in _DIGITS.findall(token) if len(d) < 6}
         offsets.update({("page", d - page) for d in numbers} | {("nth", d - nth) for d in numbers})
     return bool(offsets) and offsets.most_common(1)[0][1] >= threshold
 

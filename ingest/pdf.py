@@ -26,7 +26,7 @@ from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
 from . import linebreaks, ocr, pdftable, swedish
-from .garbled import broken_heading, corrected_lines
+from .garbled import broken_heading, broken_label, corrected_lines
 from .garbled import ocr_words as garbled_words
 from .placement import header_last, placed_lines
 from .pages import CONJUNCTION, STARTS_ITEM, paragraphs, remove_running_lines
@@ -76,7 +76,7 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
         # there the lines' positions say which were wrapped, not the space.
         pages = [marked.get(i, lines) for i, lines in enumerate(pages)]
         garbled = [
-            i for i, lines in enumerate(pages) if i not in scanned and (garbled_text(lines) or broken_heading(lines))
+            i for i, lines in enumerate(pages) if i not in scanned and (garbled_text(lines) or broken_heading(lines) or broken_label(lines))
         ]
         if garbled:
             warnings.append(_read_garbled(pdf, pages, garbled, path, progress))

@@ -41,8 +41,13 @@ _RULE = re.compile(r"^[_\-–—=\s]{3,}$")  # "_____": the end of a block
 # The heading of one treatment of the item (Finland-Swedish protocols list them in order,
 # this meeting's last): "Personalsektionen 20.2.2023, 4 §", "Stadsstyrelsen 26.9.2022, 191 §".
 _STAGE = re.compile(r"^[A-ZÅÄÖ][^\d,§:]{2,60}?\s+\d{1,2}\.[\d.]{1,9},?\s*(?:§\s*\d{1,4}|\d{1,4}\s*§)\S?$")
-# A block's label run onto the sentence before it: "… till enkäten. Ungdomsfullmäktiges beslut:".
-_LABEL_AFTER = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ][^.!?]{1,80}?s\s+(?:beslut|förslag):$)")
+# A block's label run onto the sentence before it ("… till enkäten. Ungdomsfullmäktiges
+# beslut:", "… Kent Wikbjad. Förslag:") or with its text after it on the same line ("… enligt stadsstyrelsens beslut.
+# Bildningsdirektörens förslag: Antecknas för kännedom.").
+_LABEL_IN = re.compile(
+    r"(?:^|(?<=[.!?])\s+)(?P<label>(?:(?P<by>[A-ZÅÄÖ][^.!?:]{1,80}?)s\s+(?:beslut|förslag)|(?P<bare>Beslut|Förslag)):)"
+    r"(?:\s+(?P<rest>\S.*))?$"
+)
 _TEXT_SECTIONS = ("text", "motions", "procedure")
 _SENTENCE_ENDS = (".", "!", "?", ":")
 # A list of names that goes on over the line: "…, Gun Larsson" / "… och Per" / "…(S),".
@@ -111,16 +116,21 @@ def parse(lines: list[Line]) -> Body:
                 body.decisions.append(d)
             current = None
 
+    ruled = False  # a rule ("______") ended the last block
     sent = appended = False  # the item's recipients are listed; then an attachment ("Bilaga A KF § 9/22") begins
     for n, line in enumerate(_labels_apart(lines)):
         text = line.text
         if _RULE.match(text) or _STAGE.match(text):
             close()  # a rule ends a block; a stage heading starts the item's next treatment
             mode = "default"
+            ruled = True
             if _STAGE.match(text):
                 body.decisions.clear()  # blocks of earlier treatments are history
             continue
         sec = _section(line)
+        if sec and ruled and text.lower().startswith(vocab.TREATMENT_OPENERS):
+            body.decisions.clear()  # "Beredning:" after a ruled-off block: the next treatment
+        ruled = ruled and not sec
         # An attachment after the recipients of an item that has its decision: a
         # reservation or budget quoting "Kommunfullmäktige beslutade att …" is no block.
         appended = appended or sent and text[:7].lower().startswith(vocab.ATTACHMENT_WORDS) and bool(body.decisions or current)
@@ -231,11 +241,13 @@ def _labels_apart(lines: list[Line]) -> list[Line]:
     """The lines, with a block's label that the layout ran onto a sentence on a line of its own."""
     out = []
     for line in lines:
-        m = _LABEL_AFTER.search(line.text) if line.text.endswith(":") else None
-        if m and line.kind != TABLE_ROW:
-            out += [line._replace(text=line.text[:m.start()]), line._replace(text=line.text[m.end():])]
-        else:
+        m = _LABEL_IN.search(line.text) if ("slut:" in line.text or "slag:" in line.text) else None
+        if (not m or line.kind == TABLE_ROW or m.group("by") and len(m.group("by").split()) > 5
+                or m.start() == 0 and (m.group("bare") or not m.group("rest"))):
             out.append(line)
+            continue
+        parts = (line.text[:m.start()].rstrip(), m.group("label"), m.group("rest") or "")
+        out += [line._replace(text=part) for part in parts if part]
     return out
 
 

@@ -307,6 +307,10 @@ def _dnr_above(lines: list[Line], i: int, header: Header) -> Header:
     above = lines[i - 1].text.strip()
     if _DNR_LINE.fullmatch(above):
         header.start = i - 1
+        if header.dnr and header.dnr != above and header.title and ws(lines[i].text).endswith(" " + header.dnr):
+            # the number ending the heading was the title's ("Ansökan om undantag; 893-419-6-79",
+            # a property's number): the Dnr is the line above
+            header.title, header.dnr = f"{header.title} {header.dnr}", None
         header.dnr = header.dnr or above
     elif header.dnr is None and (m := _DNR_GLUED.search(above)):
         header.dnr = m.group(1)  # joined onto the last line of the page before

@@ -26,7 +26,16 @@ _OTHER_LABELS = (
     "protokolljustering", "protokolljusterare",
 )
 _JUSTERING = ("utses att justera", "justerare", "justerande")
-_LABELS = sorted({*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS}, key=len, reverse=True)
+# A font whose ligatures map to nothing drops their second letter ("Elektroniska
+# underskrifer", "Sammanträdestd"): each label is known so spelt too.
+_CANONICAL = {
+    label[:i] + label[i + 1:]: label
+    for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS)
+    for lig in vocab.LIGATURES
+    for i in (j + 1 for j in range(len(label)) if label.startswith(lig, j))
+}
+_CANONICAL.update({label: label for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS)})
+_LABELS = sorted(_CANONICAL, key=len, reverse=True)
 _LABEL = re.compile(
     r"^(?P<label>" + "|".join(re.escape(x) for x in _LABELS) + r")(?:\s*[:\t]\s*|\s+(?=[\d\[☐☒☑A-ZÅÄÖ])|\s*$)(?P<value>.*)$",
     re.I,
@@ -43,8 +52,8 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
             cells = [c for c in line.cells]
             label = key(cells[0]) if cells else ""
             values = [v for c in cells[1:] for v in c.split("\n") if v.strip()]
-            if label in _LABELS:
-                out.append((label, values))
+            if label in _CANONICAL:
+                out.append((_CANONICAL[label], values))
             elif out and (not label or len(cells) == 2):
                 # a value going on, or a list line beside the page's margin text ("Anna Berg (M)
                 # | Sammanträdesdatum"); wider rows are a table's (a närvarolista's) own
@@ -57,7 +66,7 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
         elif m and not (out and out[-1][0] in _JUSTERING and key(m.group("label")) == "ersättare"):
             # (after "Utses att justera: Anna Berg", "Ersättare: Per Holm" is the justerare's ersättare)
             value = m.group("value").strip()
-            out.append((m.group("label").lower(), [value] if value else []))
+            out.append((_CANONICAL[m.group("label").lower()], [value] if value else []))
         elif out:
             out[-1][1].append(text)
     return out

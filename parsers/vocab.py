@@ -34,6 +34,10 @@ HEADER_LABELS = {
     "instans": "body",
 }
 
+# Letter pairs that fonts set as one glyph (a ligature); a broken font drops the second
+# letter ("underskrifer", "Martn").
+LIGATURES = ("ft", "ti", "ff", "fi", "fl", "tt")
+
 # Attendance section labels and the status they give.
 ATTENDANCE_LABELS = {
     "närvarande ledamöter": "present",
@@ -133,6 +137,10 @@ SECTIONS = {
     "bilagor": "text",
     "beslut": "decision",
 }
+# The preparation that opens a treatment of an item ("Beredning: Kommunikationskoordinator
+# …"); after a ruled-off block ("______") it starts the next treatment even where the
+# treatment's heading ("Rådet … 24.5.2023, 13 §") is lost.
+TREATMENT_OPENERS = ("beredning",)
 
 # Lines that are signature boxes or running page furniture, never content.
 NOISE_LINES = (

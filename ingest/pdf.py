@@ -54,10 +54,9 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
         pages: list[list[str]] = []
         scanned: list[int] = []
         broken: list[int] = []
-        marked: dict[int, list[str]] = {}
         for i in range(count):
             try:
-                lines, needs_ocr = _page_lines(pdf, i, marked)
+                lines, needs_ocr = _page_lines(pdf, i)
             except pdfium.PdfiumError:
                 lines, needs_ocr = [], False
                 broken.append(i + 1)
@@ -72,9 +71,6 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
             for i, text in ocr.recognise_pages(pdf, scanned, path, progress).items():
                 pages[i] = _ocr_lines(text)
             warnings.append(f"OCR (Tesseract, Swedish) on {len(scanned)} of {count} pages")
-        # A page whose short lines end in a space too (a list of names: "Martin Flodén "):
-        # there the lines' positions say which were wrapped, not the space.
-        pages = [marked.get(i, lines) for i, lines in enumerate(pages)]
         garbled = [
             i for i, lines in enumerate(pages) if i not in scanned and (garbled_text(lines) or broken_heading(lines) or broken_label(lines))
         ]
@@ -128,14 +124,13 @@ def open_pdf(data: bytes, path=None) -> pdfium.PdfDocument:
         raise CorruptFile(f"not a readable PDF ({e})", path=path) from None
 
 
-def _page_lines(pdf, index: int, marked: dict[int, list[str]] | None = None) -> tuple[list[str], bool]:
+def _page_lines(pdf, index: int) -> tuple[list[str], bool]:
     """The page's text lines in reading order, and whether the page needs OCR.
 
-    On a page whose lines end in a space even where they are short, the lines with
-    that space kept only where the layout wrapped them go into ``marked``
-    (:func:`.linebreaks.wrap_marks`), to be used instead of the page's lines.
+    On a page whose short lines end in a space too (a PDF writer that ends every line
+    so, or a list of names: "Martin Flodén "), a line keeps its space only where the
+    layout wrapped it, as the lines' positions say (:func:`.linebreaks.wrap_marks`).
     """
-    marked = {} if marked is None else marked
     page = pdf[index]
     try:
         tp = page.get_textpage()
@@ -155,7 +150,7 @@ def _page_lines(pdf, index: int, marked: dict[int, list[str]] | None = None) -> 
                 if placed is not None:
                     return _split_lines("\n".join(placed)), False
             if linebreaks.spaced_page(text):
-                marked[index] = _split_lines(linebreaks.wrap_marks(tp, text))
+                text = linebreaks.wrap_marks(tp, text)
         finally:
             tp.close()
     finally:

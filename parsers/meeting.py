@@ -92,8 +92,6 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
             values[what] = ws(vals[0] if what == "body" else " ".join(vals))
     when = " ".join(values.get(k, "") for k in ("place_time", "date", "time"))
     start, end = _times(values, lines)
-    if end is None:  # "kl. 18:00" in the agenda's header; the signed cover has "18.00 – 19.37"
-        start, end = _when_line(lines) or (start, end)
     place = values.get("place") or (_place(values["place_time"]) if "place_time" in values else None)
     return Meeting(
         body=values.get("body") or _body_line(lines) or _most_common(decision_makers),
@@ -109,12 +107,22 @@ _TIME_WORD = re.compile(r"\b(?:kl|klockan)\b", re.I)
 
 def _times(values: dict[str, str], lines: list[Line]) -> tuple[str | None, str | None]:
     """Start and end: from the labelled time field, else from the first front line
-    that holds a date and "kl"/"klockan" with a time ("2024-10-24, klockan 09:00-20:40"
-    under a label of its own, or a label the text layer garbled), never from a
-    justering or anslag line."""
+    that holds a date and "kl"/"klockan" with a time (:func:`_kl_line`); where neither
+    gives an end, from the first front line with a date and a time range
+    (:func:`_when_line`: "kl. 18:00" in an agenda's header, "18.00 – 19.37" on the
+    signed cover)."""
     start, end = find_times(values.get("place_time", "") or values.get("time", ""))
-    if start:
-        return start, end
+    if not start:
+        start, end = _kl_line(lines)
+    if end is None:
+        start, end = _when_line(lines) or (start, end)
+    return start, end
+
+
+def _kl_line(lines: list[Line]) -> tuple[str | None, str | None]:
+    """The times of the first line with a date and "kl"/"klockan" ("2024-10-24, klockan
+    09:00-20:40" under a label of its own, or a label the text layer garbled), never of a
+    justering or anslag line."""
     for line in lines:
         text = line.text
         if not _TIME_WORD.search(text) or not find_date(text):

@@ -118,7 +118,8 @@ def parse(lines: list[Line]) -> Body:
 
     ruled = False  # a rule ("______") ended the last block
     sent = appended = False  # the item's recipients are listed; then an attachment ("Bilaga A KF § 9/22") begins
-    for n, line in enumerate(_labels_apart(lines)):
+    lines = _labels_apart(lines)  # before the walk: lines[n + 1] looks ahead in this list
+    for n, line in enumerate(lines):
         text = line.text
         if _RULE.match(text) or _STAGE.match(text):
             close()  # a rule ends a block; a stage heading starts the item's next treatment

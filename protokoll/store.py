@@ -4,7 +4,7 @@
     >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
     >>> doc_id = store.save(db, protocol)        # one document, one transaction
 
-Schema (``SCHEMA_VERSION`` 4; column names are stable, other modules build on them).
+Schema (``SCHEMA_VERSION`` 5; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
 same bytes gives the same ids. A document's id is a hash of its sha256; the id of every
 row under it (:func:`protokoll.records.child_id`) starts with the document's id, so one
@@ -19,7 +19,12 @@ document's rows sit together in each index. Children are deleted with their docu
                     'extract', from the document's own title; NULL if failed or
                     stored before version 4)
 ``document_paths``  document_id, path: every path the same bytes were found under
-``meetings``        id, document_id, body, date (YYYY-MM-DD), start, end (HH:MM), place
+``meetings``        id, document_id (its main source), body, date (YYYY-MM-DD), start,
+                    end (HH:MM), place: one row per meeting however many files hold it
+``meeting_sources`` document_id, meeting_id, main (1 for the main source), items (how
+                    many the file has), rule (why the file belongs to the meeting:
+                    :mod:`protokoll.grouping`)
+``readings``        document_id, protocol (the file's parse, zlib-compressed JSON)
 ``items``           id, meeting_id, position (0-based order in the document), number,
                     label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text
 ``decisions``       id, item_id, position, by, kind, outcome, text
@@ -49,6 +54,11 @@ View ``decision_register``: one row per clause of a protocol or extract, never o
 agenda (see :data:`VIEWS`). Full-text search
 tables ``items_fts`` (title, text) and ``clauses_fts`` (text) are external-content
 FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
+
+One meeting, several files: the meeting's rows (items and everything under them,
+attendance, entities) are those of its main source; the other files keep their
+``documents``, ``document_paths``, ``warnings`` and ``quality`` rows and their reading.
+When the main source is deleted, the next one is served from its reading.
 
 A path belongs to one document at a time: the one for the bytes last found there.
 When a path is saved (:func:`save`), recorded as failed (:func:`record_failure`) or

@@ -38,6 +38,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from protokoll.records import Protocol
 
@@ -74,7 +75,8 @@ class Reading:
 
 
 def item(number, title, text) -> Item:
-    return Item(str(number), fold(title or ""), frozenset(_WORD.findall(fold(text or ""))))
+    words = frozenset(_WORD.findall((text or "").lower()))
+    return Item(str(number), fold(title or ""), frozenset(_fold_word(w) for w in words))
 
 
 def reading(document_id: str, protocol: Protocol) -> Reading:
@@ -137,6 +139,12 @@ def fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s.lower())
     s = "".join(c for c in s if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w]+", " ", s).split())
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    """:func:`fold` of one lower-case word (the same words recur in every protocol)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _ratio(x: str, y: str) -> float:

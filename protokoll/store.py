@@ -596,8 +596,7 @@ def _file(db, doc_id: str, protocol: Protocol) -> None:
     """Make the document a source of its meeting (:mod:`protokoll.grouping`): of a meeting
     already stored that it records too, or of a new one; then serve the meeting's main
     source. The parse is kept (``readings``) to serve it if the main source goes away."""
-    reading = grouping.reading(doc_id, protocol)
-    meeting_id, rule = _same_meeting(db, reading)
+    meeting_id, rule = _same_meeting(db, doc_id, protocol)
     if meeting_id is None:
         meeting_id, rule = child_id(doc_id, "meeting"), "first source"
     _insert(db, "meeting_sources", [{
@@ -605,24 +604,34 @@ def _file(db, doc_id: str, protocol: Protocol) -> None:
         "rule": rule,
     }])
     # default=repr: a value that is not JSON fails where it is stored as a row, not here
-    blob = zlib.compress(json.dumps(to_dict(protocol), ensure_ascii=False, default=repr).encode("utf-8"))
+    blob = zlib.compress(json.dumps(to_dict(protocol), ensure_ascii=False, default=repr).encode("utf-8"), 1)
     _insert(db, "readings", [{"document_id": doc_id, "protocol": blob}])
     _serve(db, meeting_id, (doc_id, protocol))
 
 
-def _same_meeting(db, reading: grouping.Reading) -> tuple[str | None, str | None]:
+def _same_meeting(db, doc_id: str, protocol: Protocol) -> tuple[str | None, str | None]:
     """The stored meeting ``reading`` records too, compared with the reading it serves,
-    and the rule that matched; (None, None) if there is none. Candidates share the date."""
-    for meeting_id, body, kind in db.execute(
+    and the rule that matched; (None, None) if there is none.
+
+    Candidates share the date (an index lookup: a day has few meetings). Undated ones
+    must also share the body as written: an archive may hold thousands of undated
+    protocols, and comparing each new one with all of them would grow with the square."""
+    date, body = protocol.meeting.date, protocol.meeting.body
+    if date is None and not body:
+        return None, None  # nothing to go by (grouping.same_meeting)
+    where = "meetings.date = ?" if date else "meetings.date IS NULL AND meetings.body = ?"
+    reading = None
+    for meeting_id, served_body, kind in db.execute(
         "SELECT meetings.id, meetings.body, documents.kind FROM meetings "
-        "JOIN documents ON documents.id = meetings.document_id WHERE meetings.date IS ? ORDER BY meetings.id",
-        [reading.date],
+        f"JOIN documents ON documents.id = meetings.document_id WHERE {where} ORDER BY meetings.id",
+        [date or body],
     ).fetchall():
-        if reading.body and body and not grouping.bodies_alike(reading.body, body):
+        if body and served_body and not grouping.bodies_alike(body, served_body):
             continue  # before reading the items
+        reading = reading or grouping.reading(doc_id, protocol)
         items = tuple(grouping.item(*row) for row in db.execute(
             "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [meeting_id]))
-        served = grouping.Reading("", "", None, kind, body, reading.date, items)
+        served = grouping.Reading("", "", None, kind, served_body, date, items)
         rule = grouping.same_meeting(reading, served)
         if rule:
             return meeting_id, rule

@@ -71,7 +71,8 @@ SELECT
     documents.id AS document_id
 FROM quality
 JOIN documents ON documents.id = quality.document_id
-LEFT JOIN meetings ON meetings.document_id = documents.id
+LEFT JOIN meeting_sources ON meeting_sources.document_id = documents.id
+LEFT JOIN meetings ON meetings.id = meeting_sources.meeting_id
 WHERE quality.score > 0
 UNION ALL
 SELECT {FAILED}, documents.path, NULL, NULL, NULL,

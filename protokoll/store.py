@@ -4,7 +4,7 @@
     >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
     >>> doc_id = store.save(db, protocol)        # one document, one transaction
 
-Schema (``SCHEMA_VERSION`` 4; column names are stable, other modules build on them).
+Schema (``SCHEMA_VERSION`` 5; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
 same bytes gives the same ids. A document's id is a hash of its sha256; the id of every
 row under it (:func:`protokoll.records.child_id`) starts with the document's id, so one
@@ -19,7 +19,12 @@ document's rows sit together in each index. Children are deleted with their docu
                     'extract', from the document's own title; NULL if failed or
                     stored before version 4)
 ``document_paths``  document_id, path: every path the same bytes were found under
-``meetings``        id, document_id, body, date (YYYY-MM-DD), start, end (HH:MM), place
+``meetings``        id, document_id (its main source), body, date (YYYY-MM-DD), start,
+                    end (HH:MM), place: one row per meeting however many files hold it
+``meeting_sources`` document_id, meeting_id, main (1 for the main source), items (how
+                    many the file has), rule (why the file belongs to the meeting:
+                    :mod:`protokoll.grouping`)
+``readings``        document_id, protocol (the file's parse, zlib-compressed JSON)
 ``items``           id, meeting_id, position (0-based order in the document), number,
                     label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text
 ``decisions``       id, item_id, position, by, kind, outcome, text
@@ -50,6 +55,11 @@ agenda (see :data:`VIEWS`). Full-text search
 tables ``items_fts`` (title, text) and ``clauses_fts`` (text) are external-content
 FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
 
+One meeting, several files: the meeting's rows (items and everything under them,
+attendance, entities) are those of its main source; the other files keep their
+``documents``, ``document_paths``, ``warnings`` and ``quality`` rows and their reading.
+When the main source is deleted, the next one is served from its reading.
+
 A path belongs to one document at a time: the one for the bytes last found there.
 When a path is saved (:func:`save`), recorded as failed (:func:`record_failure`) or
 added to another document (:func:`add_path`: its bytes changed into bytes the store
@@ -66,16 +76,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from datetime import datetime, timezone
 
 import sqlite_utils
 
-from protokoll import quality, search
+from protokoll import grouping, quality, search
 from protokoll.errors import DatabaseBusy, DatabaseError
-from protokoll.records import Protocol, child_id, stable_id
+from protokoll.records import Protocol, child_id, stable_id, to_dict
 
-SCHEMA_VERSION = 4  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
-# 4: documents.kind, the quality table (backfilled from the stored items)
+SCHEMA_VERSION = 5  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
+# 4: documents.kind, the quality table (backfilled from the stored items); 5: one meeting
+# for the files that record it (meeting_sources, readings)
 BUSY_TIMEOUT_MS = 30_000
 
 TABLES = """
@@ -108,6 +120,17 @@ CREATE TABLE IF NOT EXISTS meetings (
     start TEXT,
     "end" TEXT,
     place TEXT
+);
+CREATE TABLE IF NOT EXISTS meeting_sources (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    meeting_id TEXT NOT NULL,
+    main INTEGER NOT NULL DEFAULT 0,
+    items INTEGER,
+    rule TEXT
+);
+CREATE TABLE IF NOT EXISTS readings (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    protocol BLOB
 );
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY,
@@ -236,6 +259,7 @@ CREATE INDEX IF NOT EXISTS document_paths_path ON document_paths(path);
 CREATE INDEX IF NOT EXISTS meetings_document ON meetings(document_id);
 CREATE INDEX IF NOT EXISTS meetings_body_date ON meetings(body, date);
 CREATE INDEX IF NOT EXISTS meetings_date ON meetings(date);
+CREATE INDEX IF NOT EXISTS meeting_sources_meeting ON meeting_sources(meeting_id);
 CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
 CREATE INDEX IF NOT EXISTS items_kind ON items(kind);
 CREATE INDEX IF NOT EXISTS decisions_item ON decisions(item_id);
@@ -264,12 +288,16 @@ CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
 
 # Derived columns that older versions did not have.
 BACKFILL = """
+INSERT OR IGNORE INTO meeting_sources (document_id, meeting_id, main, items, rule)
+SELECT document_id, id, 1, (SELECT count(*) FROM items WHERE items.meeting_id = meetings.id), 'first source'
+FROM meetings;
 UPDATE clauses SET item_id = (SELECT item_id FROM decisions WHERE decisions.id = clauses.decision_id)
 WHERE item_id IS NULL;
 """
 
-# The decision register: one row per clause of a protocol or extract (an agenda decides
-# nothing: its proposals stay out). Order by date, body, document_id,
+# The decision register: one row per clause of a meeting's protocol or extract (an agenda
+# decides nothing: its proposals stay out), as read from the meeting's main source;
+# ``source`` is that file, ``sources`` every file of the meeting, main source first. Order by date, body, document_id,
 # item_position, decision_position, clause_position for the order of the minutes).
 # ``clause_rowid`` is the clauses_fts rowid (Datasette: fts_table clauses_fts, fts_pk
 # clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none).
@@ -297,7 +325,12 @@ SELECT
     ) AS sent_to,
     documents.path AS source,
     items.page AS page,
+    (SELECT group_concat(path, '; ') FROM
+        (SELECT documents.path FROM meeting_sources JOIN documents ON documents.id = meeting_sources.document_id
+         WHERE meeting_sources.meeting_id = meetings.id ORDER BY meeting_sources.main DESC, documents.path)
+    ) AS sources,
     documents.id AS document_id,
+    meetings.id AS meeting_id,
     items.id AS item_id,
     decisions.id AS decision_id,
     clauses.id AS clause_id,
@@ -486,7 +519,7 @@ def _release_path(db, path: str, keep_id: str) -> tuple[list[str], list[str]]:
             continue
         history += [old_id, *json.loads(old_history or "[]")]
         removed.append(old_sha)
-        db.execute("DELETE FROM documents WHERE id = ?", [old_id])
+        _delete_document(db, old_id)
     return removed, history
 
 
@@ -550,9 +583,104 @@ def save(db: sqlite_utils.Database, protocol: Protocol, *, path=None, imported_a
             "kind": protocol.kind,
         }])
         _insert(db, "document_paths", [{"document_id": doc_id, "path": path}])
-        for table, rows in _rows(doc_id, protocol).items():
-            _insert(db, table, rows)
+        _insert(db, "warnings", [
+            {"id": child_id(doc_id, "warning", i), "document_id": doc_id, "position": i, "message": w}
+            for i, w in enumerate(protocol.warnings)
+        ])
+        _insert(db, "quality", quality.rows(doc_id, protocol))
+        _file(db, doc_id, protocol)
     return doc_id
+
+
+def _file(db, doc_id: str, protocol: Protocol) -> None:
+    """Make the document a source of its meeting (:mod:`protokoll.grouping`): of a meeting
+    already stored that it records too, or of a new one; then serve the meeting's main
+    source. The parse is kept (``readings``) to serve it if the main source goes away."""
+    meeting_id, rule = _same_meeting(db, doc_id, protocol)
+    if meeting_id is None:
+        meeting_id, rule = child_id(doc_id, "meeting"), "first source"
+    _insert(db, "meeting_sources", [{
+        "document_id": doc_id, "meeting_id": meeting_id, "main": 0, "items": len(protocol.items),
+        "rule": rule,
+    }])
+    # default=repr: a value that is not JSON fails where it is stored as a row, not here
+    blob = zlib.compress(json.dumps(to_dict(protocol), ensure_ascii=False, default=repr).encode("utf-8"), 1)
+    _insert(db, "readings", [{"document_id": doc_id, "protocol": blob}])
+    _serve(db, meeting_id, (doc_id, protocol))
+
+
+def _same_meeting(db, doc_id: str, protocol: Protocol) -> tuple[str | None, str | None]:
+    """The stored meeting ``reading`` records too, compared with the reading it serves,
+    and the rule that matched; (None, None) if there is none.
+
+    Candidates share the date (an index lookup: a day has few meetings). Undated ones
+    must also share the body as written: an archive may hold thousands of undated
+    protocols, and comparing each new one with all of them would grow with the square."""
+    date, body = protocol.meeting.date, protocol.meeting.body
+    if date is None and not body:
+        return None, None  # nothing to go by (grouping.same_meeting)
+    where = "meetings.date = ?" if date else "meetings.date IS NULL AND meetings.body = ?"
+    reading = None
+    for meeting_id, served_body, kind in db.execute(
+        "SELECT meetings.id, meetings.body, documents.kind FROM meetings "
+        f"JOIN documents ON documents.id = meetings.document_id WHERE {where} ORDER BY meetings.id",
+        [date or body],
+    ).fetchall():
+        if body and served_body and not grouping.bodies_alike(body, served_body):
+            continue  # before reading the items
+        reading = reading or grouping.reading(doc_id, protocol)
+        items = tuple(grouping.item(*row) for row in db.execute(
+            "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [meeting_id]))
+        served = grouping.Reading("", "", None, kind, served_body, date, items)
+        rule = grouping.same_meeting(reading, served)
+        if rule:
+            return meeting_id, rule
+    return None, None
+
+
+def _serve(db, meeting_id: str, new: tuple[str, Protocol] | None = None) -> None:
+    """Serve the meeting from its main source (:func:`grouping.rank`), writing that
+    source's rows if it is not the one served; delete the meeting if no source is left.
+
+    ``new`` is a source's id and protocol in hand. A meeting served from a database older
+    than version 5 has no kept reading of that source: it stays as it is."""
+    sources = db.execute(
+        "SELECT meeting_sources.document_id, documents.kind, meeting_sources.items, documents.format, "
+        "documents.sha256, readings.protocol IS NOT NULL FROM meeting_sources "
+        "JOIN documents ON documents.id = meeting_sources.document_id "
+        "LEFT JOIN readings ON readings.document_id = meeting_sources.document_id "
+        "WHERE meeting_sources.meeting_id = ?", [meeting_id]).fetchall()
+    row = db.execute("SELECT document_id FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+    served = row[0] if row else None
+    if not sources:
+        db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+        return
+    kept = {doc for doc, *_rest, has_reading in sources if has_reading}
+    if served and served not in kept:
+        return
+    best = min((s for s in sources if s[0] in kept), key=lambda s: grouping.rank(*s[1:5]))[0]
+    if best != served:
+        if served:
+            db.execute("DELETE FROM entities WHERE document_id = ?", [served])
+            db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+        protocol = new[1] if new and new[0] == best else _reading(db, best)
+        for table, rows in _rows(best, protocol, meeting_id).items():
+            _insert(db, table, rows)
+    db.execute("UPDATE meeting_sources SET main = (document_id = ?) WHERE meeting_id = ?", [best, meeting_id])
+
+
+def _reading(db, doc_id: str) -> Protocol:
+    (blob,) = db.execute("SELECT protocol FROM readings WHERE document_id = ?", [doc_id]).fetchone()
+    return Protocol.from_dict(json.loads(zlib.decompress(blob)))
+
+
+def _delete_document(db, doc_id: str) -> None:
+    """Delete a document and everything under it; if its meeting was served from it,
+    serve the meeting from its next best source (or delete it, if none is left)."""
+    row = db.execute("SELECT meeting_id FROM meeting_sources WHERE document_id = ?", [doc_id]).fetchone()
+    db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+    if row:
+        _serve(db, row[0])
 
 
 def _history(db, doc_id: str) -> list[str]:
@@ -560,8 +688,9 @@ def _history(db, doc_id: str) -> list[str]:
     return json.loads(row[0]) if row and row[0] else []
 
 
-def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
-    """The protocol as rows per table, in foreign-key order."""
+def _rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[dict]]:
+    """The meeting as read from its main source ``doc_id``: rows per table, in
+    foreign-key order."""
     people = {c.id: c for c in p.canonicals if c.label == "PER"}
     orgs = {c.id: c for c in p.canonicals if c.label == "ORG"}
     person_by_name = _by_name(people.values())
@@ -570,7 +699,6 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
     def person(canonical, name):
         return canonical if canonical in people else person_by_name.get(_key(name))
 
-    meeting_id = child_id(doc_id, "meeting")
     m = p.meeting
     rows: dict[str, list[dict]] = {
         "people": [_canonical_row(c) for c in people.values()],
@@ -581,11 +709,6 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
         }],
         "items": [], "decisions": [], "clauses": [], "motions": [], "attendance": [],
         "entities": [], "votes": [], "reservations": [], "conflicts": [], "sent_to": [],
-        "warnings": [
-            {"id": child_id(doc_id, "warning", i), "document_id": doc_id, "position": i, "message": w}
-            for i, w in enumerate(p.warnings)
-        ],
-        "quality": quality.rows(doc_id, p),
     }
     for i, a in enumerate(p.attendance):
         rows["attendance"].append({

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -31,7 +32,16 @@ PROTOKOLL = [str(Path(sys.executable).parent / "protokoll")]
 
 
 def variant(text: str, i: int) -> str:
-    """Another meeting from a sample text: other year, other secretary, other amounts."""
+    """Another meeting from a sample text: other year, other secretary, other amounts.
+
+    A text without a meeting date (aldras) gets a date of its own: two undated texts with
+    the same body and items record the same meeting (protokoll.grouping)."""
+    text = other_words(text, i)
+    header = text.split("1).", 1)[0]  # aldras opens with its first item: no header, no date
+    return text if DATED.search(header) else f"{meeting_date(i)}\n\n{text}"
+
+
+def other_words(text: str, i: int) -> str:
     return (
         text.replace("2024", str(1990 + i))
         .replace("Mats Wennstig", f"Mats Wennstig{'s' * (i % 3)} {chr(65 + i % 26)}")
@@ -39,15 +49,23 @@ def variant(text: str, i: int) -> str:
     )
 
 
+DATED = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2} \w+ \d{4}")
+
+
+def meeting_date(i: int) -> str:
+    return f"Sammanträdesdatum {1990 + i}-{1 + i % 12:02d}-14"
+
+
 def docx_variant(src: Path, dest: Path, i: int) -> Path:
-    """A real .docx whose runs say another year and name (python-docx)."""
+    """A real .docx of another meeting (python-docx): a date of its own, another year and name."""
     import docx
 
     d = docx.Document(str(src))
     for p in d.paragraphs:
         for r in p.runs:
             if "2024" in r.text or "Mats Wennstig" in r.text:
-                r.text = variant(r.text, i)
+                r.text = other_words(r.text, i)
+    d.paragraphs[0].insert_paragraph_before(meeting_date(i))  # aldras has no date (variant)
     d.save(str(dest))
     return dest
 
@@ -257,7 +275,8 @@ def test_ingest_archive_end_to_end(tmp_path):
     n_meetings = rows(db, "select count(*) from meetings")[0][0]
     assert n_meetings == 6
     dates = rows(db, "select distinct date from meetings where date is not null order by date")
-    assert dates == [("1995-12-13",), ("2024-12-13",)]  # the LSVO minutes and their zipped variant
+    # the LSVO minutes and their zipped variant; aldras variants 3, 5 and 7 (given a date)
+    assert dates == [("1993-04-14",), ("1995-06-14",), ("1995-12-13",), ("1997-08-14",), ("2024-12-13",)]
 
 
 def test_rerun_skips_everything_and_changes_nothing(tmp_path):

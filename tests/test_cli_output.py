@@ -30,15 +30,15 @@ def status(*args):
 
 def test_table_shows_missing_values_as_a_dash(db_path):
     lines = status(db_path).splitlines()
-    assert lines[0].split() == ["group", "value", "documents"]
-    assert ["body", "–", "1"] in [line.split() for line in lines]
-    assert ["year", "2024", "1"] in [line.split() for line in lines]
+    assert lines[0].split() == ["group", "value", "documents", "meetings"]
+    assert ["body", "–", "1", "1"] in [line.split() for line in lines]
+    assert ["year", "2024", "1", "1"] in [line.split() for line in lines]
 
 
 def test_json_nl_and_csv_keep_missing_values_empty(db_path):
     rows = json.loads(status(db_path, "--json"))
-    assert {"group": "body", "value": None, "documents": 1} in rows
+    assert {"group": "body", "value": None, "documents": 1, "meetings": 1} in rows
     nl = [json.loads(line) for line in status(db_path, "--nl").splitlines()]
     assert nl == rows
     got = list(csv.DictReader(io.StringIO(status(db_path, "--csv"))))
-    assert {"group": "body", "value": "", "documents": "1"} in got
+    assert {"group": "body", "value": "", "documents": "1", "meetings": "1"} in got

@@ -168,8 +168,9 @@ def documents(db: Path) -> dict[str, dict]:
     try:
         out = {}
         for row in con.execute(
-            """select d.*, (select count(*) from items i join meetings m on m.id = i.meeting_id
-                             where m.document_id = d.id) as n_items
+            # the items read from the file (a copy of another file is a source of its
+            # meeting, not the one served: meeting_sources counts its items)
+            """select d.*, (select items from meeting_sources s where s.document_id = d.id) as n_items
                from documents d"""
         ):
             out[row["path"]] = dict(row)

@@ -414,7 +414,8 @@ def test_readers_see_only_whole_documents_while_an_import_writes(tmp_path):
     template = protocols()[1]  # 3 items, 4 clauses
     sql = """select (select count(*) from documents) as documents,
       (select count(*) from documents d where not exists
-         (select 1 from meetings m where m.document_id = d.id)) as without_meeting,
+         (select 1 from meeting_sources s join meetings m on m.id = s.meeting_id
+          where s.document_id = d.id)) as without_meeting,
       (select count(*) from (select count(c.id) as n from documents d
          join meetings m on m.document_id = d.id join items i on i.meeting_id = m.id
          join clauses c on c.item_id = i.id where d.path like 'nytt-%' group by d.id)
@@ -424,7 +425,8 @@ def test_readers_see_only_whole_documents_while_an_import_writes(tmp_path):
         db = store.open(path)
         for i in range(40):
             source = Source(f"nytt-{i}.docx", f"{i:064x}", "docx")
-            store.save(db, dataclasses.replace(template, source=source))
+            meeting = dataclasses.replace(template.meeting, date=f"20{30 + i // 28}-01-{1 + i % 28:02d}")
+            store.save(db, dataclasses.replace(template, source=source, meeting=meeting))
         db.close()
 
     writer = threading.Thread(target=write)

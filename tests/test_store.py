@@ -150,7 +150,8 @@ def test_a_person_in_several_documents_is_one_row_with_every_variant(db):
     def with_jonas(sha: str, **changes) -> Protocol:
         canonicals = tuple(dataclasses.replace(c, **changes) if c.id == jonas.id else c for c in base.canonicals)
         return dataclasses.replace(base, source=dataclasses.replace(base.source, sha256=sha * 64,
-                                                                    path=f"{sha}.pdf"), canonicals=canonicals)
+                                                                    path=f"{sha}.pdf"), canonicals=canonicals,
+                                   meeting=dataclasses.replace(base.meeting, date=f"2025-01-{ord(sha) - 90}"))
 
     store.save(db, with_jonas("a", variants=("J. Berg",)), imported_at=WHEN)
     store.save(db, with_jonas("b", variants=("Jonas  Berg", "J. Berg"), rule="initial"), imported_at=WHEN)

@@ -7,14 +7,23 @@ import click
 from protokoll import store
 from protokoll.cli_options import emit_rows, output_options
 
+# Documents and the meetings they record, by status, format, body and year: the same
+# meeting in a .docx and a .pdf is two documents and one meeting.
 COUNTS = """
-SELECT 'status' AS "group", status AS value, count(*) AS documents FROM documents GROUP BY status
+SELECT 'status' AS "group", documents.status AS value, count(*) AS documents,
+    count(DISTINCT meeting_sources.meeting_id) AS meetings
+FROM documents LEFT JOIN meeting_sources ON meeting_sources.document_id = documents.id
+GROUP BY documents.status
 UNION ALL
-SELECT 'format', format, count(*) FROM documents GROUP BY format
+SELECT 'format', documents.format, count(*), count(DISTINCT meeting_sources.meeting_id)
+FROM documents LEFT JOIN meeting_sources ON meeting_sources.document_id = documents.id
+GROUP BY documents.format
 UNION ALL
-SELECT 'body', meetings.body, count(DISTINCT meetings.document_id) FROM meetings GROUP BY meetings.body
+SELECT 'body', meetings.body, count(*), count(DISTINCT meetings.id)
+FROM meeting_sources JOIN meetings ON meetings.id = meeting_sources.meeting_id GROUP BY meetings.body
 UNION ALL
-SELECT 'year', substr(meetings.date, 1, 4), count(DISTINCT meetings.document_id) FROM meetings
+SELECT 'year', substr(meetings.date, 1, 4), count(*), count(DISTINCT meetings.id)
+FROM meeting_sources JOIN meetings ON meetings.id = meeting_sources.meeting_id
 GROUP BY substr(meetings.date, 1, 4)
 """
 
@@ -28,7 +37,8 @@ SELECT path, stage, error_code, error FROM documents WHERE status = 'failed' ORD
 @click.option("--failed", is_flag=True, help="List the files that failed, with stage and reason.")
 @output_options
 def status(db_path, failed, fmt):
-    """Show what the database DB holds: documents by status, format, body and year.
+    """Show what the database DB holds: documents, and the meetings they record (one meeting
+    in a .docx and a .pdf is two documents, one meeting), by status, format, body and year.
 
     \b
     Examples:
@@ -38,6 +48,6 @@ def status(db_path, failed, fmt):
     """
     db = store.open(db_path)
     rows = [dict(zip(("path", "stage", "error_code", "error"), r)) for r in db.execute(FAILED)] if failed else [
-        {"group": g, "value": v, "documents": n} for g, v, n in db.execute(COUNTS)
+        {"group": g, "value": v, "documents": n, "meetings": m} for g, v, n, m in db.execute(COUNTS)
     ]
     emit_rows(rows, fmt)

@@ -20,9 +20,9 @@ EXIT_BROKEN_PIPE = 141  # the program reading stdout stopped early (128 + SIGPIP
 def exit_codes(failed: str) -> str:
     """The --help epilogue listing the exit codes; ``failed`` says what 1 means for the command."""
     return (
-        "\b\nExit codes:\n"
+        "\b\nExit codes (an Error: or Failed: line on stderr says why):\n"
         "  0    ok\n"
-        f"  1    {failed} (an Error: or Failed: line says why)\n"
+        f"  1    {failed}\n"
         "  2    usage error: a wrong option or argument\n"
         "  130  interrupted (Ctrl-C)\n"
         "  141  the program reading the output stopped early (| head)"

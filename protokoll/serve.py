@@ -117,6 +117,7 @@ def bind(host: str, port: int) -> socket.socket:
                               hint="choose a port from 1024 up, e.g. --port 8001") from None
         raise ServerError(f"cannot listen on {host} port {port}: {os_reason(e)}",
                           hint="use 127.0.0.1, or an address of this machine (ip addr lists them)") from None
+    sock.listen(2048)  # connections wait in the queue until the server accepts them
     return sock
 
 

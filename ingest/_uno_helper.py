@@ -129,7 +129,7 @@ def _serve(desktop, proc):
             _reply({"ok": True})
         except Exception as e:  # UNO exceptions: report, keep serving while soffice lives
             _reply({"error": " ".join(str(getattr(e, "Message", "") or e).split())[:300]
-                    or type(e).__name__})
+                    or "LibreOffice could not convert the file"})
             if proc.poll() is not None:
                 return
 

@@ -41,7 +41,7 @@ import threading
 import time
 from pathlib import Path
 
-from protokoll.errors import ConversionFailed, ConverterUnavailable
+from protokoll.errors import ConversionFailed, ConverterUnavailable, describe, os_reason
 
 HELPER = Path(__file__).with_name("_uno_helper.py")
 UNO_PYTHON = os.environ.get("PROTOKOLL_UNO_PYTHON", "/usr/bin/python3")
@@ -161,7 +161,7 @@ class Converter:
             self._proc.stdin.flush()
         except OSError as e:
             self._kill()
-            return str(e)
+            return os_reason(e)
         reply = self._read()
         if reply is None:
             self._kill()
@@ -355,7 +355,7 @@ def _answer(conn: socket.socket, activity: _Activity) -> None:
         except ConversionFailed as e:
             reply = {"error": e.reason}
         except Exception as e:  # a malformed request: say so, keep serving
-            reply = {"error": f"conversion request failed: {type(e).__name__}"}
+            reply = {"error": f"conversion request failed: {describe(e)}"}
         with contextlib.suppress(OSError):
             conn.sendall((json.dumps(reply) + "\n").encode())
 

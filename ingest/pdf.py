@@ -21,7 +21,7 @@ import re
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from protokoll.errors import CorruptFile, EmptyDocument, EncryptedFile, OcrUnavailable
+from protokoll.errors import CorruptFile, EmptyDocument, EncryptedFile, OcrUnavailable, describe
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Block
 
@@ -65,8 +65,10 @@ def blocks(data: bytes, path=None, progress: Progress = SILENT) -> tuple[list[Bl
                 scanned.append(i)
         if broken:
             if len(broken) == count:
-                raise CorruptFile(f"none of the {count} pages of the PDF can be read", path=path)
-            warnings.append(f"{len(broken)} damaged pages skipped: {', '.join(map(str, broken[:10]))}")
+                raise CorruptFile("the PDF's only page cannot be read" if count == 1 else
+                                  f"none of the {count} pages of the PDF can be read", path=path)
+            skipped = "1 damaged page" if len(broken) == 1 else f"{len(broken)} damaged pages"
+            warnings.append(f"{skipped} skipped: {', '.join(map(str, broken[:10]))}")
         if scanned:
             for i, text in ocr.recognise_pages(pdf, scanned, path, progress).items():
                 pages[i] = _ocr_lines(text)
@@ -121,7 +123,7 @@ def open_pdf(data: bytes, path=None) -> pdfium.PdfDocument:
         code = getattr(e, "err_code", None)
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise EncryptedFile("the PDF is encrypted and needs a password to open", path=path) from None
-        raise CorruptFile(f"not a readable PDF ({e})", path=path) from None
+        raise CorruptFile(describe(e), path=path) from None
 
 
 def _page_lines(pdf, index: int) -> tuple[list[str], bool]:

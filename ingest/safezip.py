@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from protokoll.errors import CorruptFile, DecompressionBomb
+from protokoll.errors import CorruptFile, DecompressionBomb, describe
 
 MAX_MEMBERS = 10_000
 MAX_TOTAL = 512 * 1024 * 1024  # bytes, all members expanded
@@ -23,7 +23,7 @@ def check_zip(data: bytes, path=None) -> zipfile.ZipFile:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
-        raise CorruptFile(f"not a readable zip archive ({e})", path=path) from None
+        raise CorruptFile(f"not a readable zip archive: {describe(e)}", path=path) from None
     if len(infos) > MAX_MEMBERS:
         raise DecompressionBomb(f"{len(infos):,} zip members (limit {MAX_MEMBERS:,})", path=path)
     total = 0

@@ -16,7 +16,7 @@ import re
 import docx
 from docx.oxml.ns import qn
 
-from protokoll.errors import CorruptFile
+from protokoll.errors import UNEXPECTED, CorruptFile, describe
 from protokoll.records import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
 
 from .numbering import Numbering
@@ -37,7 +37,9 @@ def blocks(data: bytes, path=None) -> list[Block]:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError/ValueError/lxml errors for broken packages
-        raise CorruptFile(f"not a readable Word document ({type(e).__name__}: {e})", path=path) from None
+        reason = describe(e)  # a package python-docx cannot make sense of is not a bug of ours
+        reason = "its parts are not those of a Word document" if reason == UNEXPECTED else reason
+        raise CorruptFile(f"not a readable Word document: {reason}", path=path) from None
     try:
         numbering_el = document.part.numbering_part.element
     except (KeyError, NotImplementedError):
@@ -46,7 +48,7 @@ def blocks(data: bytes, path=None) -> list[Block]:
         walker = _Walker(Numbering(numbering_el, document.styles.element), _Styles(document.styles.element))
         walker.container(document.element.body)
     except (AttributeError, KeyError, ValueError, TypeError) as e:  # parts that are XML but not WordprocessingML
-        raise CorruptFile(f"a Word document with a damaged structure ({type(e).__name__})", path=path) from None
+        raise CorruptFile("a Word document with a damaged structure", path=path) from None
     return walker.out
 
 

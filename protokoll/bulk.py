@@ -55,6 +55,7 @@ from protokoll import ingest, pipeline
 from protokoll.errors import (
     CorruptFile,
     DatabaseBusy,
+    DatabaseError,
     DecompressionBomb,
     EmptyDocument,
     FileTooLarge,
@@ -62,6 +63,8 @@ from protokoll.errors import (
     TimeLimitExceeded,
     UnreadableFile,
     UnsupportedFormat,
+    describe,
+    os_reason,
 )
 from protokoll.ingest.convert import converter, shared
 from protokoll.ingest.detect import detect, zip_members
@@ -120,8 +123,10 @@ class Failure:
             return cls(path, e.code, e.reason, stage or e.stage or _stage_of(e), **kw)
         if isinstance(e, MemoryError):
             return cls(path, "memory", "ran out of memory (over the per-worker ceiling)", stage or _stage_of(e), **kw)
-        reason = " ".join(f"{type(e).__name__}: {e}".split())
-        return cls(path, "internal", reason, stage or _stage_of(e), **kw)
+        stage = stage or _stage_of(e)
+        if not isinstance(e, (OSError, EOFError)):  # the message hides the exception: log where it was
+            logging.getLogger("protokoll.bulk").debug("%s failed in %s", path, stage, exc_info=e)
+        return cls(path, "internal", describe(e), stage, **kw)
 
 
 @dataclass(frozen=True)
@@ -265,10 +270,10 @@ def iter_candidates(
             yield Failure.from_error(path, e, "read")
             continue
         except zipfile.BadZipFile as e:
-            yield Failure(path, CorruptFile.code, f"a broken zip archive ({e})", "read")
+            yield Failure(path, CorruptFile.code, f"a broken zip archive: {describe(e)}", "read")
             continue
         except OSError as e:
-            yield Failure(path, UnreadableFile.code, e.strerror or str(e), "read")
+            yield Failure(path, UnreadableFile.code, os_reason(e), "read")
             continue
         if len(data) > max_size:
             yield Failure(path, FileTooLarge.code, f"grew over the limit of {max_size:,} bytes while read", "read")
@@ -314,14 +319,14 @@ def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progre
             continue
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as e:
             # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
-            yield Failure(path, CorruptFile.code, " ".join(f"cannot read the archive member: {e}".split()), "read")
+            yield Failure(path, CorruptFile.code, f"cannot read the archive member: {describe(e)}", "read")
             continue
         if depth < MAX_ZIP_DEPTH and _zip_container(path, data[:8], io.BytesIO(data)):
             try:
                 with zipfile.ZipFile(io.BytesIO(data)) as inner:
                     yield from _members(inner, path, max_size, progress, depth + 1, opened)
             except zipfile.BadZipFile as e:
-                yield Failure(path, CorruptFile.code, f"a broken zip archive ({e})", "read")
+                yield Failure(path, CorruptFile.code, f"a broken zip archive: {describe(e)}", "read")
             continue
         yield Candidate(path, data)
 
@@ -704,7 +709,10 @@ def lock(db_path: str | os.PathLike):
     ends (kill -9 included), so a lock is never stale; the file itself may stay.
     """
     lock_path = f"{os.fspath(db_path)}.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise DatabaseError(f"cannot make the lock file {lock_path}: {os_reason(e)}", path=db_path) from None
     try:
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -9,6 +9,30 @@ import sys
 
 import click
 
+# The exit codes of every command (README "The commands", each command's --help).
+EXIT_OK = 0
+EXIT_FAILED = 1  # a file failed, or the database, output file or port could not be used
+EXIT_USAGE = 2  # click's own code for a wrong option or argument
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as a shell reports it
+EXIT_BROKEN_PIPE = 141  # the program reading stdout stopped early (128 + SIGPIPE)
+
+
+def exit_codes(failed: str) -> str:
+    """The --help epilogue listing the exit codes; ``failed`` says what 1 means for the command."""
+    return (
+        "\b\nExit codes (an Error: or Failed: line on stderr says why):\n"
+        "  0    ok\n"
+        f"  1    {failed}\n"
+        "  2    usage error: a wrong option or argument\n"
+        "  130  interrupted (Ctrl-C)\n"
+        "  141  the program reading the output stopped early (| head)"
+    )
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """ "1 file", "2 files": a number and the noun in the right number."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
 
 def output_options(fn):
     """--json / --nl / --csv output formats."""

@@ -34,18 +34,30 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE = "Beslutsregister"
 
 
+def bodies(db, body: str | None = None) -> list[str]:
+    """The bodies of the stored meetings, sorted; with ``body``, those it names, compared
+    without regard to case ("lsvo" names "LSVO", "äldrenämnden" names "Äldrenämnden")."""
+    stored = sorted(b for (b,) in db.execute("SELECT DISTINCT body FROM meetings WHERE body IS NOT NULL"))
+    if body is None:
+        return stored
+    want = " ".join(body.split()).casefold()
+    return [b for b in stored if " ".join(b.split()).casefold() == want]
+
+
 def register(db, *, body=None, date_from=None, date_to=None) -> list[dict]:
     """Rows of ``decision_register`` (only :data:`COLUMNS`), filtered by body and dates.
 
-    Dates are ISO strings (YYYY-MM-DD), both ends included. Rows come in meeting date
-    order, then as they stand in each protocol. ``amounts`` is a list of numbers.
+    ``body`` matches without regard to case (:func:`bodies`). Dates are ISO strings
+    (YYYY-MM-DD), both ends included. Rows come in meeting date order, then as they
+    stand in each protocol. ``amounts`` is a list of numbers.
     """
     rows = db.execute(
         f"SELECT {', '.join(COLUMNS)} FROM decision_register "
-        "WHERE (:body IS NULL OR body = :body) "
+        "WHERE (:body IS NULL OR body IN (SELECT value FROM json_each(:bodies))) "
         "AND (:date_from IS NULL OR date >= :date_from) AND (:date_to IS NULL OR date <= :date_to) "
         "ORDER BY date, body, document_id, item_position, decision_position, clause_position",
-        {"body": body, "date_from": date_from, "date_to": date_to},
+        {"body": body, "bodies": json.dumps(bodies(db, body) if body is not None else []),
+         "date_from": date_from, "date_to": date_to},
     ).fetchall()
     out = [dict(zip(COLUMNS, r)) for r in rows]
     for row in out:

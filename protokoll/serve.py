@@ -15,12 +15,16 @@ the database file cannot be downloaded whole unless ``allow_download`` is switch
 from __future__ import annotations
 
 import copy
+import errno
 import importlib.resources
+import os
+import socket
 from pathlib import Path
 
 import yaml
 
-from protokoll.errors import DatabaseError, UnreadableFile
+from protokoll import paths
+from protokoll.errors import DatabaseError, ServerError, UnreadableFile, os_reason
 
 # Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
 SETTINGS = {
@@ -82,6 +86,39 @@ def check_database(db) -> Path:
         if f.read(16) != b"SQLite format 3\x00":
             raise DatabaseError("not a SQLite database", path=db)
     return path
+
+
+def must_be_immutable(db) -> bool:
+    """True when SQLite could not read ``db`` as a changing file: it is in WAL mode in a
+    folder where its index (``-shm``) cannot be made, such as a read-only medium. Nothing
+    can write to it there either, so serving it as immutable shows it as it is."""
+    return paths.problem(db, folder_too=True) is not None and not os.path.exists(f"{db}-shm")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` for the server, or a :class:`ServerError` that
+    says why not (the port is in use, needs root, or the address is not this machine's)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise ServerError(f"unknown host {host}", hint="use 127.0.0.1, or a name or address of this machine") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            raise ServerError(f"port {port} on {host} is already in use", hint=(
+                f"choose another port with --port, or stop the program that uses it "
+                f"(ss -ltnp 'sport = :{port}' names it)")) from None
+        if e.errno == errno.EACCES:
+            raise ServerError(f"port {port} needs root: ports below 1024 are privileged",
+                              hint="choose a port from 1024 up, e.g. --port 8001") from None
+        raise ServerError(f"cannot listen on {host} port {port}: {os_reason(e)}",
+                          hint="use 127.0.0.1, or an address of this machine (ip addr lists them)") from None
+    sock.listen(2048)  # connections wait in the queue until the server accepts them
+    return sock
 
 
 def check_archive(archive) -> Path | None:

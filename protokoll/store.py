@@ -75,13 +75,15 @@ bytes) is one document listing both paths, ``documents.path`` still the old one.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import urllib.parse
 import zlib
 from datetime import datetime, timezone
 
 import sqlite_utils
 
-from protokoll import grouping, quality, search
+from protokoll import grouping, paths, quality, search
 from protokoll.errors import DatabaseBusy, DatabaseError
 from protokoll.records import Protocol, child_id, stable_id, to_dict
 
@@ -354,8 +356,70 @@ def open(path) -> sqlite_utils.Database:  # noqa: A001 - mirrors sqlite_utils.Da
         db.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
     except sqlite3.DatabaseError as e:
-        raise _database_error(e, path, stage=None) from None
+        raise _open_error(e, path) from None
     return db
+
+
+def open_read(path) -> sqlite_utils.Database:
+    """Open an existing database only to read it: nothing is written, not even SQLite's
+    ``-wal``/``-shm`` files, so a database on a read-only medium (a DVD, a ``ro`` mount)
+    or in a folder you may not write to can be read.
+
+    An older schema is migrated (:func:`open`) where the file can be written; elsewhere it
+    is read as it is.
+    """
+    path = os.path.abspath(path)
+    if not os.path.isfile(path):
+        raise DatabaseError("no such database file", path=path,
+                            hint="check the path; `protokoll ingest FOLDER --db DB` creates a database")
+    db = _open_uri(path)
+    try:
+        version = schema_version(db)
+    except sqlite3.DatabaseError as e:
+        db.close()
+        raise _open_error(e, path) from None
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise DatabaseError(f"database schema version {version} is newer than this protokoll ({SCHEMA_VERSION})",
+                            path=path, hint="upgrade protokoll")
+    if version < SCHEMA_VERSION and paths.problem(path, folder_too=True) is None:
+        db.close()
+        return open(path)
+    return db
+
+
+def _open_uri(path: str) -> sqlite_utils.Database:
+    """A read-only connection; ``immutable`` where SQLite cannot make the WAL index beside a
+    WAL database (the folder is read-only, so no one else can change the file either)."""
+    last = None
+    for params in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(f"file:{urllib.parse.quote(path)}?{params}", uri=True, check_same_thread=False)
+        except sqlite3.DatabaseError as e:
+            last = e
+            continue
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return sqlite_utils.Database(conn)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            last = e
+            if "unable to open" not in str(e) and "readonly" not in str(e):
+                break
+    raise _open_error(last, path)
+
+
+def _open_error(e: sqlite3.DatabaseError, path) -> DatabaseError:
+    """The error of a database that could not be opened, with its cause where the path says it."""
+    message = str(e)
+    if "unable to open" in message or "readonly" in message or "read-only" in message:
+        found = paths.problem(path, folder_too=True)
+        if found:
+            return DatabaseError(found[0], path=path, hint=found[1])
+    if "not a database" in message or "malformed" in message:
+        return DatabaseError("not a SQLite database, or a damaged one", path=path,
+                             hint="check the path; a damaged database can often be saved with sqlite3's .recover")
+    return _database_error(e, path, stage=None)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

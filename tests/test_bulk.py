@@ -514,7 +514,7 @@ def test_prune_leaves_a_renamed_file_only_its_new_path(tmp_path):
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert (summary["duplicates"], summary["pruned"]) == (1, [str(a / "a.txt")])
-    assert "1 paths pruned" in r.stderr
+    assert "1 path pruned" in r.stderr
     assert rows(db, "select id, path, (select count(*) from items) from documents") == [(doc_id, str(a / "c.txt"), items)]
     assert rows(db, "select path from document_paths") == [(str(a / "c.txt"),)]
     r = ingest(a, "--db", db, "--prune", "--json")

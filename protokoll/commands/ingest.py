@@ -9,12 +9,13 @@ import sys
 
 import click
 
-from protokoll import bulk, ingest as reading, log, store
-from protokoll.cli_options import progress_enabled, silent_option
+from protokoll import bulk, ingest as reading, log, paths, store
+from protokoll.cli_options import EXIT_INTERRUPTED, count, exit_codes, progress_enabled, silent_option
+from protokoll.errors import DatabaseError
 from protokoll.progress import Progress
 
 
-@click.command()
+@click.command(epilog=exit_codes("some file failed, or the database cannot be written"))
 @click.argument("archive", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="The SQLite database to fill.")
 @click.option("-w", "--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
@@ -51,9 +52,6 @@ def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memor
     Paths of files that have gone stay in the database unless --prune is given: then
     a renamed file keeps only its new path and a deleted file's document goes.
 
-    Exit code 0 when every protocol is in the database, 1 when some failed (the
-    summary names them), 2 on usage errors.
-
     \b
     Examples:
         protokoll ingest archive/ --db protokoll.db
@@ -64,6 +62,7 @@ def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memor
     """
     logging_on = log.configure(verbose, log_json)
     quiet = quiet or silent
+    paths.check_writable(db_path, DatabaseError, folder_too=True)  # before the walk: fail in a second
     signal.signal(signal.SIGTERM, _interrupt)
     with bulk.lock(db_path):
         db = store.open(db_path)
@@ -76,22 +75,23 @@ def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memor
             )
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
-    _report(summary, quiet)
-    sys.exit(130 if summary.interrupted else summary.exit_code)
+    report(summary, quiet)
+    sys.exit(EXIT_INTERRUPTED if summary.interrupted else summary.exit_code)
 
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _report(s: bulk.Summary, quiet: bool) -> None:
-    """The summary on stderr: a line of counts, then every failure by name."""
+def report(s: bulk.Summary, quiet: bool, *, skipped: bool = True) -> None:
+    """The summary on stderr: a line of counts, then every failure by name (also `load`'s)."""
     if not quiet:
-        done = f"{s.imported} imported ({s.pages} pages)"
-        rest = [f"{s.unchanged} unchanged", f"{s.duplicates} duplicates", f"{len(s.skipped)} skipped",
-                f"{len(s.failed)} failed"] + ([f"{len(s.pruned)} paths pruned"] if s.pruned else [])
+        done = f"{s.imported} imported ({count(s.pages, 'page')})"
+        rest = [f"{s.unchanged} unchanged", count(s.duplicates, "duplicate")]
+        rest += [f"{len(s.skipped)} skipped"] if skipped else []
+        rest += [f"{len(s.failed)} failed"] + ([count(len(s.pruned), "path") + " pruned"] if s.pruned else [])
         rate = f" in {s.seconds:.1f} s ({s.files / s.seconds:.1f} files/s)" if s.seconds else ""
-        click.echo(f"{s.files} files{rate}: {done}, " + ", ".join(rest), err=True)
+        click.echo(f"{count(s.files, 'file')}{rate}: {done}, " + ", ".join(rest), err=True)
         for path, reason in s.skipped:
             click.echo(f"Skipped: {path}: {reason}", err=True)
     for f in s.failed:

@@ -5,10 +5,11 @@ import json
 import click
 
 from protokoll import ingest, pipeline
+from protokoll.cli_options import count, exit_codes
 from protokoll.records import to_dict
 
 
-@click.command()
+@click.command(epilog=exit_codes("the file cannot be read"))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Output the whole protocol as JSON.")
 @click.option("--max-size", type=int, default=ingest.DEFAULT_MAX_SIZE, show_default=True,
@@ -47,8 +48,8 @@ def parse(file, as_json, max_size, tag):
         m = protocol.meeting
         when = " ".join(x for x in (m.date, m.start and f"{m.start}–{m.end or ''}") if x)
         click.echo(" · ".join(x for x in (m.body, when, m.place) if x) or "(no meeting header found)")
-        click.echo(f"{len(protocol.attendance)} attendees, {len(protocol.items)} items"
-                   + (f", {len(protocol.entities)} entities" if tag else ""))
+        click.echo(f"{count(len(protocol.attendance), 'attendee')}, {count(len(protocol.items), 'item')}"
+                   + (f", {count(len(protocol.entities), 'entity', 'entities')}" if tag else ""))
         click.echo(_self_check(protocol))
         for item in protocol.items:
             click.echo(f"\n{item.label}  {item.title or ''}".rstrip())

@@ -6,6 +6,7 @@ import webbrowser
 import click
 
 from protokoll import serve as serving
+from protokoll.cli_options import exit_codes
 
 
 class _Setting(click.types.CompositeParamType):
@@ -21,7 +22,7 @@ class _Setting(click.types.CompositeParamType):
         return Setting().convert(value, param, ctx)
 
 
-@click.command()
+@click.command(epilog=exit_codes("the database cannot be read, or the port is in use"))
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback publishes the database.")
@@ -44,7 +45,9 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
     saved queries (the decision register, decisions by organisation, amount,
     person or date range) and Swedish full-text search in the normal search box
     ("budget" finds "budgeten", "för" never matches "for"). Queries are limited
-    to 1 s and 1,000 rows; there is no way to write to the database.
+    to 1 s and 1,000 rows; there is no way to write to the database. A database in a
+    folder that cannot be written (a read-only medium) is served as immutable.
+    Ctrl+C stops the server.
 
     \b
     Examples:
@@ -54,7 +57,13 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
     """
     import uvicorn
 
+    serving.check_database(db)
+    if not immutable and serving.must_be_immutable(db):
+        immutable = True
+        click.echo("Note: the database's folder cannot be written (a read-only medium or folder): "
+                   "served as immutable, as it is now", err=True)
     ds = serving.datasette(db, archive=archive, immutable=immutable, settings=dict(settings))
+    sock = serving.bind(host, port)
     url = f"http://{host}:{port}/{serving.database_name(db)}"
     click.echo(f"Serving {db} read-only at {url} (Ctrl+C stops)", err=True)
     if not _is_loopback(host):
@@ -62,7 +71,9 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
                    "see docs/publishing.md", err=True)
     if open_browser:
         webbrowser.open(url)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(uvicorn.Config(ds.app(), host=host, port=port, log_level="warning", lifespan="on"))
+    with sock:
+        server.run(sockets=[sock])  # re-raises a Ctrl+C after shutting down: exit code 130
 
 
 def _is_loopback(host: str) -> bool:

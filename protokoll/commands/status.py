@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from protokoll import store
-from protokoll.cli_options import emit_rows, output_options
+from protokoll.cli_options import emit_rows, exit_codes, output_options
 
 # Documents and the meetings they record, by status, format, body and year: the same
 # meeting in a .docx and a .pdf is two documents and one meeting.
@@ -32,7 +32,7 @@ SELECT path, stage, error_code, error FROM documents WHERE status = 'failed' ORD
 """
 
 
-@click.command()
+@click.command(epilog=exit_codes("the database cannot be read"))
 @click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
 @click.option("--failed", is_flag=True, help="List the files that failed, with stage and reason.")
 @output_options
@@ -40,13 +40,16 @@ def status(db_path, failed, fmt):
     """Show what the database DB holds: documents, and the meetings they record (one meeting
     in a .docx and a .pdf is two documents, one meeting), by status, format, body and year.
 
+    DB is only read (an older one is upgraded where it can be written): it may be on
+    a read-only medium.
+
     \b
     Examples:
         protokoll status protokoll.db
         protokoll status protokoll.db --json
         protokoll status protokoll.db --failed --csv > failed.csv
     """
-    db = store.open(db_path)
+    db = store.open_read(db_path)
     rows = [dict(zip(("path", "stage", "error_code", "error"), r)) for r in db.execute(FAILED)] if failed else [
         {"group": g, "value": v, "documents": n, "meetings": m} for g, v, n, m in db.execute(COUNTS)
     ]

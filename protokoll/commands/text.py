@@ -5,12 +5,12 @@ import json
 import click
 
 from protokoll import ingest
-from protokoll.cli_options import progress_enabled, silent_option
+from protokoll.cli_options import exit_codes, progress_enabled, silent_option
 from protokoll.progress import Progress
 from protokoll.records import to_dict
 
 
-@click.command()
+@click.command(epilog=exit_codes("the file cannot be read"))
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Output the document as JSON.")
 @click.option("--max-size", type=int, default=ingest.DEFAULT_MAX_SIZE, show_default=True,

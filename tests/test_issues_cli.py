@@ -130,7 +130,7 @@ def test_status_and_export_read_a_database_on_a_read_only_medium(db_file, tmp_pa
     assert sorted(p.name for p in ro.parent.iterdir()) == ["p.db"]  # nothing written beside it
     # the status counts, worked out from the three files: 3 documents, all ok
     rows = json.loads(run("status", db_file, "--json").stdout)
-    assert {"group": "status", "value": "ok", "documents": 3} in rows
+    assert {"group": "status", "value": "ok", "documents": 3, "meetings": 3} in rows
 
 
 @needs_ro_mount

@@ -133,11 +133,16 @@ class Attendee:
 
 @dataclass(frozen=True)
 class Decision:
+    """A decision block. ``page`` is where its first line stands (None without pages):
+    a clause is looked for in the item's text from there, as the same words can stand
+    on an earlier page too (an earlier treatment's proposal)."""
+
     by: str | None
     kind: str  # "decision" | "proposal"
     outcome: str  # one of OUTCOMES
     text: str
     clauses: tuple[str, ...] = ()
+    page: int | None = None
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,8 @@ WHERE item_id IS NULL;
 # nothing: its proposals stay out). Order by date, body, document_id,
 # item_position, decision_position, clause_position for the order of the minutes).
 # ``clause_rowid`` is the clauses_fts rowid (Datasette: fts_table clauses_fts, fts_pk
-# clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none).
+# clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none). ``page``
+# is where the clause starts, or the item's page for a clause without one.
 VIEWS = """
 DROP VIEW IF EXISTS decision_register;
 CREATE VIEW decision_register AS
@@ -619,6 +620,7 @@ def _rows(doc_id: str, p: Protocol) -> dict[str, list[dict]]:
                 "id": decision_id, "item_id": item_id, "position": j, "by": d.by,
                 "kind": d.kind, "outcome": d.outcome, "text": d.text,
             })
+            after = max(after, _page_start(it, d.page))  # and not before the block's page
             for k, clause in enumerate(d.clauses):
                 row = _clause_row(decision_id, item_id, k, clause, it, item_money, after)
                 rows["clauses"].append(row)
@@ -683,6 +685,11 @@ def _clause_row(decision_id, item_id, position, clause, item, money, after=0) ->
         "amount": sum(amounts) if amounts else None,
         "page": item.page_at(span[0]) if span else None,
     }
+
+
+def _page_start(item, page: int | None) -> int:
+    """The offset in the item's text where ``page`` starts (0 if unknown)."""
+    return next((offset for offset, p in item.pages if page is not None and p >= page), 0)
 
 
 def _find(clause: str, text: str, after: int = 0) -> tuple[int, int] | None:

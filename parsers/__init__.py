@@ -21,7 +21,7 @@ from . import body as _body
 from . import cover as _cover
 from . import items as _items
 from . import meeting as _meeting
-from .lines import to_lines
+from .lines import Line, to_lines
 
 __all__ = ["parse"]
 
@@ -50,6 +50,7 @@ def parse(doc: Document) -> Protocol:
                 conflicts=tuple(b.conflicts),
                 notes=tuple(b.notes),
                 sent_to=tuple(b.sent_to),
+                pages=_pages(lines_),
             )
         )
     flds = _meeting.fields(split.front)
@@ -68,6 +69,18 @@ def parse(doc: Document) -> Protocol:
         kind=kind,
         declared=_cover.declared(cover),
     )
+
+
+def _pages(lines: list[Line]) -> tuple[tuple[int, int], ...]:
+    """Where each page starts in the item's text (its lines joined by newlines): the
+    offset of the first line of the text and of each line on a new page, with the page."""
+    out: list[tuple[int, int]] = []
+    offset = 0
+    for ln in lines:
+        if ln.page is not None and (not out or out[-1][1] != ln.page):
+            out.append((offset, ln.page))
+        offset += len(ln.text) + 1
+    return tuple(out)
 
 
 def _proposals(item: Item) -> Item:

@@ -225,9 +225,12 @@ class DecisionBuilder:
         self.labelled = False  # opened by a label on a line of its own ("Kommunstyrelsens beslut")
         self.att_points = False  # the "att" clauses are written as a list's points ("- att …")
         self.after_reference = False  # the last line was a reference to an attachment ("Bilaga")
+        self.page: int | None = None  # the page of the block's first line
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
+        if not self.lines:
+            self.page = line.page
         if self.clauses and _ATTACHMENT_REF.match(line.text):
             self.after_reference = True  # "Bilaga" between two points: a link to the attachment
             self.lines.append(line.text)
@@ -278,4 +281,5 @@ class DecisionBuilder:
         by = self.by
         if by is None and (m := _VERB_OPENER.match(ws(clauses[0]))) and _organ(m.group("by")):
             by = m.group("by")  # "Beslut:" then "- Kommunfullmäktige beslutar att …"
-        return Decision(by=by, kind=self.kind, outcome=outcome(text, clauses), text=text, clauses=tuple(clauses))
+        return Decision(by=by, kind=self.kind, outcome=outcome(text, clauses), text=text, clauses=tuple(clauses),
+                        page=self.page)

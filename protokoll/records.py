@@ -133,11 +133,16 @@ class Attendee:
 
 @dataclass(frozen=True)
 class Decision:
+    """A decision block. ``page`` is where its first line stands (None without pages):
+    a clause is looked for in the item's text from there, as the same words can stand
+    on an earlier page too (an earlier treatment's proposal)."""
+
     by: str | None
     kind: str  # "decision" | "proposal"
     outcome: str  # one of OUTCOMES
     text: str
     clauses: tuple[str, ...] = ()
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,11 @@ class Votes:
 
 @dataclass(frozen=True)
 class Item:
+    """One item (§) of a protocol. ``page`` is the page of its heading; ``pages`` maps
+    its ``text`` to pages: ``(offset, page)`` for the first line of the text and for
+    every line where a new page starts (empty for formats without pages), so
+    :meth:`page_at` gives the page of any offset in ``text``."""
+
     number: str  # the item's own number: "94", "1", "9a"
     label: str  # as written: "§ 94/24", "1).", "9 a/", "4 §"
     title: str | None = None
@@ -179,6 +189,16 @@ class Item:
     conflicts: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     sent_to: tuple[str, ...] = ()
+    pages: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the character at ``offset`` in ``text``, or None without pages."""
+        page = None
+        for start, p in self.pages:
+            if start > offset:
+                break
+            page = p
+        return page if page is not None or not self.pages else self.pages[0][1]
 
 
 @dataclass(frozen=True)
@@ -248,6 +268,7 @@ class Protocol:
                         "conflicts": tuple(it.get("conflicts") or ()),
                         "notes": tuple(it.get("notes") or ()),
                         "sent_to": tuple(it.get("sent_to") or ()),
+                        "pages": tuple(tuple(x) for x in it.get("pages") or ()),
                     }
                 )
 

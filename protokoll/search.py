@@ -111,8 +111,8 @@ def query(db, q: str, *, limit: int = 50, candidates: int = CANDIDATES) -> list[
 
     Each hit is a dict: ``kind`` ('item' | 'clause'), ``id`` (of the item or clause),
     ``item_id``, ``date``, ``body``, ``paragraph`` (the item label), ``title``,
-    ``text`` (the clause, or the item's text), ``source`` (file path), ``page`` and
-    ``score`` (BM25: higher is better).
+    ``text`` (the clause, or the item's text), ``source`` (file path), ``page`` (where
+    the clause or item starts) and ``score`` (BM25: higher is better).
 
     Relevance is BM25 over the newest ``candidates`` matches of each table, computed
     here rather than by FTS5's ``bm25()``, which counts every match of every term
@@ -138,9 +138,9 @@ def query(db, q: str, *, limit: int = 50, candidates: int = CANDIDATES) -> list[
     return [_hit(score, table, row, items[row[2]]) for score, table, row in top]
 
 
-# For each table: rowid, id, item id, title (items only), text of the newest matches.
+# For each table: rowid, id, item id, page, title (items only), text of the newest matches.
 _CANDIDATE_SQL = {
-    table: f"SELECT rowid, id, {'id' if table == 'items' else 'item_id'}, "
+    table: f"SELECT rowid, id, {'id' if table == 'items' else 'item_id'}, page, "
     f"{'title' if table == 'items' else 'NULL'}, text FROM [{table}] WHERE rowid IN ("
     f"SELECT rowid FROM [{table}_fts] WHERE [{table}_fts] MATCH :q ORDER BY rowid DESC LIMIT :candidates)"
     for table in FTS_COLUMNS
@@ -166,10 +166,10 @@ def _bm25(words: list[str], docs: list[tuple[str | None, str | None]]) -> list[f
 
 
 def _hit(score: float, table: str, row, item) -> dict:
-    _, hit_id, item_id, _, text = row
-    date, body, label, title, path, page = item
+    _, hit_id, item_id, page, _, text = row
+    date, body, label, title, path, item_page = item
     return dict(kind=table[:-1], id=hit_id, item_id=item_id, date=date, body=body, paragraph=label,
-                title=title, text=text, source=path, page=page, score=round(score, 4))
+                title=title, text=text, source=path, page=page or item_page, score=round(score, 4))
 
 
 def _exact(phrase: str) -> str:

@@ -30,7 +30,8 @@ document's rows sit together in each index. Children are deleted with their docu
 ``decisions``       id, item_id, position, by, kind, outcome, text
 ``clauses``         id, decision_id, item_id, position, text, start/end (offsets of
                     the clause in the item's text, NULL if not found), amounts (JSON
-                    list of the MONEY values inside the clause), amount (their sum)
+                    list of the MONEY values inside the clause), amount (their sum),
+                    page (where the clause starts; NULL without pages or span)
 ``motions``         id, item_id, position, by, text
 ``people``          id (canonical person id), name, variants (JSON), rule
 ``organisations``   id (canonical organisation id), name, variants (JSON), rule
@@ -166,7 +167,8 @@ CREATE TABLE IF NOT EXISTS clauses (
     start INTEGER,
     "end" INTEGER,
     amounts TEXT,
-    amount REAL
+    amount REAL,
+    page INTEGER
 );
 CREATE TABLE IF NOT EXISTS motions (
     id TEXT PRIMARY KEY,
@@ -302,7 +304,8 @@ WHERE item_id IS NULL;
 # ``source`` is that file, ``sources`` every file of the meeting, main source first. Order by date, body, document_id,
 # item_position, decision_position, clause_position for the order of the minutes).
 # ``clause_rowid`` is the clauses_fts rowid (Datasette: fts_table clauses_fts, fts_pk
-# clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none).
+# clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none). ``page``
+# is where the clause starts, or the item's page for a clause without one.
 VIEWS = """
 DROP VIEW IF EXISTS decision_register;
 CREATE VIEW decision_register AS
@@ -326,7 +329,7 @@ SELECT
         (SELECT recipient FROM sent_to WHERE sent_to.item_id = items.id ORDER BY position)
     ) AS sent_to,
     documents.path AS source,
-    items.page AS page,
+    COALESCE(clauses.page, items.page) AS page,
     (SELECT group_concat(path, '; ') FROM
         (SELECT documents.path FROM meeting_sources JOIN documents ON documents.id = meeting_sources.document_id
          WHERE meeting_sources.meeting_id = meetings.id ORDER BY meeting_sources.main DESC, documents.path)
@@ -797,14 +800,19 @@ def _rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[dict]]:
             "notes": json.dumps(list(it.notes), ensure_ascii=False), "text": it.text,
         })
         item_money = money.get(i, [])
+        after = 0  # the clauses follow each other in the text: each is looked for after the last
         for j, d in enumerate(it.decisions):
             decision_id = child_id(item_id, "decision", j)
             rows["decisions"].append({
                 "id": decision_id, "item_id": item_id, "position": j, "by": d.by,
                 "kind": d.kind, "outcome": d.outcome, "text": d.text,
             })
+            after = max(after, _page_start(it, d.page))  # and not before the block's page
             for k, clause in enumerate(d.clauses):
-                rows["clauses"].append(_clause_row(decision_id, item_id, k, clause, it.text, item_money))
+                row = _clause_row(decision_id, item_id, k, clause, it, item_money, after)
+                rows["clauses"].append(row)
+                if row["start"] is not None and row["start"] >= after:
+                    after = row["end"]
         for j, mo in enumerate(it.motions):
             rows["motions"].append(
                 {"id": child_id(item_id, "motion", j), "item_id": item_id, "position": j,
@@ -851,9 +859,10 @@ def _item_positions(p: Protocol) -> list[int | None]:
     return [e.item_index if e.item_index is not None else first.get(e.item) for e in p.entities]
 
 
-def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dict:
-    """A clause with its span in the item's text and the amounts (MONEY entities) inside it."""
-    span = _find(clause, item_text)
+def _clause_row(decision_id, item_id, position, clause, item, money, after=0) -> dict:
+    """A clause with its span in the item's text (the first at or after ``after``, else
+    the first), the page where it starts and the amounts (MONEY entities) inside it."""
+    span = _find(clause, item.text, after) or (_find(clause, item.text) if after else None)
     amounts = [e.value for e in money if span and span[0] <= e.start and e.end <= span[1]]
     return {
         "id": child_id(decision_id, "clause", position), "decision_id": decision_id,
@@ -861,27 +870,34 @@ def _clause_row(decision_id, item_id, position, clause, item_text, money) -> dic
         "start": span[0] if span else None, "end": span[1] if span else None,
         "amounts": json.dumps(amounts) if amounts else None,
         "amount": sum(amounts) if amounts else None,
+        "page": item.page_at(span[0]) if span else None,
     }
 
 
-def _find(clause: str, text: str) -> tuple[int, int] | None:
+def _page_start(item, page: int | None) -> int:
+    """The offset in the item's text where ``page`` starts (0 if unknown)."""
+    return next((offset for offset, p in item.pages if page is not None and p >= page), 0)
+
+
+def _find(clause: str, text: str, after: int = 0) -> tuple[int, int] | None:
     """Where the clause stands in the item's text: exactly, or ignoring case and the
     spacing the parser normalised ("1. Att utse …" / "att utse …", joined lines).
 
-    The second search is the leftmost place where the clause's first word starts and the
-    others follow with only whitespace between them (as the words joined by ``\\s*``
-    with ``re.IGNORECASE``, without compiling a pattern for every clause).
+    Both searches start at ``after``. The second finds the leftmost place where the
+    clause's first word starts and the others follow with only whitespace between them
+    (as the words joined by ``\\s*`` with ``re.IGNORECASE``, without compiling a pattern
+    for every clause).
     """
     if not clause:
         return None
-    start = text.find(clause)
+    start = text.find(clause, after)
     if start >= 0:
         return start, start + len(clause)
     words = _fold(clause).split()
     if not words:
         return 0, 0
     folded = _fold(text)
-    start = folded.find(words[0])
+    start = folded.find(words[0], after)
     while start >= 0:
         end = _match_words(folded, start, words)
         if end is not None:

@@ -38,6 +38,6 @@ BREAKDOWN = (
 REFERENCE = (
     "jämfört med", "i jämförelse med", "i förhållande till",
     "föregående år*", "förra året", "fjolår*", "tidigare år*", "motsvarande period*",
-    "tidigare beslut*", "tidigare beviljad*", "tidigare anvisad*", "redan beviljad*",
-    "utfall*", "prognos*",
+    "tidigare beslut*", "tidigare borgensbeslut*", "tidigare beviljad*", "tidigare anvisad*",
+    "redan beviljad*", "upphör*", "utfall*", "prognos*",
 )

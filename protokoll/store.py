@@ -27,7 +27,8 @@ document's rows sit together in each index. Children are deleted with their docu
                     the clause in the item's text, NULL if not found), amounts (JSON
                     list of the MONEY values inside the clause), amount (their sum),
                     decided_amount (the sum of those whose role is 'decided', in SEK;
-                    NULL if none; NULL for rows stored before it existed: re-import)
+                    NULL if none; filled for older rows by the migration, see
+                    :mod:`protokoll.amounts`)
 ``motions``         id, item_id, position, by, text
 ``people``          id (canonical person id), name, variants (JSON), rule
 ``organisations``   id (canonical organisation id), name, variants (JSON), rule
@@ -73,7 +74,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from protokoll import quality, search
+from protokoll import amounts, quality, search
 from protokoll.clausespan import item_clause_spans
 from protokoll.errors import DatabaseBusy, DatabaseError
 from protokoll.records import Protocol, child_id, stable_id
@@ -347,8 +348,9 @@ def migrate(db: sqlite_utils.Database) -> int:
 
     Missing tables, columns, indexes, views and search indexes are created, tables
     whose foreign keys do not cascade are rebuilt, the search index is rebuilt from the
-    stored rows (from versions before 2) and its settings are stored. Returns the version
-    the database had before.
+    stored rows (from versions before 2) and its settings are stored; amounts stored
+    before they had roles get them (:func:`protokoll.amounts.backfill`). Returns the
+    version the database had before.
     """
     new = not db.table_names()
     before = SCHEMA_VERSION if new else schema_version(db)
@@ -362,8 +364,11 @@ def migrate(db: sqlite_utils.Database) -> int:
     if new and _create(db):
         return before
     db.executescript(TABLES)
+    roles_missing = "decided_amount" not in {c.name for c in db["clauses"].columns}
     _upgrade_tables(db)
     db.executescript(BACKFILL)
+    if roles_missing:
+        amounts.backfill(db)  # amount roles and decided_amount for the stored rows
     db.executescript(INDEXES)
     db.executescript(VIEWS)
     if before < 4:

@@ -41,3 +41,11 @@ REFERENCE = (
     "tidigare beslut*", "tidigare borgensbeslut*", "tidigare beviljad*", "tidigare anvisad*",
     "redan beviljad*", "upphör*", "utfall*", "prognos*",
 )
+
+# Right after the amount: a price or a rate, not a sum of money ("19,64 kronor/skattekrona",
+# "500 kr per deltagare"); "per år" is not here, a yearly sum is money decided.
+RATE = (
+    "/", "per skattekrona", "per invånare", "per timme", "per tim", "i timmen", "per deltagare",
+    "per person", "per barn", "per elev", "per styck", "per kvadratmeter", "per kvm", "per km",
+    "per mil", "per dygn", "per natt", "per portion",
+)

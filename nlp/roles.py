@@ -9,8 +9,8 @@
                clauses that add up to an amount decided before them (six times "246 096
                kr rekvireras" under 1 476 576 kr).
 ``reference``  a comparison or an earlier figure ("jämfört med 2025", "tidigare
-               beslutade"), and every amount outside the decisions' clauses (the item's
-               background text and tables).
+               beslutade"), a rate ("19,64 kronor/skattekrona", rule ``rate``), and every
+               amount outside the decisions' clauses (the item's background text and tables).
 
 So summing the decided amounts counts each krona decided once. Pure: returns a new
 Protocol; the cue words are in :mod:`.amount_cues`.
@@ -36,6 +36,10 @@ def _cue_re(cues) -> re.Pattern:
 DECIDED_RE = _cue_re(amount_cues.DECIDED)
 BREAKDOWN_RE = _cue_re(amount_cues.BREAKDOWN)
 REFERENCE_RE = _cue_re(amount_cues.REFERENCE)
+# (a sum a year, "600 000 kr/år", is money decided like "per år")
+RATE_RE = re.compile(r"\s*(?:" + "|".join(
+    re.escape(c).replace(r"\ ", r"\s+") + (r"(?!\w)" if c[-1].isalpha() else r"(?!\s*år(?!\w))")
+    for c in amount_cues.RATE) + ")")
 # Where a clause's parts end: a semicolon, a colon, a bullet, a sentence's or a comma's
 # end, a list point on a new line, a dash between spaces.
 _BOUNDARY = re.compile(r"[;:•]|[.,](?=\s)|\n\s*[-–*]|\s[-–]\s")
@@ -104,6 +108,8 @@ def cue_role(text: str, span: tuple[int, int], amount, inside) -> tuple[str, str
     lead = text[span[0]:start].lower()
     if REFERENCE_RE.search(part):
         return "reference", "reference-cue"
+    if RATE_RE.match(text.lower(), amount.end):
+        return "reference", "rate"
     if DECIDED_RE.search(before):
         return "decided", "decided-cue"
     if BREAKDOWN_RE.search(part):

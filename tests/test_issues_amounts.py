@@ -249,6 +249,11 @@ CUES = [
     ("att tillsätta medel på 1 476 576 kr\n\natt 738 288 kr rekvireras av Ronneby kommun\n\n"
      "att 738 288 kr rekvireras av Karlskrona kommun",
      {"1 476 576 kr": ("decided", "decided-cue"), "738 288 kr": ("breakdown", "part-of-total")}),
+    ("att skattesatsen för år 2025 fastställs till 19,64 kronor/skattekrona",
+     {"19,64 kronor": ("reference", "rate")}),
+    ("att bevilja 500 kr per deltagare och 2 mnkr per år samt 600 000 kr/år",
+     {"500 kr": ("reference", "rate"), "2 mnkr": ("decided", "decided-cue-lead"),
+      "600 000 kr": ("decided", "decided-cue-lead")}),
     # the same amount granted twice is two grants, not a total and its part
     ("att bevilja Ronneby kommun 10 000 kr\n\natt bevilja Karlskrona kommun 10 000 kr",
      {"10 000 kr": ("decided", "decided-cue")}),

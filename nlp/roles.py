@@ -108,7 +108,7 @@ def cue_role(text: str, span: tuple[int, int], amount, inside) -> tuple[str, str
     lead = text[span[0]:start].lower()
     if REFERENCE_RE.search(part):
         return "reference", "reference-cue"
-    if RATE_RE.match(text.lower(), amount.end):
+    if RATE_RE.match(text[amount.end:amount.end + 40].lower()):
         return "reference", "rate"
     if DECIDED_RE.search(before):
         return "decided", "decided-cue"

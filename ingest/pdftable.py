@@ -15,6 +15,8 @@ table's characters.
 
 from __future__ import annotations
 
+import re
+
 _TOL = 4.0  # points: how far a cell's left edge may stand from its column's
 
 
@@ -102,12 +104,29 @@ def _rows(tp, table) -> list[list[str]]:
         for r in line:
             c = _column(r, cols)
             cells[c] = (cells[c] + " " + tp.get_text_bounded(*r)).strip() if cells[c] else tp.get_text_bounded(*r)
-        wrapped = k > 0 and split is not None and gaps[k - 1] < split
+        wrapped = k > 0 and (split is not None and gaps[k - 1] < split or _continues(rows[-1], cells))
         if wrapped:
             rows[-1] = [_join(a, b) for a, b in zip(rows[-1], cells)]
         else:
             rows.append(cells)
     return [[c.strip() for c in row] for row in rows]
+
+
+def _continues(upper: list[str], lower: list[str]) -> bool:
+    """Whether a line goes on with the row above whatever the spacing says: each of its
+    cells goes on with the cell above it, and one of them is a number or a date broken
+    over the lines ("2 264" "000", "(647" "771 kr)", "2024-06-" "14"), which a new row
+    never starts with (the spacing of a table's lines and rows can overlap)."""
+    pairs = [(a.strip(), b.strip()) for a, b in zip(upper, lower) if b.strip()]
+    if not pairs or any(not a for a, _ in pairs):
+        return False
+    broken = [_BROKEN_NUMBER.search(a) and _GROUP.match(b) or a.endswith("-") and a[-2:-1].isdigit() and b[0].isdigit()
+              for a, b in pairs]
+    return any(broken) and all(ok or b[0].islower() for ok, (_, b) in zip(broken, pairs))
+
+
+_BROKEN_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})*$")  # "2 264", "(647"
+_GROUP = re.compile(r"\d{3}(?!\d)(?![,.]\d)")  # "000", "771 kr)"
 
 
 def _join(upper: str, lower: str) -> str:

@@ -103,6 +103,8 @@ def tag_money(doc):
             after = _NEXT_WORD.match(text, m.end())
             if after and after.group(1).lower() in NOT_MONEY_AFTER_MILLIONS:
                 continue
+        if _run_together(g.get("digits") or g.get("pdigits")):
+            continue
         start = m.start()
         if g.get("sign") and (_is_bullet(text, start) or _glued(doc, start)):
             start += 1  # a bullet, or a dash inside a word ("E€–1 kr"): not a minus sign
@@ -110,10 +112,21 @@ def tag_money(doc):
     for line_start, line in _table_lines(text):
         for cell_start, cell in _cells(line):
             for m in CELL_AMOUNT_RE.finditer(cell):
+                if _run_together(m.group("digits")):
+                    continue
                 start = line_start + cell_start + m.start()
                 spans.append(_span(doc, text, start, line_start + cell_start + m.end(), "money-table-cell"))
     add_entities(doc, spans)
     return doc
+
+
+# More digit groups than any amount has (10^15 and up): numbers of several cells run
+# together ("213 700 449 990 362 580 217 270"), never one amount.
+MAX_GROUPS = 5
+
+
+def _run_together(digits: str | None) -> bool:
+    return bool(digits) and len(digits.split()) > MAX_GROUPS
 
 
 def _span(doc, text, start, end, rule):

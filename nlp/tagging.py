@@ -14,6 +14,7 @@ from protokoll.records import Canonical, Entity, Protocol
 from .canonical import canonical_id, org_key, person_key, similar_place
 from .orgs import find_orgs, tag_acronyms
 from .persons import name_like
+from .roles import amount_roles
 from .spans import add_entities, attribute_key, capitalised, doc_text, in_entity, make_span
 
 
@@ -22,7 +23,8 @@ def tag(protocol: Protocol, nlp) -> Protocol:
     canonical people and organisations, and set each attendee's canonical id.
 
     ``nlp`` is the Language from :func:`protokoll.nlp.load`. Entity offsets are into
-    ``item.text``; every entity says which ``rule`` found or resolved it.
+    ``item.text``; every entity says which ``rule`` found or resolved it, and every
+    amount its ``role`` (:func:`~.roles.amount_roles`).
     """
     people = {person_key(a.name): a.name for a in protocol.attendance}
     presenters = {person_key(n): n for it in protocol.items for n in it.presenters}
@@ -68,10 +70,10 @@ def tag(protocol: Protocol, nlp) -> Protocol:
         dataclasses.replace(a, canonical=canonical_id("PER", person_key(a.name)))
         for a in protocol.attendance
     )
-    return dataclasses.replace(
+    return amount_roles(dataclasses.replace(
         protocol, entities=tuple(entities), canonicals=canonicals,
         attendance=attendance, warnings=tuple(warnings),
-    )
+    ))
 
 
 class _Found(NamedTuple):

@@ -24,7 +24,7 @@ import json
 # The exported columns, in order (names as in the decision_register view).
 COLUMNS = (
     "date", "body", "paragraph", "title", "dnr", "decision_kind", "outcome", "clause",
-    "amount", "amounts", "sent_to", "source", "page",
+    "amount", "decided_amount", "amounts", "sent_to", "source", "page",
 )
 DIALECTS = {
     "excel-sv": {"delimiter": ";", "decimal": ",", "bom": True},
@@ -63,6 +63,7 @@ def register(db, *, body=None, date_from=None, date_to=None) -> list[dict]:
     for row in out:
         row["amounts"] = json.loads(row["amounts"]) if row["amounts"] else []
         row["amount"] = _whole(row["amount"])
+        row["decided_amount"] = _whole(row["decided_amount"])
     return out
 
 
@@ -114,7 +115,7 @@ def _xlsx_cell(cell, name: str, value) -> None:
     if name == "date":
         cell.value = datetime.date.fromisoformat(value)
         cell.number_format = "yyyy-mm-dd"
-    elif name == "amount":
+    elif name in ("amount", "decided_amount"):
         cell.value = value
         cell.number_format = "#,##0" if isinstance(value, int) else "#,##0.00"
     elif name == "page":

@@ -215,6 +215,8 @@ class Entity:
     canonical: str | None = None  # id of the canonical person/organisation
     rule: str | None = None  # which rule or model found / resolved it
     item_index: int | None = None  # position of the item in Protocol.items (numbers can repeat)
+    role: str | None = None  # MONEY: decided | breakdown | reference (nlp.roles)
+    role_rule: str | None = None  # the rule that chose the role
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,10 @@ document's rows sit together in each index. Children are deleted with their docu
 ``clauses``         id, decision_id, item_id, position, text, start/end (offsets of
                     the clause in the item's text, NULL if not found), amounts (JSON
                     list of the MONEY values inside the clause), amount (their sum),
-                    page (where the clause starts; NULL without pages or span)
+                    decided_amount (the sum of those whose role is 'decided', in SEK;
+                    NULL if none; filled for older rows by the migration, see
+                    :mod:`protokoll.amounts`), page (where the clause starts; NULL
+                    without pages or span)
 ``motions``         id, item_id, position, by, text
 ``people``          id (canonical person id), name, variants (JSON), rule
 ``organisations``   id (canonical organisation id), name, variants (JSON), rule
@@ -40,7 +43,8 @@ document's rows sit together in each index. Children are deleted with their docu
                     organisation, organisation_id, paragraphs (JSON; [] = all)
 ``entities``        id, document_id, item_id (NULL for header/attendance), label,
                     text, value (number, ISO date or JSON range), currency, start, end,
-                    person_id, organisation_id, rule
+                    person_id, organisation_id, rule, role and role_rule (MONEY:
+                    'decided' | 'breakdown' | 'reference' and the rule that chose it)
 ``votes``           id, item_id, yes, no, abstain, yes_means, no_means (what a yes and a
                     no vote stood for), members (JSON [{name, vote}])
 ``reservations``    id, item_id, position, name, person_id
@@ -84,7 +88,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from protokoll import grouping, paths, quality, search
+from protokoll import amounts, grouping, paths, quality, search
+from protokoll.clausespan import item_clause_spans
 from protokoll.errors import DatabaseBusy, DatabaseError
 from protokoll.records import Protocol, child_id, stable_id, to_dict
 
@@ -168,7 +173,8 @@ CREATE TABLE IF NOT EXISTS clauses (
     "end" INTEGER,
     amounts TEXT,
     amount REAL,
-    page INTEGER
+    page INTEGER,
+    decided_amount REAL
 );
 CREATE TABLE IF NOT EXISTS motions (
     id TEXT PRIMARY KEY,
@@ -214,7 +220,9 @@ CREATE TABLE IF NOT EXISTS entities (
     "end" INTEGER,
     person_id TEXT REFERENCES people(id),
     organisation_id TEXT REFERENCES organisations(id),
-    rule TEXT
+    rule TEXT,
+    role TEXT,
+    role_rule TEXT
 );
 CREATE TABLE IF NOT EXISTS votes (
     id TEXT PRIMARY KEY,
@@ -304,8 +312,9 @@ WHERE item_id IS NULL;
 # ``source`` is that file, ``sources`` every file of the meeting, main source first. Order by date, body, document_id,
 # item_position, decision_position, clause_position for the order of the minutes).
 # ``clause_rowid`` is the clauses_fts rowid (Datasette: fts_table clauses_fts, fts_pk
-# clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none). ``page``
-# is where the clause starts, or the item's page for a clause without one.
+# clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none),
+# ``decided_amount`` the sum of the decided ones only: the money the clause decides.
+# ``page`` is where the clause starts, or the item's page for a clause without one.
 VIEWS = """
 DROP VIEW IF EXISTS decision_register;
 CREATE VIEW decision_register AS
@@ -325,6 +334,7 @@ SELECT
     clauses.text AS clause,
     clauses.amounts AS amounts,
     clauses.amount AS amount,
+    clauses.decided_amount AS decided_amount,
     (SELECT group_concat(recipient, '; ') FROM
         (SELECT recipient FROM sent_to WHERE sent_to.item_id = items.id ORDER BY position)
     ) AS sent_to,
@@ -438,8 +448,9 @@ def migrate(db: sqlite_utils.Database) -> int:
 
     Missing tables, columns, indexes, views and search indexes are created, tables
     whose foreign keys do not cascade are rebuilt, the search index is rebuilt from the
-    stored rows (from versions before 2) and its settings are stored. Returns the version
-    the database had before.
+    stored rows (from versions before 2) and its settings are stored; amounts stored
+    before they had roles get them (:func:`protokoll.amounts.backfill`). Returns the
+    version the database had before.
     """
     new = not db.table_names()
     before = SCHEMA_VERSION if new else schema_version(db)
@@ -453,8 +464,11 @@ def migrate(db: sqlite_utils.Database) -> int:
     if new and _create(db):
         return before
     db.executescript(TABLES)
+    roles_missing = "decided_amount" not in {c.name for c in db["clauses"].columns}
     _upgrade_tables(db)
     db.executescript(BACKFILL)
+    if roles_missing:
+        amounts.backfill(db)  # amount roles and decided_amount for the stored rows
     db.executescript(INDEXES)
     db.executescript(VIEWS)
     if before < 4:
@@ -800,19 +814,15 @@ def _rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[dict]]:
             "notes": json.dumps(list(it.notes), ensure_ascii=False), "text": it.text,
         })
         item_money = money.get(i, [])
-        after = 0  # the clauses follow each other in the text: each is looked for after the last
+        spans = item_clause_spans(it)
         for j, d in enumerate(it.decisions):
             decision_id = child_id(item_id, "decision", j)
             rows["decisions"].append({
                 "id": decision_id, "item_id": item_id, "position": j, "by": d.by,
                 "kind": d.kind, "outcome": d.outcome, "text": d.text,
             })
-            after = max(after, _page_start(it, d.page))  # and not before the block's page
             for k, clause in enumerate(d.clauses):
-                row = _clause_row(decision_id, item_id, k, clause, it, item_money, after)
-                rows["clauses"].append(row)
-                if row["start"] is not None and row["start"] >= after:
-                    after = row["end"]
+                rows["clauses"].append(_clause_row(decision_id, item_id, k, clause, spans[j][k], item_money, it))
         for j, mo in enumerate(it.motions):
             rows["motions"].append(
                 {"id": child_id(item_id, "motion", j), "item_id": item_id, "position": j,
@@ -846,6 +856,7 @@ def _rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[dict]]:
             "currency": e.currency, "start": e.start, "end": e.end,
             "person_id": e.canonical if e.canonical in people else None,
             "organisation_id": e.canonical if e.canonical in orgs else None, "rule": e.rule,
+            "role": e.role, "role_rule": e.role_rule,
         })
     return rows
 
@@ -859,69 +870,22 @@ def _item_positions(p: Protocol) -> list[int | None]:
     return [e.item_index if e.item_index is not None else first.get(e.item) for e in p.entities]
 
 
-def _clause_row(decision_id, item_id, position, clause, item, money, after=0) -> dict:
-    """A clause with its span in the item's text (the first at or after ``after``, else
-    the first), the page where it starts and the amounts (MONEY entities) inside it."""
-    span = _find(clause, item.text, after) or (_find(clause, item.text) if after else None)
-    amounts = [e.value for e in money if span and span[0] <= e.start and e.end <= span[1]]
+def _clause_row(decision_id, item_id, position, clause, span, money, item) -> dict:
+    """A clause with its span in the item's text, the page where it starts and the amounts
+    (MONEY entities) inside it; ``decided_amount`` sums those in SEK whose role is
+    ``decided`` (see nlp.roles)."""
+    inside = [e for e in money if span and span[0] <= e.start and e.end <= span[1]]
+    amounts = [e.value for e in inside]
+    decided = [e.value for e in inside if e.role == "decided" and e.currency in ("SEK", None)]
     return {
         "id": child_id(decision_id, "clause", position), "decision_id": decision_id,
         "item_id": item_id, "position": position, "text": clause,
         "start": span[0] if span else None, "end": span[1] if span else None,
         "amounts": json.dumps(amounts) if amounts else None,
         "amount": sum(amounts) if amounts else None,
+        "decided_amount": sum(decided) if decided else None,
         "page": item.page_at(span[0]) if span else None,
     }
-
-
-def _page_start(item, page: int | None) -> int:
-    """The offset in the item's text where ``page`` starts (0 if unknown)."""
-    return next((offset for offset, p in item.pages if page is not None and p >= page), 0)
-
-
-def _find(clause: str, text: str, after: int = 0) -> tuple[int, int] | None:
-    """Where the clause stands in the item's text: exactly, or ignoring case and the
-    spacing the parser normalised ("1. Att utse …" / "att utse …", joined lines).
-
-    Both searches start at ``after``. The second finds the leftmost place where the
-    clause's first word starts and the others follow with only whitespace between them
-    (as the words joined by ``\\s*`` with ``re.IGNORECASE``, without compiling a pattern
-    for every clause).
-    """
-    if not clause:
-        return None
-    start = text.find(clause, after)
-    if start >= 0:
-        return start, start + len(clause)
-    words = _fold(clause).split()
-    if not words:
-        return 0, 0
-    folded = _fold(text)
-    start = folded.find(words[0], after)
-    while start >= 0:
-        end = _match_words(folded, start, words)
-        if end is not None:
-            return start, end
-        start = folded.find(words[0], start + 1)
-    return None
-
-
-def _match_words(folded: str, pos: int, words: list[str]) -> int | None:
-    """The end of ``words`` read from ``pos`` with only whitespace between them, or None."""
-    for k, word in enumerate(words):
-        if k:
-            while pos < len(folded) and folded[pos].isspace():
-                pos += 1
-        if not folded.startswith(word, pos):
-            return None
-        pos += len(word)
-    return pos
-
-
-def _fold(s: str) -> str:
-    """Lower case, one character for one so offsets stay valid ("İ" → "i", as ``re.IGNORECASE``)."""
-    low = s.lower()
-    return low if len(low) == len(s) else "".join([c.lower()[0] for c in s])
 
 
 def _canonical_row(c) -> dict:

@@ -18,7 +18,7 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   only from the archive directory given to ``protokoll serve --archive`` and only for a
   path recorded in the ``documents``/``document_paths`` tables: never an arbitrary path.
   Cells in a column named ``source`` link there (``#page=N`` when the row has a page).
-* Amounts: ``amount``/``total``/``largest`` cells read "1 476 576" in HTML (JSON, CSV
+* Amounts: ``amount``/``decided_amount``/``total``/``largest`` cells read "1 476 576" in HTML (JSON, CSV
   and .xlsx keep the numbers).
 * Table pages: the long list of column descriptions is folded into a "Kolumner /
   columns" disclosure, so the rows come first (descriptions also show on the headers).
@@ -155,7 +155,7 @@ def register_routes():
 
 
 # Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
-AMOUNT_COLUMNS = {"amount", "total", "largest"}
+AMOUNT_COLUMNS = {"amount", "decided_amount", "total", "largest"}
 
 
 @hookimpl

@@ -31,7 +31,9 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
     """Export the decision register of DB: one row per decision clause.
 
     Columns: date, body, paragraph, title, dnr, decision kind and outcome, clause,
-    amount (sum of the amounts in the clause), amounts, sent to, source file and page.
+    amount (sum of the amounts in the clause), decided amount (only the money the clause
+    decides: no financing, breakdowns or comparisons; sum this), amounts, sent to, source
+    file and page.
     CSV (the default) opens correctly in Swedish Excel; use --dialect rfc4180 for
     other programs. Text that starts with = + - @ never runs as a formula.
     DB is only read: it may be on a read-only medium. --body names a body in any

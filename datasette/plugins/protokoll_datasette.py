@@ -24,6 +24,16 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   columns" disclosure, so the rows come first (descriptions also show on the headers).
 * Facets: a ``year`` facet over ISO date columns (``facets: [{year: date}]`` in
   metadata, or ``?_facet_year=date``); choosing a year filters ``date__startswith``.
+* The register page (templates ``_table.html`` → ``_protokoll_register.html``) shows the
+  columns of :data:`protokoll.web.REGISTER_COLUMNS` with Swedish labels, § and clause
+  linking to their row pages; ``?_col=``/``?_nocol=`` give Datasette's own table.
+* Output format ``csv_excel`` (the register page's CSV link): the whole register as
+  filtered on the page, streamed, in the Swedish-Excel CSV of ``protokoll export``.
+* Search page ``/<database>/sok?q=`` (``.json`` too): every item, the number of hits,
+  pages of 20, matched words marked; the home page's search box leads there, and its
+  first links are the register, the search and the documents to check.
+* Row pages of clauses, decisions, items and meetings are titled by the item (never an
+  id) and link up to the decision, item, meeting and source file page.
 """
 
 from __future__ import annotations
@@ -35,11 +45,14 @@ from urllib.parse import parse_qs, quote
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import (
+    escape_sqlite, path_with_added_args, path_with_removed_args,
+    path_with_replaced_args, tilde_encode, urlsafe_components,
+)
 from datasette.utils.asgi import Response, asgi_send_file
 from markupsafe import Markup, escape
 
-from protokoll import search
+from protokoll import search, web
 
 PLUGIN = "protokoll"
 
@@ -144,24 +157,152 @@ document.querySelectorAll("dl.column-descriptions").forEach(function (dl) {
 """
 
 
+# On the register page Datasette's own "CSV" link (the first 1,000 rows) becomes the
+# register's whole CSV (the csv_excel output format, the link above the rows).
+REGISTER_CSV_LINK = """
+var whole = document.querySelector("a.protokoll-csv");
+document.querySelectorAll("p.export-links a").forEach(function (a) {
+  if (whole && a.textContent === "CSV") { a.href = whole.href; a.title = whole.textContent; }
+});
+"""
+
+
 @hookimpl
-def extra_body_script(view_name):
-    return FOLD_COLUMN_DESCRIPTIONS if view_name == "table" else None
+def extra_body_script(view_name, table):
+    if view_name != "table":
+        return None
+    return FOLD_COLUMN_DESCRIPTIONS + (REGISTER_CSV_LINK if table == web.REGISTER else "")
 
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source)]
-
-
-# Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
-AMOUNT_COLUMNS = {"amount", "total", "largest"}
+    return [
+        (r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source),
+        (r"^/(?P<database>[^/.]+)/sok(\.(?P<format>json))?$", search_page),
+    ]
 
 
 @hookimpl
-def render_cell(row, value, column, database, datasette):
+def register_output_renderer():
+    return {
+        "extension": web.CSV_FORMAT,
+        "render": lambda datasette, request, database: web.register_csv(
+            datasette, request, database, {"escape_fts": swedish_fts}),
+        "can_render": lambda table, view_name: view_name == "table" and table == web.REGISTER,
+    }
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    if template == "table.html" and table == web.REGISTER:
+        return register_vars(datasette, database, request)
+    if template == "row.html":
+        return row_vars(datasette, database, table, request)
+    if template == "index.html":
+        return home_vars(datasette, request)
+    return None
+
+
+def register_vars(datasette, database, request) -> dict:
+    """The register page: its columns (unless the URL chose columns) and CSV link."""
+    chosen = "_col" in request.args or "_nocol" in request.args
+    csv = datasette.urls.path(path_with_replaced_args(
+        request, {"_next": None, "_size": None, "_nocount": None, "_facet": None},
+        path=f"{request.path}.{web.CSV_FORMAT}"))
+    return {"protokoll_register": {"columns": None if chosen else web.REGISTER_COLUMNS, "csv_url": csv}}
+
+
+async def home_vars(datasette, request) -> dict:
+    """Per database with a register: the URLs of the register, search and check pages."""
+    links = []
+    for name, db in datasette.databases.items():
+        if name != "_internal" and web.REGISTER in await db.view_names():
+            links.append({"name": name, "register": datasette.urls.table(name, web.REGISTER),
+                          "search": datasette.urls.path(f"/{name}/sok"),
+                          "check": datasette.urls.table(name, "documents_to_check")})
+    return {"protokoll_home": links}
+
+
+async def row_vars(datasette, database, table, request) -> dict:
+    """A row page's title and links up to its decision, item, meeting and source file."""
+    pks = urlsafe_components(request.url_vars.get("pks", ""))
+    found = await web.upward(datasette.get_database(database), table, pks[0]) if len(pks) == 1 else None
+    if found is None:
+        return {"protokoll_row": None}
+    links = []
+    for name, label in (("decision", "Beslut"), ("item", "Paragraf"), ("meeting", "Sammanträde")):
+        if found[name] and table != name + "s":
+            links.append((label, datasette.urls.row(database, name + "s", tilde_encode(found[name]["id"])),
+                          row_label(name, found)))
+    document = found["document"]
+    if document and table != "documents":
+        url = (datasette.urls.path(f"/-/source/{database}/{document['id']}") if archive(datasette)
+               else datasette.urls.row(database, "documents", tilde_encode(document["id"])))
+        page = found["page"]
+        links.append(("Källa", url + (f"#page={page}" if page and archive(datasette) else ""),
+                      Path(str(document["path"] or document["id"])).name + (f", s. {page}" if page else "")))
+    return {"protokoll_row": {"title": found["title"], "links": links}}
+
+
+def row_label(name: str, found: dict) -> str:
+    if name == "item":
+        return " ".join(filter(None, [found["item"].get("label"), found["item"].get("title")]))
+    if name == "meeting":
+        return " ".join(filter(None, [found["meeting"].get("body"), found["meeting"].get("date")]))
+    return f"{found['decision'].get('by') or 'beslut'} ({found['decision'].get('outcome') or ''})"
+
+
+async def search_page(datasette, request):
+    """``/<database>/sok?q=…&page=N&size=20``: items whose title or text matches."""
+    name = request.url_vars["database"]
+    if name not in datasette.databases or not await datasette.permission_allowed(
+        request.actor, "view-database", resource=name, default=True
+    ):
+        return Response.text("Not found", status=404)
+    q = request.args.get("q") or ""
+    try:
+        page, size = int(request.args.get("page") or 1), int(request.args.get("size") or web.PAGE_SIZE)
+    except ValueError:
+        page, size = 1, web.PAGE_SIZE
+    found = await web.search_items(datasette.get_database(name), q, page, size)
+    for hit in found["hits"]:
+        hit["item_url"] = datasette.urls.row(name, "items", tilde_encode(hit["item_id"]))
+        hit["source_url"] = (datasette.urls.path(f"/-/source/{name}/{hit['document_id']}")
+                             + (f"#page={hit['page']}" if hit["page"] else "")) if archive(datasette) else None
+    if request.url_vars.get("format") == "json":
+        rows = [{k: v for k, v in h.items() if k not in ("source_url", "marked_title")} for h in found["hits"]]
+        if request.args.get("_shape") == "array":
+            return Response.json(rows)
+        return Response.json({"q": q, "count": found["count"], "page": found["page"],
+                              "pages": found["pages"], "rows": rows})
+    for hit in found["hits"]:
+        hit["snippet"] = web.highlight(hit["snippet"])
+        hit["marked_title"] = web.highlight(hit["marked_title"] or "(utan rubrik / untitled)")
+        hit["source_name"] = Path(str(hit["source"] or "")).name
+    pages = {"prev": found["page"] - 1 if found["page"] > 1 else None,
+             "next": found["page"] + 1 if found["page"] < found["pages"] else None}
+    links = {k: path_with_replaced_args(request, {"page": v}) for k, v in pages.items() if v}
+    return Response.html(await datasette.render_template("protokoll_search.html", {
+        **found, "q": q, "database": name, "links": links, "cap": web.COUNT_CAP,
+        "over": found["count"] > web.COUNT_CAP, "page_size": found["size"],
+    }, request=request))
+
+
+# Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
+AMOUNT_COLUMNS = {"amount", "total", "largest", "decided_amount"}
+# Register cells that link to their row page: column -> (table, id column).
+ROW_LINKS = {"paragraph": ("items", "item_id"), "clause": ("clauses", "clause_id")}
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
     if column in AMOUNT_COLUMNS and isinstance(value, (int, float)) and not isinstance(value, bool):
         return swedish_number(value)
+    if table == web.REGISTER and column in ROW_LINKS and value:
+        other, key = ROW_LINKS[column]
+        if key in row.keys() and row[key]:
+            url = datasette.urls.row(database, other, tilde_encode(row[key]))
+            return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
     if column != "source" or not value:
         return None
     keys = row.keys()

@@ -47,7 +47,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import (
     escape_sqlite, path_with_added_args, path_with_removed_args,
-    path_with_replaced_args, tilde_encode, urlsafe_components,
+    path_with_replaced_args, tilde_encode,
 )
 from datasette.utils.asgi import Response, asgi_send_file
 from markupsafe import Markup, escape
@@ -224,68 +224,11 @@ async def home_vars(datasette, request) -> dict:
 
 
 async def row_vars(datasette, database, table, request) -> dict:
-    """A row page's title and links up to its decision, item, meeting and source file."""
-    pks = urlsafe_components(request.url_vars.get("pks", ""))
-    found = await web.upward(datasette.get_database(database), table, pks[0]) if len(pks) == 1 else None
-    if found is None:
-        return {"protokoll_row": None}
-    links = []
-    for name, label in (("decision", "Beslut"), ("item", "Paragraf"), ("meeting", "Sammanträde")):
-        if found[name] and table != name + "s":
-            links.append((label, datasette.urls.row(database, name + "s", tilde_encode(found[name]["id"])),
-                          row_label(name, found)))
-    document = found["document"]
-    if document and table != "documents":
-        url = (datasette.urls.path(f"/-/source/{database}/{document['id']}") if archive(datasette)
-               else datasette.urls.row(database, "documents", tilde_encode(document["id"])))
-        page = found["page"]
-        links.append(("Källa", url + (f"#page={page}" if page and archive(datasette) else ""),
-                      Path(str(document["path"] or document["id"])).name + (f", s. {page}" if page else "")))
-    return {"protokoll_row": {"title": found["title"], "links": links}}
-
-
-def row_label(name: str, found: dict) -> str:
-    if name == "item":
-        return " ".join(filter(None, [found["item"].get("label"), found["item"].get("title")]))
-    if name == "meeting":
-        return " ".join(filter(None, [found["meeting"].get("body"), found["meeting"].get("date")]))
-    return f"{found['decision'].get('by') or 'beslut'} ({found['decision'].get('outcome') or ''})"
+    return await web.row_page(datasette, database, table, request, archived=archive(datasette) is not None)
 
 
 async def search_page(datasette, request):
-    """``/<database>/sok?q=…&page=N&size=20``: items whose title or text matches."""
-    name = request.url_vars["database"]
-    if name not in datasette.databases or not await datasette.permission_allowed(
-        request.actor, "view-database", resource=name, default=True
-    ):
-        return Response.text("Not found", status=404)
-    q = request.args.get("q") or ""
-    try:
-        page, size = int(request.args.get("page") or 1), int(request.args.get("size") or web.PAGE_SIZE)
-    except ValueError:
-        page, size = 1, web.PAGE_SIZE
-    found = await web.search_items(datasette.get_database(name), q, page, size)
-    for hit in found["hits"]:
-        hit["item_url"] = datasette.urls.row(name, "items", tilde_encode(hit["item_id"]))
-        hit["source_url"] = (datasette.urls.path(f"/-/source/{name}/{hit['document_id']}")
-                             + (f"#page={hit['page']}" if hit["page"] else "")) if archive(datasette) else None
-    if request.url_vars.get("format") == "json":
-        rows = [{k: v for k, v in h.items() if k not in ("source_url", "marked_title")} for h in found["hits"]]
-        if request.args.get("_shape") == "array":
-            return Response.json(rows)
-        return Response.json({"q": q, "count": found["count"], "page": found["page"],
-                              "pages": found["pages"], "rows": rows})
-    for hit in found["hits"]:
-        hit["snippet"] = web.highlight(hit["snippet"])
-        hit["marked_title"] = web.highlight(hit["marked_title"] or "(utan rubrik / untitled)")
-        hit["source_name"] = Path(str(hit["source"] or "")).name
-    pages = {"prev": found["page"] - 1 if found["page"] > 1 else None,
-             "next": found["page"] + 1 if found["page"] < found["pages"] else None}
-    links = {k: path_with_replaced_args(request, {"page": v}) for k, v in pages.items() if v}
-    return Response.html(await datasette.render_template("protokoll_search.html", {
-        **found, "q": q, "database": name, "links": links, "cap": web.COUNT_CAP,
-        "over": found["count"] > web.COUNT_CAP, "page_size": found["size"],
-    }, request=request))
+    return await web.search_page(datasette, request, archived=archive(datasette) is not None)
 
 
 # Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".

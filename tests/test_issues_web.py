@@ -85,8 +85,8 @@ def test_register_page_shows_a_registrars_columns_with_swedish_labels(ds):
 
 
 def test_register_page_lists_the_newest_meeting_first_and_undated_last(ds, db_path):
-    rows = get(ds, "/protokoll/decision_register.json?_shape=array&_size=max"
-                   "&_col=date&_col=paragraph&_col=clause_position").json()
+    rows = get(ds, "/protokoll/decision_register.json?_shape=array&_size=max&_col=date&_col=paragraph"
+                   "&_col=item_position&_col=decision_position&_col=clause_position").json()
     # LSVO 2024-12-13 (pdf) has 59 clauses, aldras (no date in the protocol) 3: 62 rows.
     # The counts from the stored records, which the view does not decide:
     clauses = sql(db_path, "select m.date, count(*) from clauses c join items i on i.id = c.item_id "
@@ -95,6 +95,8 @@ def test_register_page_lists_the_newest_meeting_first_and_undated_last(ds, db_pa
     assert [r["date"] for r in rows] == ["2024-12-13"] * 59 + [None] * 3
     lsvo = [(r["paragraph"], r["clause_position"]) for r in rows[:59]]
     assert lsvo[:3] == [("§ 94/24", 0), ("§ 94/24", 1), ("§ 95/24", 0)]  # as in the minutes
+    positions = [(r["item_position"], r["decision_position"], r["clause_position"]) for r in rows[:59]]
+    assert positions == sorted(positions)
 
 
 def test_register_shows_decided_amount_and_sources_once_the_view_has_them(tmp_path, db_path):
@@ -150,6 +152,8 @@ def test_decision_item_and_meeting_pages_are_titled_and_link_up(ds, db_path):
     page = get(ds, f"/protokoll/items/{item}").text
     assert re.search(r"<title>§ 98/24 [^<–]+ – items</title>", page)
     assert upward_links(page)["Sammanträde"][0] == f"/protokoll/meetings/{meeting}"
+    assert '<table class="rows-and-columns protokoll-row">' in page  # read downwards
+    assert re.search(r'<th scope="row">title<small>Rubrik / title</small></th>\s*<td class="col-title">[^<]+</td>', page)
     page = get(ds, f"/protokoll/meetings/{meeting}").text
     assert "<title>LSVO 2024-12-13 – meetings</title>" in page
     # items are labelled by their title where other rows point at them

@@ -156,9 +156,10 @@ def test_decision_item_and_meeting_pages_are_titled_and_link_up(ds, db_path):
     assert re.search(r'<th scope="row">title<small>Rubrik / title</small></th>\s*<td class="col-title">[^<]+</td>', page)
     page = get(ds, f"/protokoll/meetings/{meeting}").text
     assert "<title>LSVO 2024-12-13 – meetings</title>" in page
-    # items are labelled by their title where other rows point at them
+    # items are labelled by their title where other rows point at them (label_column)
+    title = sql(db_path, "select title from items where id = ?", item)[0][0]
     page = get(ds, f"/protokoll/clauses?item_id={item}").text
-    assert "Samverkansavtal" in page or re.search(r'href="/protokoll/items/[0-9a-f]+">[^<0-9a-f]', page)
+    assert f'<a href="/protokoll/items/{item}">{html.escape(title, quote=False)}</a>' in page
 
 
 # --- search page ----------------------------------------------------------------------

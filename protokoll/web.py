@@ -182,11 +182,13 @@ def excerpt(marked: str | None) -> str:
     text = " ".join((marked or "").split())
     first = text.find(MARK_START)
     start = max(0, first - SNIPPET_BEFORE) if first >= 0 else 0
-    if start:
-        start = text.find(" ", start) + 1 or start
+    space = text.find(" ", start) if start else -1
+    if 0 <= space < first:  # begin at a word, unless the match is in the first "word" (a URL)
+        start = space + 1
     end = start + SNIPPET_LENGTH
-    if end < len(text):
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    space = text.rfind(" ", max(start, first), end)
+    if end < len(text) and space > start:
+        end = space
     out = text[start:end]
     if out.count(MARK_START) > out.count(MARK_END):  # a match cut in two: close it
         out += MARK_END
@@ -226,7 +228,8 @@ async def search_page(datasette, request, *, archived: bool):
         hit["source_url"] = (datasette.urls.path(f"/-/source/{name}/{hit['document_id']}")
                              + (f"#page={hit['page']}" if hit["page"] else "")) if archived else None
     if request.url_vars.get("format") == "json":
-        rows = [{k: v for k, v in h.items() if k not in ("source_url", "marked_title")} for h in found["hits"]]
+        rows = [{**{k: v for k, v in h.items() if k not in ("source_url", "marked_title")},
+                 "snippet": h["snippet"].replace(MARK_START, "").replace(MARK_END, "")} for h in found["hits"]]
         if request.args.get("_shape") == "array":
             return Response.json(rows)
         return Response.json({"q": q, "count": found["count"], "page": found["page"],

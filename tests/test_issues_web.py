@@ -186,6 +186,8 @@ def test_search_counts_the_hits_and_pages_through_them(ds, db_path):
     assert expected > 5
     first = get(ds, "/protokoll/sok.json?q=medel").json()
     assert first["count"] == expected
+    for hit in first["rows"]:  # the match is in the snippet of the text, or in the title
+        assert "medel" in (hit["snippet"] + (hit["title"] or "")).lower() and "\x02" not in hit["snippet"]
     found, page = [], 1
     while True:
         data = get(ds, f"/protokoll/sok.json?q=medel&page={page}").json()

@@ -20,6 +20,7 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Iterable, Iterator
 
 # The exported columns, in order (names as in the decision_register view).
 COLUMNS = (
@@ -55,27 +56,49 @@ def register(db, *, body=None, date_from=None, date_to=None) -> list[dict]:
         f"SELECT {', '.join(COLUMNS)} FROM decision_register "
         "WHERE (:body IS NULL OR body IN (SELECT value FROM json_each(:bodies))) "
         "AND (:date_from IS NULL OR date >= :date_from) AND (:date_to IS NULL OR date <= :date_to) "
-        "ORDER BY date, body, document_id, item_position, decision_position, clause_position",
+        f"ORDER BY {ORDER}",
         {"body": body, "bodies": json.dumps(bodies(db, body) if body is not None else []),
          "date_from": date_from, "date_to": date_to},
     ).fetchall()
-    out = [dict(zip(COLUMNS, r)) for r in rows]
-    for row in out:
-        row["amounts"] = json.loads(row["amounts"]) if row["amounts"] else []
-        row["amount"] = _whole(row["amount"])
-        row["decided_amount"] = _whole(row["decided_amount"])
+    return [row(r) for r in rows]
+
+
+# The order of the minutes: meeting date, body, document, then as in the protocol.
+ORDER = "date, body, document_id, item_position, decision_position, clause_position"
+
+
+def row(values) -> dict:
+    """One ``decision_register`` row (the values of :data:`COLUMNS`, in order) as an
+    export row: ``amounts`` a list of numbers, whole amounts as ints."""
+    out = dict(zip(COLUMNS, values))
+    out["amounts"] = json.loads(out["amounts"]) if out["amounts"] else []
+    out["amount"] = _whole(out["amount"])
+    out["decided_amount"] = _whole(out["decided_amount"])
     return out
 
 
 def to_csv(rows: list[dict], dialect: str = "excel-sv") -> bytes:
     """The rows as CSV bytes in one of :data:`DIALECTS`."""
+    return b"".join(csv_chunks(rows, dialect))
+
+
+def csv_chunks(rows: Iterable[dict], dialect: str = "excel-sv", *, size: int = 500) -> Iterator[bytes]:
+    """The rows as CSV in one of :data:`DIALECTS`, in pieces of about ``size`` rows (the
+    first piece holds the BOM, if any, and the header): for streaming a large register."""
     d = DIALECTS[dialect]
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=d["delimiter"], lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_csv_cell(row[c], d["decimal"]) for c in COLUMNS])
-    return ("\ufeff" if d["bom"] else "").encode() + buf.getvalue().encode("utf-8")
+    head = ("\ufeff" if d["bom"] else "").encode()
+    for n, r in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(r[c], d["decimal"]) for c in COLUMNS])
+        if n % size == 0:
+            yield head + buf.getvalue().encode("utf-8")
+            head = b""
+            buf.seek(0)
+            buf.truncate()
+    if head or buf.tell():
+        yield head + buf.getvalue().encode("utf-8")
 
 
 def to_json(rows: list[dict]) -> bytes:

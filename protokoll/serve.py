@@ -6,7 +6,7 @@
 
 The configuration lives in the ``datasette/`` directory of the source tree, shipped as
 package data ``protokoll.datasette_config``: ``metadata.yml`` (titles, descriptions,
-facets, canned queries, licence) and ``plugins/`` (Swedish search in the normal search
+facets, canned queries, licence), ``templates/`` (the register, search, home and row pages) and ``plugins/`` (Swedish search in the normal search
 box without a count of every match, read-only guard, links to source files, year facet). :data:`SETTINGS` are the
 safe defaults: no write endpoints exist, queries are time-limited and row-capped, and
 the database file cannot be downloaded whole unless ``allow_download`` is switched on.
@@ -147,4 +147,5 @@ def datasette(db, *, archive=None, immutable: bool = False, settings: dict | Non
         metadata=metadata(path, archive=archive),
         settings={**SETTINGS, **(settings or {})},
         plugins_dir=str(root / "plugins"),
+        template_dir=str(root / "templates"),
     )

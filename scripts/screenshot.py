@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Make docs/screenshot.png: the samples in `protokoll serve`, searched in headless Chromium.
+"""Make docs/screenshot.png: the decision register of the samples in `protokoll serve`.
 
     .venv/bin/python scripts/screenshot.py                 # → docs/screenshot.png
-    .venv/bin/python scripts/screenshot.py -o /tmp/s.png --query avvikelse
+    .venv/bin/python scripts/screenshot.py -o /tmp/s.png
 
 Loads the bundled samples into a fresh database with `protokoll load`, starts a real
-`protokoll serve` on 127.0.0.1 (a free port), searches the decision register in
-Debian's Chromium (driven by Playwright; no browser is downloaded) and saves the page.
-tests/test_browser.py uses the same helpers.
+`protokoll serve` on 127.0.0.1 (a free port), opens the register page as a user does
+(the first link on the home page) in Debian's Chromium (driven by Playwright; no browser
+is downloaded) and saves it. tests/test_browser.py uses the same helpers and makes
+docs/screenshot.png the same way.
 """
 
 from __future__ import annotations
@@ -95,19 +96,31 @@ def search_register(page, base: str, database: str, query: str) -> None:
         page.press("#_search", "Enter")
 
 
+def open_register(page, base: str) -> None:
+    """Open the home page and follow its first link, the decision register."""
+    page.goto(base + "/")
+    with page.expect_navigation():
+        page.locator("section.content a").first.click()
+
+
+def register_screenshot(page, base: str, output) -> None:
+    """The register page as a user first sees it, saved as a PNG at ``output``."""
+    page.set_viewport_size({"width": 1280, "height": 860})
+    open_register(page, base)
+    page.locator("p.protokoll-register-links").evaluate("e => { e.scrollIntoView(); window.scrollBy(0, -12); }")
+    page.screenshot(path=str(output))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", default=str(ROOT / "docs" / "screenshot.png"))
-    parser.add_argument("--query", default="medel")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "protokoll.db"
         subprocess.run([str(PROTOKOLL), "load", *SAMPLES, "--db", str(db), "--silent"],
                        cwd=ROOT, check=True)
         with serving(db, archive=ROOT / "samples") as base, chromium() as browser:
-            page = browser.new_page(viewport={"width": 1280, "height": 860})
-            search_register(page, base, "protokoll", args.query)
-            page.screenshot(path=args.output)
+            register_screenshot(browser.new_page(), base, args.output)
     print(args.output)
     return 0
 

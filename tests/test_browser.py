@@ -60,17 +60,69 @@ def test_search_box_shows_decision_with_source_link(served, tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_search_page_finds_inflections_across_decisions(served):
+def test_search_page_finds_inflections_across_items(served):
     _, base, browser = served
     page = browser.new_page()
-    page.goto(f"{base}/protokoll/sok")
-    page.fill("input[name=q]", "förskolorna")
+    page.goto(f"{base}/")
+    page.fill("#protokoll-q", "förskolorna")  # the home page's search box
     with page.expect_navigation():
-        page.press("input[name=q]", "Enter")
-    text = page.locator("table.rows-and-columns").inner_text()
-    assert "budgeten för förskolan" in text  # "förskolorna" finds "förskolan"
-    assert "förskolorna i Lyckeby" in text
+        page.press("#protokoll-q", "Enter")
+    assert page.url.startswith(f"{base}/protokoll/sok?q=")
+    text = page.locator("ol.protokoll-hits").inner_text()
+    assert "förskolan" in text  # "förskolorna" finds "förskolan"
     assert re.search(r"ks-2023-05-10\.docx", text)
+    assert page.locator("ol.protokoll-hits mark").count() >= 1
+    assert re.match(r"\d+ träff", page.locator("p.hit-count").inner_text())
+
+
+# What a registrar reads first, in order (protokoll.web.REGISTER_COLUMNS as the view has them).
+LABELS = ["Datum", "Organ", "§", "Ärende", "Beslut / att-sats", "Belopp i satsen", "Utfall", "Källa med sida"]
+
+
+def test_register_page_row_links_and_readme_screenshot(served):
+    """The register as a user opens it (first link on the home page); this page is the
+    README's docs/screenshot.png."""
+    db, base, browser = served
+    page = browser.new_page()
+    screenshot.register_screenshot(page, base, ROOT / "docs" / "screenshot.png")
+    assert page.url.startswith(f"{base}/protokoll/decision_register")
+    heads = [h.strip().rstrip("▼▲").strip() for h in page.locator("table.protokoll-register th").all_inner_texts()]
+    assert heads == LABELS
+    first = page.locator("table.protokoll-register tbody tr").first
+    assert first.locator("td.col-date").inner_text() == "2024-12-13"  # newest meeting first
+    assert (ROOT / "docs" / "screenshot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # a clause's row page, then up to its item and meeting
+    with page.expect_navigation():
+        first.locator("td.col-clause a").click()
+    assert "/protokoll/clauses/" in page.url
+    assert page.title().startswith("§ 94/24 ")
+    ups = page.locator("ul.protokoll-upward a")
+    assert [t.split(":")[0] for t in page.locator("ul.protokoll-upward li").all_inner_texts()] == [
+        "Beslut", "Paragraf", "Sammanträde", "Källa"]
+    assert ups.nth(3).get_attribute("href") == f"/-/source/protokoll/{lsvo_id(db)}#page=2"
+    with page.expect_navigation():
+        ups.nth(1).click()
+    assert "/protokoll/items/" in page.url and page.title().startswith("§ 94/24 ")
+    with page.expect_navigation():
+        page.locator("ul.protokoll-upward a").first.click()
+    assert "/protokoll/meetings/" in page.url and page.title().startswith("LSVO 2024-12-13")
+
+
+def test_register_csv_link_gives_every_row_for_swedish_excel(served):
+    db, base, browser = served
+    page = browser.new_page()
+    page.goto(f"{base}/protokoll/decision_register")
+    link = page.locator("p.export-links a", has_text="CSV").first
+    href = link.get_attribute("href")
+    assert href.startswith("/protokoll/decision_register.csv_excel")
+    body = page.request.get(base + href).body()
+    assert body.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:3] == ["date", "body", "paragraph"]
+    with sqlite3.connect(db) as conn:
+        total = conn.execute("select count(*) from decision_register").fetchone()[0]
+    assert total == 10 and len(lines) - 1 == total  # every clause of the three protocols
+    assert any(";12500000;" in line for line in lines)  # KS § 12: 12 500 000 kr as a number
 
 
 def test_amounts_chart_and_search_all_work_in_the_browser(served):

@@ -24,6 +24,16 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   columns" disclosure, so the rows come first (descriptions also show on the headers).
 * Facets: a ``year`` facet over ISO date columns (``facets: [{year: date}]`` in
   metadata, or ``?_facet_year=date``); choosing a year filters ``date__startswith``.
+* The register page (templates ``_table.html`` → ``_protokoll_register.html``) shows the
+  columns of :data:`protokoll.web.REGISTER_COLUMNS` with Swedish labels, § and clause
+  linking to their row pages; ``?_col=``/``?_nocol=`` give Datasette's own table.
+* Output format ``csv_excel`` (the register page's CSV link): the whole register as
+  filtered on the page, streamed, in the Swedish-Excel CSV of ``protokoll export``.
+* Search page ``/<database>/sok?q=`` (``.json`` too): every item, the number of hits,
+  pages of 20, matched words marked; the home page's search box leads there, and its
+  first links are the register, the search and the documents to check.
+* Row pages of clauses, decisions, items and meetings are titled by the item (never an
+  id) and link up to the decision, item, meeting and source file page.
 """
 
 from __future__ import annotations
@@ -35,11 +45,14 @@ from urllib.parse import parse_qs, quote
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import (
+    escape_sqlite, path_with_added_args, path_with_removed_args,
+    path_with_replaced_args, tilde_encode,
+)
 from datasette.utils.asgi import Response, asgi_send_file
 from markupsafe import Markup, escape
 
-from protokoll import search
+from protokoll import search, web
 
 PLUGIN = "protokoll"
 
@@ -144,24 +157,95 @@ document.querySelectorAll("dl.column-descriptions").forEach(function (dl) {
 """
 
 
+# On the register page Datasette's own "CSV" link (the first 1,000 rows) becomes the
+# register's whole CSV (the csv_excel output format, the link above the rows).
+REGISTER_CSV_LINK = """
+var whole = document.querySelector("a.protokoll-csv");
+document.querySelectorAll("p.export-links a").forEach(function (a) {
+  if (whole && a.textContent === "CSV") { a.href = whole.href; a.title = whole.textContent; }
+});
+"""
+
+
 @hookimpl
-def extra_body_script(view_name):
-    return FOLD_COLUMN_DESCRIPTIONS if view_name == "table" else None
+def extra_body_script(view_name, table):
+    if view_name != "table":
+        return None
+    return FOLD_COLUMN_DESCRIPTIONS + (REGISTER_CSV_LINK if table == web.REGISTER else "")
 
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source)]
-
-
-# Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
-AMOUNT_COLUMNS = {"amount", "decided_amount", "total", "largest"}
+    return [
+        (r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source),
+        (r"^/(?P<database>[^/.]+)/sok(\.(?P<format>json))?$", search_page),
+    ]
 
 
 @hookimpl
-def render_cell(row, value, column, database, datasette):
+def register_output_renderer():
+    return {
+        "extension": web.CSV_FORMAT,
+        "render": lambda datasette, request, database: web.register_csv(
+            datasette, request, database, {"escape_fts": swedish_fts}),
+        "can_render": lambda table, view_name: view_name == "table" and table == web.REGISTER,
+    }
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    if template == "table.html" and table == web.REGISTER:
+        return register_vars(datasette, database, request)
+    if template == "row.html":
+        return row_vars(datasette, database, table, request)
+    if template == "index.html":
+        return home_vars(datasette, request)
+    return None
+
+
+def register_vars(datasette, database, request) -> dict:
+    """The register page: its columns (unless the URL chose columns) and CSV link."""
+    chosen = "_col" in request.args or "_nocol" in request.args
+    csv = datasette.urls.path(path_with_replaced_args(
+        request, {"_next": None, "_size": None, "_nocount": None, "_facet": None},
+        path=f"{request.path}.{web.CSV_FORMAT}"))
+    return {"protokoll_register": {"columns": None if chosen else web.REGISTER_COLUMNS, "csv_url": csv}}
+
+
+async def home_vars(datasette, request) -> dict:
+    """Per database with a register: the URLs of the register, search and check pages."""
+    links = []
+    for name, db in datasette.databases.items():
+        if name != "_internal" and web.REGISTER in await db.view_names():
+            links.append({"name": name, "register": datasette.urls.table(name, web.REGISTER),
+                          "search": datasette.urls.path(f"/{name}/sok"),
+                          "check": datasette.urls.table(name, "documents_to_check")})
+    return {"protokoll_home": links}
+
+
+async def row_vars(datasette, database, table, request) -> dict:
+    return await web.row_page(datasette, database, table, request, archived=archive(datasette) is not None)
+
+
+async def search_page(datasette, request):
+    return await web.search_page(datasette, request, archived=archive(datasette) is not None)
+
+
+# Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
+AMOUNT_COLUMNS = {"amount", "total", "largest", "decided_amount"}
+# Register cells that link to their row page: column -> (table, id column).
+ROW_LINKS = {"paragraph": ("items", "item_id"), "clause": ("clauses", "clause_id")}
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
     if column in AMOUNT_COLUMNS and isinstance(value, (int, float)) and not isinstance(value, bool):
         return swedish_number(value)
+    if table == web.REGISTER and column in ROW_LINKS and value:
+        other, key = ROW_LINKS[column]
+        if key in row.keys() and row[key]:
+            url = datasette.urls.row(database, other, tilde_encode(row[key]))
+            return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
     if column != "source" or not value:
         return None
     keys = row.keys()

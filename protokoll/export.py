@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 # The exported columns, in order (names as in the decision_register view).
 COLUMNS = (
     "date", "body", "paragraph", "title", "dnr", "decision_kind", "outcome", "clause",
-    "amount", "decided_amount", "amounts", "sent_to", "source", "page",
+    "amount", "decided_amount", "amounts", "sent_to", "source", "page", "sources",
 )
 DIALECTS = {
     "excel-sv": {"delimiter": ";", "decimal": ",", "bom": True},

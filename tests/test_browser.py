@@ -6,9 +6,12 @@ README screenshot and this test run the same server and browser code.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import re
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -76,7 +79,8 @@ def test_search_page_finds_inflections_across_items(served):
 
 
 # What a registrar reads first, in order (protokoll.web.REGISTER_COLUMNS as the view has them).
-LABELS = ["Datum", "Organ", "§", "Ärende", "Beslut / att-sats", "Belopp i satsen", "Utfall", "Källa med sida"]
+LABELS = ["Datum", "Organ", "§", "Ärende", "Beslut / att-sats", "Belopp som beslutas", "Belopp i satsen", "Utfall",
+          "Källa med sida", "Alla källfiler"]
 
 
 def test_register_page_row_links_and_readme_screenshot(served):
@@ -143,3 +147,43 @@ def test_amounts_chart_and_search_all_work_in_the_browser(served):
     page.get_by_text("results in protokoll: clauses").wait_for(timeout=10_000)
     assert "budgeten för förskolan" in page.inner_text("body")
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def lsvo_five_files(served, tmp_path_factory):
+    """The LSVO meeting in all five of its sample files, imported as `make demo` does."""
+    root = tmp_path_factory.mktemp("lsvo5")
+    archive = root / "arkiv"
+    archive.mkdir()
+    for ext in ("md", "docx", "odt", "rtf", "pdf"):
+        (archive / f"lsvo-2024-12-13.{ext}").write_bytes((SAMPLES / f"lsvo-2024-12-13.{ext}").read_bytes())
+    db = root / "protokoll.db"
+    r = subprocess.run([str(screenshot.PROTOKOLL), "ingest", str(archive), "--db", str(db)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    with screenshot.serving(db, archive=archive) as base:
+        yield db, base, served[2]  # one Chromium per module (Playwright's sync API)
+
+
+def test_the_demos_totals_count_one_meeting_once(lsvo_five_files):
+    """Five files, one meeting: the money LSVO decided on 2024-12-13, worked out by hand
+    from the minutes (tests/test_issues_amounts.py): the first clause of each of § 97/24's
+    nine "LSVO beslutar" blocks decides a grant, 600 000 + 900 000 + 1 476 576 + 415 000
+    + 400 000 + 3 600 000 + 600 000 + 600 000 + 57 000 = 8 648 576 kr; its 59 clauses are
+    in the register once, not five times (96 433 640 kr was the sum of every amount in
+    every file before issue 28)."""
+    _, base, browser = lsvo_five_files
+    page = browser.new_page()
+    page.goto(f"{base}/protokoll/belopp_per_ar?threshold=0")
+    cells = page.locator("table.rows-and-columns tbody tr").first.locator("td")
+    row = dict(zip([h.strip() for h in page.locator("table.rows-and-columns th").all_inner_texts()],
+                   [c.strip() for c in cells.all_inner_texts()]))
+    assert page.locator("table.rows-and-columns tbody tr").count() == 1
+    assert (row["body"], row["year"], row["total"]) == ("LSVO", "2024", "8\u00a0648\u00a0576")  # no-break spaces
+    page.goto(f"{base}/protokoll/decision_register")
+    csv_url = page.locator("a.protokoll-csv").get_attribute("href")
+    rows = list(csv.DictReader(io.StringIO(page.request.get(base + csv_url).body().decode("utf-8-sig")),
+                               delimiter=";"))
+    assert len(rows) == 59
+    assert {Path(r["source"]).name for r in rows} == {"lsvo-2024-12-13.pdf"}  # the main source
+    assert {len(r["sources"].split("; ")) for r in rows} == {5}  # and every file of the meeting

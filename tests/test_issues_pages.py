@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import io
 import sqlite3
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
-from PIL import Image
 
 from protokoll import ingest, parsers, serve, store
 from protokoll.records import Protocol, to_dict
+from test_issues_ocr import _pdf as scanned_pdf
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT.parent / "samples"
@@ -152,19 +150,7 @@ def test_register_source_link_opens_the_clause_page(tmp_path, lsvo):
 
 def _scan(src: Path, pages: list[int]) -> bytes:
     """Pages (0-based) of ``src`` rendered as a scanner gives them: 150 dpi greyscale JPEG."""
-    pdf = pdfium.PdfDocument(str(src))
-    try:
-        images = []
-        for i in pages:
-            image = pdf[i].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
-            jpeg = io.BytesIO()
-            image.save(jpeg, "JPEG", quality=70)
-            images.append(Image.open(io.BytesIO(jpeg.getvalue())))
-        buf = io.BytesIO()
-        images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=150)
-        return buf.getvalue()
-    finally:
-        pdf.close()
+    return scanned_pdf(src, pages, scan=True)
 
 
 @pytest.mark.slow

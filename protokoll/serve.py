@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from protokoll import planner
 from protokoll.errors import DatabaseError, UnreadableFile
 
 # Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
@@ -104,6 +105,7 @@ def datasette(db, *, archive=None, immutable: bool = False, settings: dict | Non
     path = check_database(db)
     archive = check_archive(archive)
     root = config_dir()
+    planner.refresh(path)  # plans that fit the archive's size (the register newest first)
     return Datasette(
         files=[] if immutable else [str(path)],
         immutables=[str(path)] if immutable else [],

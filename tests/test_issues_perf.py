@@ -132,3 +132,13 @@ def test_serve_gives_the_planner_statistics_once(tmp_path, db_path):
     with sqlite3.connect(other) as conn:
         conn.execute("create table t (x)")
     assert planner.refresh(other) is False
+
+
+def test_search_all_gets_the_exact_number_of_hits_from_the_index(ds, db_path):
+    # How datasette-search-all asks (its page shows "N results" per table).
+    ask = "?_shape=objects&_labels=on&_extra=count&_extra=database&_extra=table&_size=5&_search="
+    data = get(ds, "/protokoll/clauses.json" + ask + "att").json()
+    assert data["filtered_table_rows_count"] == sql(db_path, "select count(*) from clauses")[0]  # all start "att"
+    assert len(data["rows"]) == 5
+    data = get(ds, "/protokoll/clauses.json" + ask + "Blekingerutinerna").json()
+    assert data["filtered_table_rows_count"] == 1 and len(data["rows"]) == 1  # aldras' third clause

@@ -33,6 +33,7 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, quote, urlencode
@@ -91,12 +92,12 @@ def asgi_wrapper(datasette):
         for table in config.get("newest_first_search", []):
             for database in datasette.databases:
                 newest[(database, table)] = datasette.table_metadata(database, table).get("fts_pk", "rowid")
-        return guard(app, uncounted=set(config.get("uncounted", [])), newest=newest)
+        return guard(app, uncounted=set(config.get("uncounted", [])), newest=newest, datasette=datasette)
 
     return wrap
 
 
-def guard(app, *, uncounted=frozenset(), newest=None):
+def guard(app, *, uncounted=frozenset(), newest=None, datasette=None):
     """Answer 405 to anything but GET/HEAD/OPTIONS (no request can change anything) and
     404 to the pages that would show server file paths; skip the row count where it
     would cost a pass over every row (see :func:`without_count`)."""
@@ -111,9 +112,64 @@ def guard(app, *, uncounted=frozenset(), newest=None):
                 await Response.text("Not found", status=404).asgi_send(send)
                 return
             scope = without_count(newest_first(scope, newest or {}), uncounted)
+            if COUNT_KEY in scope and datasette is not None:
+                send = with_index_count(send, datasette, *scope[COUNT_KEY])
         await app(scope, receive, send)
 
     return wrapped
+
+
+# Set in the ASGI scope by newest_first for a JSON search on a table that asked for its
+# count (datasette-search-all's "N results"): (database, table, search).
+COUNT_KEY = "protokoll.index_count"
+
+
+def with_index_count(send, datasette, database, table, q):
+    """``send`` that puts the number of search-index matches into the JSON response's
+    ``filtered_table_rows_count``: for a table whose whole content is indexed (external
+    content kept in sync by triggers) it is the number of matching rows, counted in the
+    index alone (FTS5 reads the match list; Datasette's own count looked each match up in
+    the table: 0.25 s instead of 2.5 s for a word in all of 1M clauses)."""
+    start, body = {}, []
+
+    async def send_counted(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+            return
+        if message["type"] != "http.response.body" or not start:
+            await send(message)
+            return
+        body.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        content = b"".join(body)
+        if start.get("status") == 200:
+            content = await _add_count(content, datasette, database, table, q)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        await send({**start, "headers": headers + [(b"content-length", str(len(content)).encode())]})
+        await send({"type": "http.response.body", "body": content})
+
+    return send_counted
+
+
+async def _add_count(content: bytes, datasette, database, table, q) -> bytes:
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content
+    if not isinstance(data, dict) or "filtered_table_rows_count" not in data:
+        return content
+    db = datasette.get_database(database)
+    fts = await db.fts_table(table)
+    if not fts:
+        return content
+    try:
+        result = await db.execute(f"select count(*) from {escape_sqlite(fts)} where {escape_sqlite(fts)} "
+                                  "match escape_fts(:search)", {"search": q})
+    except QueryInterrupted:
+        return content
+    data["filtered_table_rows_count"] = result.first()[0]
+    return json.dumps(data, default=repr).encode("utf-8")
 
 
 def without_count(scope, uncounted) -> dict:
@@ -143,10 +199,11 @@ def without_count(scope, uncounted) -> dict:
 # which would make Datasette run its own search of every match as well).
 NEWEST = "_newest"
 # Arguments a plain search may carry and still be answered newest first: paging, output
-# shape, column choice. Anything else (a column filter, _where, _facet, _sort, a count
-# asked for) needs every match, and goes to Datasette's own search.
+# shape, column choice (``_extra`` does nothing in Datasette 0.65 but ``_extra=count``,
+# which asks for the count). Anything else (a column filter, _where, _facet, _sort, a
+# count on a page other than a table's JSON) needs every match: Datasette's own search.
 PLAIN_ARGS = {"_search", NEWEST, "_next", "_size", "_nocount", "_nofacet", "_labels", "_shape", "_col",
-              "_nocol", "_json", "_nl", "_dl", "_stream", "_trace", "_sort_desc"}
+              "_nocol", "_json", "_nl", "_dl", "_stream", "_trace", "_sort_desc", "_extra"}
 
 
 def newest_first(scope, newest) -> dict:
@@ -169,13 +226,19 @@ def newest_first(scope, newest) -> dict:
     q = dict(pairs).get("_search", dict(pairs).get(NEWEST, ""))
     rest = [(k, v) for k, v in pairs if k not in ("_search", NEWEST)]
     counted = any(k == "_nocount" and not v or k == "_extra" and v == "count" for k, v in rest)
-    plain = keys <= PLAIN_ARGS and all(v == pk for k, v in rest if k == "_sort_desc") and not counted
+    # A count is answered from the index alone, for a table's JSON (with_index_count).
+    count_from_index = counted and pk == "rowid" and scope["path"].endswith(".json")
+    plain = (keys <= PLAIN_ARGS and all(v == pk for k, v in rest if k == "_sort_desc")
+             and (count_from_index or not counted))
+    extra = {}
     if q.strip() and plain:
         rest = [(k, v) for k, v in rest if k not in ("_sort_desc", "_nofacet", "_nocount")]
         rest += [(NEWEST, q), ("_sort_desc", pk), ("_nofacet", "1"), ("_nocount", "1")]
+        if count_from_index:
+            extra[COUNT_KEY] = (page["database"], page["table"], q)
     else:
         rest.append(("_search", q))
-    return {**scope, "query_string": urlencode(rest).encode("latin-1")}
+    return {**scope, "query_string": urlencode(rest).encode("latin-1"), **extra}
 
 
 @hookimpl

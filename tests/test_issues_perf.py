@@ -17,6 +17,8 @@ oldest hits of any search.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import sqlite3
 from pathlib import Path
 
@@ -142,3 +144,10 @@ def test_search_all_gets_the_exact_number_of_hits_from_the_index(ds, db_path):
     assert len(data["rows"]) == 5
     data = get(ds, "/protokoll/clauses.json" + ask + "Blekingerutinerna").json()
     assert data["filtered_table_rows_count"] == 1 and len(data["rows"]) == 1  # aldras' third clause
+
+
+def test_a_streamed_csv_of_a_search_has_every_hit(ds, db_path):
+    # Datasette streams a CSV by asking for page after page itself (no _next in the request).
+    text = get(ds, "/protokoll/clauses.csv?_search=att&_stream=on&_size=20").text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) - 1 == sql(db_path, "select count(*) from clauses")[0]  # every clause starts "att"

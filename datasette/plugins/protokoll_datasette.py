@@ -201,9 +201,10 @@ NEWEST = "_newest"
 # Arguments a plain search may carry and still be answered newest first: paging, output
 # shape, column choice (``_extra`` does nothing in Datasette 0.65 but ``_extra=count``,
 # which asks for the count). Anything else (a column filter, _where, _facet, _sort, a
-# count on a page other than a table's JSON) needs every match: Datasette's own search.
+# count on a page other than a table's JSON, a streamed CSV, whose pages Datasette asks
+# for without _next in the request) needs every match: Datasette's own search.
 PLAIN_ARGS = {"_search", NEWEST, "_next", "_size", "_nocount", "_nofacet", "_labels", "_shape", "_col",
-              "_nocol", "_json", "_nl", "_dl", "_stream", "_trace", "_sort_desc", "_extra"}
+              "_nocol", "_json", "_nl", "_dl", "_trace", "_sort_desc", "_extra"}
 
 
 def newest_first(scope, newest) -> dict:

@@ -301,7 +301,10 @@ def _row_item(self, key, _get=datasette_utils.CustomRow.__getitem__):
         raise _MissingColumn(*e.args) from None
 
 
-datasette_utils.CustomRow.__getitem__ = _row_item
+_row_item.protokoll = True
+# Datasette loads this module again for every instance (plugins_dir): patch only once.
+if not getattr(datasette_utils.CustomRow.__getitem__, "protokoll", False):
+    datasette_utils.CustomRow.__getitem__ = _row_item
 
 
 @hookimpl

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from protokoll import paths
+from protokoll import paths, planner
 from protokoll.errors import DatabaseError, ServerError, UnreadableFile, os_reason
 
 # Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
@@ -141,6 +141,7 @@ def datasette(db, *, archive=None, immutable: bool = False, settings: dict | Non
     path = check_database(db)
     archive = check_archive(archive)
     root = config_dir()
+    planner.refresh(path)  # plans that fit the archive's size (the register newest first)
     return Datasette(
         files=[] if immutable else [str(path)],
         immutables=[str(path)] if immutable else [],

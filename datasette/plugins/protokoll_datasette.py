@@ -11,6 +11,11 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
   listed under ``uncounted`` in the plugin's metadata (the register view), get
   ``_nocount=1``, so Datasette shows the first rows without counting every match (seconds
   on a million clauses). ``&_nocount=`` or ``_extra=count`` still asks for the count.
+* Newest first from the index: a plain search (``_search`` and nothing that filters,
+  facets, counts or sorts otherwise) on a table named under ``newest_first_search``
+  lists its hits newest first (by the search index's rowid) and reads only the hits of
+  the page it shows (see :func:`newest_first`): a word in every one of a million clauses
+  costs what a rare word costs. Anything else uses Datasette's own search.
 * Read-only: every request but GET/HEAD/OPTIONS is answered 405, so no form, plugin
   or canned query can write, whatever the configuration says. ``/-/databases`` and
   ``/-/metadata`` (which show the server's file paths) answer 404.
@@ -38,16 +43,19 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode
 
 from datasette import hookimpl
+from datasette import utils as datasette_utils
 from datasette.database import QueryInterrupted
 from datasette.facets import Facet
+from datasette.filters import FilterArguments
 from datasette.utils import (
     escape_sqlite, path_with_added_args, path_with_removed_args,
-    path_with_replaced_args, tilde_encode,
+    path_with_replaced_args, tilde_encode, urlsafe_components,
 )
 from datasette.utils.asgi import Response, asgi_send_file
 from markupsafe import Markup, escape
@@ -86,18 +94,23 @@ HIDDEN_PATHS = re.compile(r"^/-/(databases|metadata)(\.json)?$")
 
 
 # A table page, /<database>/<table> with an optional format: /protokoll/clauses.json.
-TABLE_PAGE = re.compile(r"^/(?!-/)[^/]+/(?P<table>[^/.]+)(\.\w+)?$")
+TABLE_PAGE = re.compile(r"^/(?!-/)(?P<database>[^/]+)/(?P<table>[^/.]+)(\.\w+)?$")
 
 
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
-        return guard(app, uncounted=set((datasette.plugin_config(PLUGIN) or {}).get("uncounted", [])))
+        config = datasette.plugin_config(PLUGIN) or {}
+        newest = {}
+        for table in config.get("newest_first_search", []):
+            for database in datasette.databases:
+                newest[(database, table)] = datasette.table_metadata(database, table).get("fts_pk", "rowid")
+        return guard(app, uncounted=set(config.get("uncounted", [])), newest=newest, datasette=datasette)
 
     return wrap
 
 
-def guard(app, *, uncounted=frozenset()):
+def guard(app, *, uncounted=frozenset(), newest=None, datasette=None):
     """Answer 405 to anything but GET/HEAD/OPTIONS (no request can change anything) and
     404 to the pages that would show server file paths; skip the row count where it
     would cost a pass over every row (see :func:`without_count`)."""
@@ -111,10 +124,65 @@ def guard(app, *, uncounted=frozenset()):
             if HIDDEN_PATHS.match(scope["path"]):
                 await Response.text("Not found", status=404).asgi_send(send)
                 return
-            scope = without_count(scope, uncounted)
+            scope = without_count(newest_first(scope, newest or {}), uncounted)
+            if COUNT_KEY in scope and datasette is not None:
+                send = with_index_count(send, datasette, *scope[COUNT_KEY])
         await app(scope, receive, send)
 
     return wrapped
+
+
+# Set in the ASGI scope by newest_first for a JSON search on a table that asked for its
+# count (datasette-search-all's "N results"): (database, table, search).
+COUNT_KEY = "protokoll.index_count"
+
+
+def with_index_count(send, datasette, database, table, q):
+    """``send`` that puts the number of search-index matches into the JSON response's
+    ``filtered_table_rows_count``: for a table whose whole content is indexed (external
+    content kept in sync by triggers) it is the number of matching rows, counted in the
+    index alone (FTS5 reads the match list; Datasette's own count looked each match up in
+    the table: 0.25 s instead of 2.5 s for a word in all of 1M clauses)."""
+    start, body = {}, []
+
+    async def send_counted(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+            return
+        if message["type"] != "http.response.body" or not start:
+            await send(message)
+            return
+        body.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        content = b"".join(body)
+        if start.get("status") == 200:
+            content = await _add_count(content, datasette, database, table, q)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        await send({**start, "headers": headers + [(b"content-length", str(len(content)).encode())]})
+        await send({"type": "http.response.body", "body": content})
+
+    return send_counted
+
+
+async def _add_count(content: bytes, datasette, database, table, q) -> bytes:
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content
+    if not isinstance(data, dict) or "filtered_table_rows_count" not in data:
+        return content
+    db = datasette.get_database(database)
+    fts = await db.fts_table(table)
+    if not fts:
+        return content
+    try:
+        result = await db.execute(f"select count(*) from {escape_sqlite(fts)} where {escape_sqlite(fts)} "
+                                  "match escape_fts(:search)", {"search": q})
+    except QueryInterrupted:
+        return content
+    data["filtered_table_rows_count"] = result.first()[0]
+    return json.dumps(data, default=repr).encode("utf-8")
 
 
 def without_count(scope, uncounted) -> dict:
@@ -138,6 +206,118 @@ def without_count(scope, uncounted) -> dict:
         return scope
     query = scope.get("query_string", b"")
     return {**scope, "query_string": query + (b"&" if query else b"") + b"_nocount=1"}
+
+
+# The query-string key a search answered newest first travels under (not ``_search``,
+# which would make Datasette run its own search of every match as well).
+NEWEST = "_newest"
+# Arguments a plain search may carry and still be answered newest first: paging, output
+# shape, column choice (``_extra`` does nothing in Datasette 0.65 but ``_extra=count``,
+# which asks for the count). Anything else (a column filter, _where, _facet, _sort, a
+# count on a page other than a table's JSON, a streamed CSV, whose pages Datasette asks
+# for without _next in the request) needs every match: Datasette's own search.
+PLAIN_ARGS = {"_search", NEWEST, "_next", "_size", "_nocount", "_nofacet", "_labels", "_shape", "_col",
+              "_nocol", "_json", "_nl", "_dl", "_trace", "_sort_desc", "_extra"}
+
+
+def newest_first(scope, newest) -> dict:
+    """``scope`` with a plain search on a table of ``newest`` ({(database, table): fts pk})
+    moved from ``_search`` to ``_newest``, sorted by the index's rowid descending, without
+    count or facets; :func:`filters_from_request` then reads only the page's hits.
+
+    A search that is not plain (see :data:`PLAIN_ARGS`) goes back to ``_search``, also
+    one that came as ``_newest`` (a next-page link, a form that kept it) and has since
+    gained a filter or another sort.
+    """
+    page = TABLE_PAGE.match(scope["path"])
+    if page is None or (page["database"], page["table"]) not in newest:
+        return scope
+    pk = newest[(page["database"], page["table"])]
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    keys = {k for k, _ in pairs}
+    if "_search" not in keys and NEWEST not in keys:
+        return scope
+    q = dict(pairs).get("_search", dict(pairs).get(NEWEST, ""))
+    rest = [(k, v) for k, v in pairs if k not in ("_search", NEWEST)]
+    counted = any(k == "_nocount" and not v or k == "_extra" and v == "count" for k, v in rest)
+    # A count is answered from the index alone, for a table's JSON (with_index_count).
+    count_from_index = counted and pk == "rowid" and scope["path"].endswith(".json")
+    plain = (keys <= PLAIN_ARGS and all(v == pk for k, v in rest if k == "_sort_desc")
+             and (count_from_index or not counted))
+    extra = {}
+    if q.strip() and plain:
+        rest = [(k, v) for k, v in rest if k not in ("_sort_desc", "_nofacet", "_nocount")]
+        rest += [(NEWEST, q), ("_sort_desc", pk), ("_nofacet", "1"), ("_nocount", "1")]
+        if count_from_index:
+            extra[COUNT_KEY] = (page["database"], page["table"], q)
+    else:
+        rest.append(("_search", q))
+    return {**scope, "query_string": urlencode(rest).encode("latin-1"), **extra}
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """The where clause of a search moved to ``_newest`` (:func:`newest_first`): the
+    rows whose index rowid is among the newest hits up to the end of this page, found by
+    walking the index newest first and joining the table or view (so a hit the view
+    leaves out, e.g. an agenda's, does not take a place on the page)."""
+    q = request.args.get(NEWEST)
+    if q is None:
+        return None
+
+    async def inner():
+        meta = datasette.table_metadata(database, table)
+        db = datasette.get_database(database)
+        fts = meta.get("fts_table") or await db.fts_table(table)
+        if not fts:
+            return None
+        pk = meta.get("fts_pk", "rowid")
+        size = request.args.get("_size") or meta.get("size") or datasette.page_size
+        size = datasette.max_returned_rows if size == "max" else _int(size, datasette.page_size)
+        after, params = "", {"search": q}
+        offset = 0
+        if request.args.get("_next"):
+            if await db.table_exists(table):  # a table: _next is "<rowid>,<primary key>"
+                params["newest_before"] = _int(urlsafe_components(request.args["_next"])[0], 0)
+                after = "and f.rowid < :newest_before "
+            else:  # a view: _next is an offset
+                offset = _int(request.args["_next"], 0)
+        f, t = escape_sqlite(fts), escape_sqlite(table)
+        where = (
+            f"{escape_sqlite(pk)} in (select f.rowid from {f} f join {t} t on t.{escape_sqlite(pk)} = f.rowid "
+            f"where f.{f} match escape_fts(:search) {after}order by f.rowid desc limit {offset + size + 1})"
+        )
+        return FilterArguments([where], params, [f'search matches "{q}"'], {"search": q})
+
+    return inner
+
+
+def _int(value, default: int) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+class _MissingColumn(KeyError, IndexError):
+    """A row without the column asked for. Datasette 0.65 builds the next-page link of a
+    table sorted by ``rowid`` (a column it does not select) from ``row["rowid"]`` and, when
+    the row is missing it, looks the value up by primary key, but catches only the
+    IndexError of sqlite3.Row: its own rows with expanded foreign-key labels raise
+    KeyError. This error is both."""
+
+
+def _row_item(self, key, _get=datasette_utils.CustomRow.__getitem__):
+    try:
+        return _get(self, key)
+    except KeyError as e:
+        raise _MissingColumn(*e.args) from None
+
+
+_row_item.protokoll = True
+# Datasette loads this module again for every instance (plugins_dir): patch only once.
+if not getattr(datasette_utils.CustomRow.__getitem__, "protokoll", False):
+    datasette_utils.CustomRow.__getitem__ = _row_item
 
 
 @hookimpl

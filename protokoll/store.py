@@ -279,6 +279,7 @@ CREATE INDEX IF NOT EXISTS decisions_outcome ON decisions(outcome);
 CREATE INDEX IF NOT EXISTS clauses_decision ON clauses(decision_id);
 CREATE INDEX IF NOT EXISTS clauses_item ON clauses(item_id);
 CREATE INDEX IF NOT EXISTS clauses_amount ON clauses(amount);
+CREATE INDEX IF NOT EXISTS clauses_decided_amount ON clauses(decided_amount);
 CREATE INDEX IF NOT EXISTS motions_item ON motions(item_id);
 CREATE INDEX IF NOT EXISTS attendance_meeting ON attendance(meeting_id);
 CREATE INDEX IF NOT EXISTS attendance_person ON attendance(person_id);

@@ -186,6 +186,7 @@ def test_an_older_database_gains_the_new_columns_filled(lsvo_pdf, tmp_path):
     con = sqlite3.connect(path)
     con.executescript("""
         DROP VIEW decision_register;
+        DROP INDEX clauses_decided_amount;
         ALTER TABLE clauses DROP COLUMN decided_amount;
         ALTER TABLE entities DROP COLUMN role;
         ALTER TABLE entities DROP COLUMN role_rule;

@@ -44,13 +44,14 @@ Loaded from the configuration directory (``plugins_dir``) by :mod:`protokoll.ser
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, quote, urlencode
 
 from datasette import hookimpl
 from datasette import utils as datasette_utils
-from datasette.database import QueryInterrupted
+from datasette.database import Database, QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
 from datasette.utils import (
@@ -318,6 +319,39 @@ _row_item.protokoll = True
 # Datasette loads this module again for every instance (plugins_dir): patch only once.
 if not getattr(datasette_utils.CustomRow.__getitem__, "protokoll", False):
     datasette_utils.CustomRow.__getitem__ = _row_item
+
+
+async def _table_counts(self, limit=10, _count=Database.table_counts):
+    """Datasette's count of every table (home and database pages: ~30 tables, each count
+    up to ``limit`` ms, on every request) computed once per state of the file: kept
+    while neither the database file nor its WAL has changed, recounted after any write.
+    Datasette keeps counts the same way for immutable files."""
+    if not self.is_mutable or self.is_memory or not self.path:
+        return await _count(self, limit)
+    stamp = _file_stamp(self.path)
+    kept = _COUNTS.get((self.path, limit))
+    if kept and kept[0] == stamp:
+        return dict(kept[1])
+    counts = await _count(self, limit)
+    _COUNTS[(self.path, limit)] = (stamp, dict(counts))
+    return counts
+
+
+def _file_stamp(path) -> tuple:
+    out = []
+    for name in (path, f"{path}-wal"):
+        try:
+            st = os.stat(name)
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+_COUNTS: dict = {}
+_table_counts.protokoll = True
+if not getattr(Database.table_counts, "protokoll", False):
+    Database.table_counts = _table_counts
 
 
 @hookimpl

@@ -380,7 +380,7 @@ def open_read(path) -> sqlite_utils.Database:
     or in a folder you may not write to can be read.
 
     An older schema is migrated (:func:`open`) where the file can be written; elsewhere it
-    is read as it is.
+    cannot be read (its tables and views are not those of this version): DatabaseError.
     """
     path = os.path.abspath(path)
     if not os.path.isfile(path):
@@ -396,9 +396,14 @@ def open_read(path) -> sqlite_utils.Database:
         db.close()
         raise DatabaseError(f"database schema version {version} is newer than this protokoll ({SCHEMA_VERSION})",
                             path=path, hint="upgrade protokoll")
-    if version < SCHEMA_VERSION and paths.problem(path, folder_too=True) is None:
+    if version < SCHEMA_VERSION:
         db.close()
-        return open(path)
+        if paths.problem(path, folder_too=True) is None:
+            return open(path)
+        raise DatabaseError(
+            f"database schema version {version} is older than this protokoll ({SCHEMA_VERSION}) "
+            "and cannot be upgraded where it is (read-only)", path=path,
+            hint="copy it to a writable disk and open it there once to upgrade it")
     return db
 
 

@@ -134,6 +134,21 @@ def test_status_and_export_read_a_database_on_a_read_only_medium(db_file, tmp_pa
 
 
 @needs_ro_mount
+@pytest.mark.parametrize("command", ["status", "export"])
+def test_an_older_database_on_a_read_only_medium_is_one_error_line(db_file, tmp_path, command):
+    """Schema 4 (before one meeting per meeting): its tables are not this version's, and
+    it cannot be upgraded where it is."""
+    ro = _wal_copy(db_file, tmp_path / "dvd")
+    with sqlite3.connect(ro) as conn:
+        conn.executescript("DROP VIEW decision_register; DROP TABLE meeting_sources; DROP TABLE readings; "
+                           "UPDATE _meta SET value = '4' WHERE key = 'schema_version';")
+    r = subprocess.run(on_read_only_medium(ro.parent, command, ro), capture_output=True, text=True, timeout=120)
+    error, hint = one_error(r)
+    assert "schema version 4 is older" in error and "read-only" in error and "writable disk" in hint
+    assert run(command, ro).returncode == 0  # where it can be written, it is upgraded
+
+
+@needs_ro_mount
 @pytest.mark.parametrize("command", ["ingest", "load", "export"])
 def test_writing_to_a_read_only_medium_is_one_error_line(db_file, tmp_path, command, samples=ROOT / "samples"):
     ro = _wal_copy(db_file, tmp_path / "dvd")

@@ -208,8 +208,8 @@ def test_a_missing_folder_is_one_error_line(db_file, tmp_path, command, samples=
 
 @pytest.fixture
 def locked_folder(db_file):
-    """A folder nobody but root may write to, holding a copy of the database; and the
-    command prefix that runs protokoll as a user who is not root (root may write anywhere)."""
+    """A folder no one may write to, holding a copy of the database; and the command prefix
+    that runs protokoll so that the folder's permissions apply (root may write anywhere)."""
     top = Path(tempfile.mkdtemp(prefix="protokoll-ro-", dir="/tmp"))
     top.chmod(0o755)
     folder = top / "arkiv"
@@ -221,7 +221,9 @@ def locked_folder(db_file):
     if os.geteuid() == 0:
         if not shutil.which("setpriv"):
             pytest.skip("setpriv is needed to test as a user who is not root")
-        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        # root without the capabilities that let it write anywhere: the folder's own
+        # permissions apply (as for any user), and the checkout need not be open to others
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
     yield folder, prefix
     folder.chmod(0o755)
     shutil.rmtree(top)

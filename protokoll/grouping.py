@@ -63,11 +63,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Reading:
-    """What the rules need of one document's parse."""
+    """What :func:`same_meeting` needs of one document's parse."""
 
-    document_id: str
-    sha256: str
-    format: str | None
     kind: str | None
     body: str | None
     date: str | None
@@ -79,11 +76,9 @@ def item(number, title, text) -> Item:
     return Item(str(number), fold(title or ""), frozenset(_fold_word(w) for w in words))
 
 
-def reading(document_id: str, protocol: Protocol) -> Reading:
-    src = protocol.source
+def reading(protocol: Protocol) -> Reading:
     return Reading(
-        document_id=document_id, sha256=src.sha256, format=src.format, kind=protocol.kind,
-        body=protocol.meeting.body, date=protocol.meeting.date,
+        kind=protocol.kind, body=protocol.meeting.body, date=protocol.meeting.date,
         items=tuple(item(it.number, it.title, it.text) for it in protocol.items),
     )
 

@@ -683,7 +683,7 @@ def _file(db, doc_id: str, protocol: Protocol) -> None:
     """Make the document a source of its meeting (:mod:`protokoll.grouping`): of a meeting
     already stored that it records too, or of a new one; then serve the meeting's main
     source. The parse is kept (``readings``) to serve it if the main source goes away."""
-    meeting_id, rule = _same_meeting(db, doc_id, protocol)
+    meeting_id, rule = _same_meeting(db, protocol)
     if meeting_id is None:
         meeting_id, rule = child_id(doc_id, "meeting"), "first source"
     _insert(db, "meeting_sources", [{
@@ -696,9 +696,9 @@ def _file(db, doc_id: str, protocol: Protocol) -> None:
     _serve(db, meeting_id, (doc_id, protocol))
 
 
-def _same_meeting(db, doc_id: str, protocol: Protocol) -> tuple[str | None, str | None]:
-    """The stored meeting ``reading`` records too, compared with the reading it serves,
-    and the rule that matched; (None, None) if there is none.
+def _same_meeting(db, protocol: Protocol) -> tuple[str | None, str | None]:
+    """The stored meeting that ``protocol`` records too (compared with the reading that
+    meeting serves), and the rule that matched; (None, None) if there is none.
 
     Candidates share the date (an index lookup: a day has few meetings). Undated ones
     must also share the body as written: an archive may hold thousands of undated
@@ -715,10 +715,10 @@ def _same_meeting(db, doc_id: str, protocol: Protocol) -> tuple[str | None, str 
     ).fetchall():
         if body and served_body and not grouping.bodies_alike(body, served_body):
             continue  # before reading the items
-        reading = reading or grouping.reading(doc_id, protocol)
+        reading = reading or grouping.reading(protocol)
         items = tuple(grouping.item(*row) for row in db.execute(
             "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [meeting_id]))
-        served = grouping.Reading("", "", None, kind, served_body, date, items)
+        served = grouping.Reading(kind, served_body, date, items)
         rule = grouping.same_meeting(reading, served)
         if rule:
             return meeting_id, rule

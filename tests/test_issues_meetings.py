@@ -174,7 +174,7 @@ def test_meetings_of_one_body_stay_apart_even_without_their_dates():
     for path in sorted(LOMMA.glob("*.txt")):
         p = parsers.parse(ingest.read(path))
         p = dataclasses.replace(p, meeting=dataclasses.replace(p.meeting, date=None))
-        readings.append((path.name, grouping.reading(path.name, p)))
+        readings.append((path.name, grouping.reading(p)))
     bodies = {}
     for name, r in readings:
         bodies.setdefault(r.body, []).append(name)

@@ -56,12 +56,8 @@ class _Amount(NamedTuple):
 
 def amount_roles(protocol: Protocol) -> Protocol:
     """``protocol`` with ``role`` and ``role_rule`` set on every MONEY entity."""
-    first: dict[str, int] = {}  # records without item_index: the first item with the number
-    for i, it in enumerate(protocol.items):
-        first.setdefault(it.number, i)
     by_item: dict[int, list[int]] = {}
-    for n, e in enumerate(protocol.entities):
-        i = e.item_index if e.item_index is not None else first.get(e.item)
+    for n, (e, i) in enumerate(zip(protocol.entities, protocol.entity_items())):
         if e.label == "MONEY" and i is not None:
             by_item.setdefault(i, []).append(n)
     roles: dict[int, tuple[str, str]] = {}

@@ -242,6 +242,14 @@ class Protocol:
     kind: str = "protocol"  # one of DOCUMENT_KINDS, from the document's own title
     declared: tuple[str, str] | None = None  # first and last item number the cover states
 
+    def entity_items(self) -> list[int | None]:
+        """Each entity's item as a position in ``items``: ``Entity.item_index``, or for
+        records without it the first item with the entity's item number."""
+        first: dict[str, int] = {}
+        for i, it in enumerate(self.items):
+            first.setdefault(it.number, i)
+        return [e.item_index if e.item_index is not None else first.get(e.item) for e in self.entities]
+
     @classmethod
     def from_dict(cls, d: dict) -> "Protocol":
         def items(x):

@@ -805,7 +805,7 @@ def _rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[dict]]:
             "organisation_id": org_by_name.get(_key(a.organisation)),
             "paragraphs": json.dumps(list(a.paragraphs)),
         })
-    positions = _item_positions(p)  # per entity: the position of its item, or None
+    positions = p.entity_items()  # per entity: the position of its item, or None
     money: dict[int, list] = {}  # item position -> its MONEY entities
     for e, pos in zip(p.entities, positions):
         if e.label == "MONEY" and isinstance(e.value, (int, float)) and pos is not None:
@@ -865,15 +865,6 @@ def _rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[dict]]:
             "role": e.role, "role_rule": e.role_rule,
         })
     return rows
-
-
-def _item_positions(p: Protocol) -> list[int | None]:
-    """Each entity's item as a position in ``p.items``: ``Entity.item_index``, or for
-    records without it the first item with the entity's item number."""
-    first: dict[str, int] = {}
-    for i, it in enumerate(p.items):
-        first.setdefault(it.number, i)
-    return [e.item_index if e.item_index is not None else first.get(e.item) for e in p.entities]
 
 
 def _clause_row(decision_id, item_id, position, clause, span, money, item) -> dict:

@@ -225,8 +225,7 @@ async def search_page(datasette, request, *, archived: bool):
     found = await search_items(datasette.get_database(name), q, page, size)
     for hit in found["hits"]:
         hit["item_url"] = datasette.urls.row(name, "items", tilde_encode(hit["item_id"]))
-        hit["source_url"] = (datasette.urls.path(f"/-/source/{name}/{hit['document_id']}")
-                             + (f"#page={hit['page']}" if hit["page"] else "")) if archived else None
+        hit["source_url"] = source_url(datasette, name, hit["document_id"], hit["page"]) if archived else None
     if request.url_vars.get("format") == "json":
         rows = [{**{k: v for k, v in h.items() if k not in ("source_url", "marked_title")},
                  "snippet": h["snippet"].replace(MARK_START, "").replace(MARK_END, "")} for h in found["hits"]]
@@ -250,6 +249,12 @@ async def search_page(datasette, request, *, archived: bool):
 # --- row pages ------------------------------------------------------------------------
 
 
+def source_url(datasette, database: str, document_id: str, page=None) -> str:
+    """The URL of a document's file (the plugin's ``/-/source`` route), at ``page``."""
+    url = datasette.urls.path(f"/-/source/{database}/{document_id}")
+    return url + f"#page={page}" if page else url
+
+
 async def row_page(datasette, database: str, table: str, request, *, archived: bool) -> dict:
     """A row page's title and links up to its decision, item, meeting and source file."""
     pks = urlsafe_components(request.url_vars.get("pks", ""))
@@ -263,10 +268,10 @@ async def row_page(datasette, database: str, table: str, request, *, archived: b
                           row_label(name, found)))
     document = found["document"]
     if document and table != "documents":
-        url = (datasette.urls.path(f"/-/source/{database}/{document['id']}") if archived
-               else datasette.urls.row(database, "documents", tilde_encode(document["id"])))
         page = found["page"]
-        links.append(("Källa", url + (f"#page={page}" if page and archived else ""),
+        url = (source_url(datasette, database, document["id"], page) if archived
+               else datasette.urls.row(database, "documents", tilde_encode(document["id"])))
+        links.append(("Källa", url,
                       Path(str(document["path"] or document["id"])).name + (f", s. {page}" if page else "")))
     return {"protokoll_row": {"title": found["title"], "links": links}}
 

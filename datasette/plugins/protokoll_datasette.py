@@ -480,11 +480,9 @@ def render_cell(row, value, column, table, database, datasette):
     document = row["document_id"] if "document_id" in keys else None
     if not document or archive(datasette) is None:
         return None
-    url = datasette.urls.path(f"/-/source/{database}/{document}")
     page = row["page"] if "page" in keys else None
     page = page if isinstance(page, int) and page > 0 else None
-    if page:
-        url += f"#page={page}"
+    url = web.source_url(datasette, database, document, page)
     label = Path(str(value)).name + (f", s. {page}" if page else "")
     return Markup(f'<a href="{escape(url)}" title="{escape(value)}">{escape(label)}</a>')
 

@@ -33,7 +33,7 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
     Columns: date, body, paragraph, title, dnr, decision kind and outcome, clause,
     amount (sum of the amounts in the clause), decided amount (only the money the clause
     decides: no financing, breakdowns or comparisons; sum this), amounts, sent to, source
-    file and page.
+    file and page (the meeting's main source), and every file of the meeting (sources).
     CSV (the default) opens correctly in Swedish Excel; use --dialect rfc4180 for
     other programs. Text that starts with = + - @ never runs as a formula.
     DB is only read: it may be on a read-only medium. --body names a body in any

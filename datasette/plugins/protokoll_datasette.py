@@ -349,20 +349,6 @@ def _file_stamp(path) -> tuple:
 
 
 _COUNTS: dict = {}
-# The limits Datasette counts with: home page 10 ms, database page 5 ms per table.
-COUNT_LIMITS = (10, 5)
-
-
-@hookimpl
-def startup(datasette):
-    """Count the tables before the first request, so the first visitors to the home and
-    database pages do not all count them at once."""
-    async def count():
-        for name, db in datasette.databases.items():
-            if name != "_internal" and db.is_mutable and not db.is_memory:
-                for limit in COUNT_LIMITS:
-                    await db.table_counts(limit)
-    return count
 _table_counts.protokoll = True
 if not getattr(Database.table_counts, "protokoll", False):
     Database.table_counts = _table_counts

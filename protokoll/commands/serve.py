@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import webbrowser
 
@@ -65,7 +64,6 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
                    "served as immutable, as it is now", err=True)
     ds = serving.datasette(db, archive=archive, immutable=immutable, settings=dict(settings))
     sock = serving.bind(host, port)
-    asyncio.run(ds.invoke_startup())  # before the first request, as `datasette serve` does
     url = f"http://{host}:{port}/{serving.database_name(db)}"
     click.echo(f"Serving {db} read-only at {url} (Ctrl+C stops)", err=True)
     if not _is_loopback(host):

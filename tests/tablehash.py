@@ -1,0 +1,60 @@
+"""A hash of every table and view of a protokoll database, for comparing two imports.
+
+Rows are hashed as sorted JSON, so the order in which parallel workers committed does not
+count; what differs between two runs of the same import and is not data is left out: the
+time of import, rowids (``clause_rowid``), and the folders the archive was read from
+(replaced by the names given in ``roots``). ``readings`` hold zlib-compressed JSON, hashed
+decompressed. FTS5's own shadow tables are left out; the indexed text is hashed through
+the FTS table itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+
+VOLATILE = {"imported_at", "clause_rowid"}
+FTS_SHADOW = ("_data", "_idx", "_docsize", "_config", "_content")
+
+
+def _norm(value, roots):
+    if isinstance(value, bytes):
+        try:
+            value = zlib.decompress(value).decode("utf-8")
+        except zlib.error:
+            return value.hex()
+    if isinstance(value, str):
+        for folder, name in roots.items():
+            value = value.replace(folder, name)
+    return value
+
+
+def table_hashes(path, roots: dict[str, str]) -> dict[str, str]:
+    """{table or view: sha256 of its rows}. ``roots`` maps an absolute folder to a stable name."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [n for (n,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")]
+        fts = {n for n in names if n.endswith("_fts")}
+        hashes = {}
+        for name in names:
+            if any(name == f + s for f in fts for s in FTS_SHADOW):
+                continue
+            cursor = db.execute(f'SELECT * FROM "{name}"')
+            columns = [c[0] for c in cursor.description]
+            keep = [i for i, c in enumerate(columns) if c not in VOLATILE]
+            rows = sorted(
+                json.dumps([_norm(row[i], roots) for i in keep], ensure_ascii=False, default=str)
+                for row in cursor
+            )
+            digest = hashlib.sha256()
+            digest.update(json.dumps([columns[i] for i in keep]).encode())
+            for row in rows:
+                digest.update(row.encode("utf-8"))
+                digest.update(b"\n")
+            hashes[name] = f"{len(rows)}:{digest.hexdigest()[:16]}"
+        return hashes
+    finally:
+        db.close()

@@ -1,0 +1,45 @@
+"""Table cells as HTML: Swedish amounts, the register's links to row pages, and source
+links (``#page=N`` when the row has a page). JSON, CSV and .xlsx keep the values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datasette.utils import tilde_encode
+from markupsafe import Markup, escape
+
+from protokoll.web.register import REGISTER
+from protokoll.web.source import archive, source_url
+
+# Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
+AMOUNT_COLUMNS = {"amount", "total", "largest", "decided_amount"}
+# Register cells that link to their row page: column -> (table, id column).
+ROW_LINKS = {"paragraph": ("items", "item_id"), "clause": ("clauses", "clause_id")}
+
+
+def render_cell(row, value, column, table, database, datasette):
+    """The plugin's ``render_cell``: the cell's HTML, or None for Datasette's own."""
+    if column in AMOUNT_COLUMNS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return swedish_number(value)
+    if table == REGISTER and column in ROW_LINKS and value:
+        other, key = ROW_LINKS[column]
+        if key in row.keys() and row[key]:
+            url = datasette.urls.row(database, other, tilde_encode(row[key]))
+            return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
+    if column != "source" or not value:
+        return None
+    keys = row.keys()
+    document = row["document_id"] if "document_id" in keys else None
+    if not document or archive(datasette) is None:
+        return None
+    page = row["page"] if "page" in keys else None
+    page = page if isinstance(page, int) and page > 0 else None
+    url = source_url(datasette, database, document, page)
+    label = Path(str(value)).name + (f", s. {page}" if page else "")
+    return Markup(f'<a href="{escape(url)}" title="{escape(value)}">{escape(label)}</a>')
+
+
+def swedish_number(value: float) -> str:
+    """1476576.0 → "1 476 576", 0.5 → "0,5": a no-break space groups thousands."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return text.replace(",", "\u00a0").replace(".", ",")

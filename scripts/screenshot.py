@@ -6,14 +6,17 @@
 
 Loads the bundled samples into a fresh database with `protokoll load`, starts a real
 `protokoll serve` on 127.0.0.1 (a free port), opens the register page as a user does
-(the first link on the home page) in Debian's Chromium (driven by Playwright; no browser
-is downloaded) and saves it. tests/test_browser.py uses the same helpers and makes
-docs/screenshot.png the same way.
+(the first link on the home page) in the system's Chromium (driven by Playwright; no
+browser is downloaded) and saves it. The browser is $PROTOKOLL_CHROMIUM (a path or a
+command) when set, else the first of chromium, chromium-browser, google-chrome on PATH.
+tests/test_browser.py uses the same helpers and makes docs/screenshot.png the same way.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -25,12 +28,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOKOLL = Path(sys.executable).parent / "protokoll"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ENV = "PROTOKOLL_CHROMIUM"  # a path or a command name; else the first of:
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 SAMPLES = ["samples/lsvo-2024-12-13.pdf", "samples/aldras.pdf"]
+
+
+def find_chromium() -> str | None:
+    """The browser to drive: $PROTOKOLL_CHROMIUM when set (None if it names no executable),
+    else the first of :data:`CHROMIUM_NAMES` on PATH, else None."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        return shutil.which(configured)
+    return next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
 
 
 def free_port() -> int:
@@ -76,11 +89,14 @@ def serving(db, *, archive=None, command=None, timeout: float = 30.0):
 
 @contextmanager
 def chromium():
-    """Debian's headless Chromium through Playwright."""
+    """The system's headless Chromium (:func:`find_chromium`) through Playwright."""
     from playwright.sync_api import sync_playwright
 
+    executable = find_chromium()
+    if executable is None:
+        raise RuntimeError(f"no Chromium found: install chromium, or set {CHROMIUM_ENV} to its path")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

@@ -1,4 +1,4 @@
-"""A real `protokoll serve` on 127.0.0.1, searched in headless Chromium (Debian's package).
+"""A real `protokoll serve` on 127.0.0.1, searched in headless Chromium (found on PATH or configured).
 
 Uses the helpers of scripts/screenshot.py (which makes docs/screenshot.png), so the
 README screenshot and this test run the same server and browser code.
@@ -25,7 +25,7 @@ _spec.loader.exec_module(screenshot)
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(screenshot.CHROMIUM).exists(), reason="chromium is not installed"),
+    pytest.mark.skipif(screenshot.find_chromium() is None, reason="no Chromium (on PATH or $PROTOKOLL_CHROMIUM)"),
 ]
 
 

@@ -364,7 +364,7 @@ def test_two_processes_creating_one_database_agree(tmp_path):
     first = sqlite_utils.Database(str(path))
     store.open(path)  # the other process wins
     assert store.migrate(first) == store.SCHEMA_VERSION
-    assert store._create(sqlite_utils.Database(str(path))) is False
+    assert store.schema.create(sqlite_utils.Database(str(path))) is False
     assert store.schema_version(first) == store.SCHEMA_VERSION
 
 

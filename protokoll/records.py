@@ -135,7 +135,9 @@ class Attendee:
 class Decision:
     """A decision block. ``page`` is where its first line stands (None without pages):
     a clause is looked for in the item's text from there, as the same words can stand
-    on an earlier page too (an earlier treatment's proposal)."""
+    on an earlier page too (an earlier treatment's proposal). ``spans``: per clause, its
+    ``(start, end)`` in the item's text, or None where it was not found (filled by
+    ``parsers.parse``; empty in a record made before the field)."""
 
     by: str | None
     kind: str  # "decision" | "proposal"
@@ -143,6 +145,7 @@ class Decision:
     text: str
     clauses: tuple[str, ...] = ()
     page: int | None = None
+    spans: tuple[tuple[int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,7 +263,8 @@ class Protocol:
                         **it,
                         "presenters": tuple(it.get("presenters") or ()),
                         "decisions": tuple(
-                            Decision(**{**dd, "clauses": tuple(dd.get("clauses") or ())})
+                            Decision(**{**dd, "clauses": tuple(dd.get("clauses") or ()),
+                                        "spans": tuple(None if s is None else tuple(s) for s in dd.get("spans") or ())})
                             for dd in it.get("decisions") or ()
                         ),
                         "motions": tuple(Motion(**m) for m in it.get("motions") or ()),

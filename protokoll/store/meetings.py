@@ -12,6 +12,7 @@ import json
 import zlib
 
 from protokoll import grouping
+from protokoll.parsers.spans import with_spans
 from protokoll.records import Protocol, child_id, to_dict
 from protokoll.store.rows import meeting_rows
 from protokoll.store.sql import insert
@@ -95,8 +96,10 @@ def serve(db, meeting_id: str, new: tuple[str, Protocol] | None = None) -> None:
 
 
 def reading(db, doc_id: str) -> Protocol:
+    """The kept parse of a source; a reading stored before ``Decision.spans`` gets its
+    clauses' spans from the parser's function here, once."""
     (blob,) = db.execute("SELECT protocol FROM readings WHERE document_id = ?", [doc_id]).fetchone()
-    return Protocol.from_dict(json.loads(zlib.decompress(blob)))
+    return with_spans(Protocol.from_dict(json.loads(zlib.decompress(blob))))
 
 
 def delete_document(db, doc_id: str) -> None:

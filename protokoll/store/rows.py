@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from protokoll import quality
-from protokoll.clausespan import item_clause_spans
+from protokoll.parsers.spans import clause_spans
 from protokoll.records import Item, Protocol, child_id
 
 # Tables in the order their rows go in (a row's parent before it).
@@ -85,7 +85,7 @@ def _item_rows(item_id: str, meeting_id: str, i: int, it: Item, money: list, nam
         "presenters": json.dumps(list(it.presenters), ensure_ascii=False),
         "notes": json.dumps(list(it.notes), ensure_ascii=False), "text": it.text,
     }], "decisions": [], "clauses": []}
-    spans = item_clause_spans(it)
+    spans = clause_spans(it)
     for j, d in enumerate(it.decisions):
         decision_id = child_id(item_id, "decision", j)
         rows["decisions"].append({

@@ -57,9 +57,9 @@ class _Amount(NamedTuple):
 def amount_roles(protocol: Protocol) -> Protocol:
     """``protocol`` with ``role`` and ``role_rule`` set on every MONEY entity."""
     by_item: dict[int, list[int]] = {}
-    for n, (e, i) in enumerate(zip(protocol.entities, protocol.entity_items())):
-        if e.label == "MONEY" and i is not None:
-            by_item.setdefault(i, []).append(n)
+    for n, e in enumerate(protocol.entities):
+        if e.label == "MONEY" and e.item_index is not None:
+            by_item.setdefault(e.item_index, []).append(n)
     roles: dict[int, tuple[str, str]] = {}
     for i, indexes in by_item.items():
         if 0 <= i < len(protocol.items):

@@ -542,3 +542,21 @@ def test_a_reading_stored_without_spans_gets_them_on_load(tmp_path, samples):
                    [zlib.compress(json.dumps(old).encode()), doc_id])
     assert Protocol.from_dict(old) != p
     assert store.meetings.reading(db, doc_id) == p
+
+
+def test_entities_name_their_item_by_position_and_older_records_by_number(tmp_path):
+    """Entity.item_index is the one reference to an item (numbers repeat); a record from
+    before it (tests/data/store/*.json name the item by number) gets the position of the
+    first item with that number, and its rows the same item_id as before."""
+    raw = json.loads((DATA / "lsvo.json").read_text())
+    assert all("item_index" not in e for e in raw["entities"]) and any(e["item"] for e in raw["entities"])
+    p = protocol("lsvo")
+    for e, old in zip(p.entities, raw["entities"]):
+        assert not hasattr(e, "item")
+        want = next((i for i, it in enumerate(p.items) if it.number == old["item"]), None)
+        assert e.item_index == want and getattr(p.item_of(e), "number", None) == old["item"]
+    db = store.open(tmp_path / "entities.db")
+    doc_id = store.save(db, p)
+    got = db.execute("SELECT entities.text, items.number FROM entities LEFT JOIN items ON items.id = entities.item_id "
+                     "WHERE entities.document_id = ? ORDER BY entities.rowid", [doc_id]).fetchall()
+    assert got == [(old["text"], old["item"]) for old in raw["entities"]]

@@ -167,7 +167,7 @@ def _amount_roles(db) -> None:
         return
     for item_id in item_ids:
         item = _stored_item(conn, item_id)
-        money = [(row[0], Entity(label="MONEY", text="", item=None, start=row[1], end=row[2], value=row[3]))
+        money = [(row[0], Entity(label="MONEY", text="", start=row[1], end=row[2], value=row[3]))
                  for row in conn.execute(
                      'SELECT id, start, "end", value FROM entities WHERE item_id = ? AND label = \'MONEY\'', [item_id])
                  if isinstance(row[3], (int, float))]

@@ -63,7 +63,7 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
         "role": a.role, "party": a.party, "organisation": a.organisation,
         "organisation_id": names.org(a.organisation), "paragraphs": json.dumps(list(a.paragraphs)),
     } for i, a in enumerate(p.attendance)]
-    positions = p.entity_items()  # per entity: the position of its item, or None
+    positions = [e.item_index for e in p.entities]  # per entity: its item, or None
     money: dict[int, list] = {}  # item position -> its MONEY entities
     for e, pos in zip(p.entities, positions):
         if e.label == "MONEY" and isinstance(e.value, (int, float)) and pos is not None:

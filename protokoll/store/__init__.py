@@ -29,11 +29,11 @@ document's rows sit together in each index. Children are deleted with their docu
                     label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text
 ``decisions``       id, item_id, position, by, kind, outcome, text
 ``clauses``         id, decision_id, item_id, position, text, start/end (offsets of
-                    the clause in the item's text, NULL if not found), amounts (JSON
+                    the clause in the item's text, ``Decision.spans``; NULL if not found), amounts (JSON
                     list of the MONEY values inside the clause), amount (their sum),
                     decided_amount (the sum of those whose role is 'decided', in SEK;
                     NULL if none; filled for older rows by the migration, see
-                    :mod:`protokoll.amounts`), page (where the clause starts; NULL
+                    :func:`.migrations.v4_to_v5`), page (where the clause starts; NULL
                     without pages or span)
 ``motions``         id, item_id, position, by, text
 ``people``          id (canonical person id), name, variants (JSON), rule
@@ -56,7 +56,7 @@ document's rows sit together in each index. Children are deleted with their docu
                     ``documents_to_check`` (see :mod:`protokoll.quality`)
 
 View ``decision_register``: one row per clause of a protocol or extract, never of an
-agenda (see :data:`VIEWS`). Full-text search
+agenda (see :data:`.schema.VIEWS`). Full-text search
 tables ``items_fts`` (title, text) and ``clauses_fts`` (text) are external-content
 FTS5 tables kept in sync by triggers; see :mod:`protokoll.search`.
 
@@ -73,8 +73,14 @@ still has another path (``documents.path`` moves to the first remaining one); if
 path was its last one it is deleted like a replaced version, and its id (with its own
 ``replaces``) goes into ``replaces`` of the document that took the path.
 Paths are not removed because a file disappeared, unless asked (:func:`remove_path`,
-``protokoll ingest --prune``): without it a renamed file (``a.pdf`` -> ``c.pdf``, same
+an import that prunes): without it a renamed file (``a.pdf`` -> ``c.pdf``, same
 bytes) is one document listing both paths, ``documents.path`` still the old one.
+
+Modules: :mod:`.schema` (the DDL of this version, views, search indexes),
+:mod:`.migrations` (one function per version step, run in one transaction),
+:mod:`.rows` (a Protocol to rows, pure), :mod:`.meetings` (filing a document under its
+meeting, serving the main source, ``readings``), :mod:`.paths` (``document_paths`` and
+``replaces``), :mod:`.connection` (opening) and :mod:`.sql` (transaction, inserts).
 """
 
 from __future__ import annotations

@@ -42,8 +42,7 @@ def open_read(path) -> sqlite_utils.Database:
     """
     path = os.path.abspath(path)
     if not os.path.isfile(path):
-        raise DatabaseError("no such database file", path=path,
-                            hint="check the path; `protokoll ingest FOLDER --db DB` creates a database")
+        raise DatabaseError("no such database file", path=path, hint="check the path")
     db = _open_uri(path)
     try:
         version = migrations.schema_version(db)

@@ -39,7 +39,7 @@ def add_path(db: sqlite_utils.Database, sha256: str, path) -> list[str]:
 
 
 def remove_path(db: sqlite_utils.Database, path) -> list[str]:
-    """Forget ``path``: its file is gone (``protokoll ingest --prune``).
+    """Forget ``path``: its file is gone (an import asked to prune the walked folders).
 
     Every document that listed it lets go of it; one left without a path is deleted,
     as a failure recorded for it is. Returns the sha256 of the deleted documents. A

@@ -22,7 +22,7 @@ import dataclasses
 import re
 from typing import NamedTuple
 
-from protokoll.clausespan import item_clause_spans
+from protokoll.parsers.spans import clause_spans
 from protokoll.records import Entity, Protocol
 
 from . import amount_cues
@@ -57,9 +57,9 @@ class _Amount(NamedTuple):
 def amount_roles(protocol: Protocol) -> Protocol:
     """``protocol`` with ``role`` and ``role_rule`` set on every MONEY entity."""
     by_item: dict[int, list[int]] = {}
-    for n, (e, i) in enumerate(zip(protocol.entities, protocol.entity_items())):
-        if e.label == "MONEY" and i is not None:
-            by_item.setdefault(i, []).append(n)
+    for n, e in enumerate(protocol.entities):
+        if e.label == "MONEY" and e.item_index is not None:
+            by_item.setdefault(e.item_index, []).append(n)
     roles: dict[int, tuple[str, str]] = {}
     for i, indexes in by_item.items():
         if 0 <= i < len(protocol.items):
@@ -75,7 +75,7 @@ def item_roles(item, money: list[tuple[int, Entity]]) -> dict[int, tuple[str, st
     """(role, rule) of each of the item's MONEY entities, by their key in ``money``."""
     text, out = item.text, {}
     located: list[tuple[int, Entity, int, int, tuple[int, int]]] = []
-    for d, spans in enumerate(item_clause_spans(item)):
+    for d, spans in enumerate(clause_spans(item)):
         for c, span in enumerate(spans):
             for n, e in money:
                 if span and span[0] <= e.start and e.end <= span[1] and n not in out:

@@ -56,7 +56,7 @@ def tag(protocol: Protocol, nlp) -> Protocol:
             key = (org_alias if f.label == "ORG" else per_alias).get(f.key, f.key)
             canonical = canonical_id(f.label, key) if key else None
             entity = Entity(
-                label=f.label, text=f.text, item=item.number, start=f.start, end=f.end, value=f.value,
+                label=f.label, text=f.text, start=f.start, end=f.end, value=f.value,
                 currency=f.currency, canonical=canonical, rule=f.rule, item_index=index,
             )
             entities.append(entity)

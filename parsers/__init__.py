@@ -21,6 +21,7 @@ from . import body as _body
 from . import cover as _cover
 from . import items as _items
 from . import meeting as _meeting
+from . import spans as _spans
 from .lines import Line, to_lines
 
 __all__ = ["parse"]
@@ -60,7 +61,7 @@ def parse(doc: Document) -> Protocol:
     kind = _cover.kind(cover, lines)
     if kind == _cover.AGENDA:  # nothing is decided yet: every block is a proposal
         items = [_proposals(it) for it in items]
-    return Protocol(
+    return _spans.with_spans(Protocol(
         source=doc.source,
         meeting=_meeting.meeting(split.front, flds, makers),
         attendance=tuple(_attendance.attendance(split.front, flds, lines)),
@@ -68,7 +69,7 @@ def parse(doc: Document) -> Protocol:
         warnings=(*doc.warnings, *split.warnings),
         kind=kind,
         declared=_cover.declared(cover),
-    )
+    ))
 
 
 def _pages(lines: list[Line]) -> tuple[tuple[int, int], ...]:

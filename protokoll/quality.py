@@ -12,9 +12,9 @@ View ``documents_to_check``: the documents with a score above 0 and the failed o
 worst first.
 
 :mod:`protokoll.store` creates these with its own schema (``TABLES``, ``INDEXES``,
-``VIEWS``), writes :func:`rows` with every document it saves, and :func:`backfill`
-gives documents stored before the table existed a row from their stored items (their
-declared range unknown).
+``VIEWS``) and writes :func:`rows` with every document it saves; its migration to
+version 4 gives documents stored before the table existed a row from their stored items
+(their declared range unknown, :func:`protokoll.store.migrations.v3_to_v4`).
 """
 
 from __future__ import annotations
@@ -123,28 +123,3 @@ def row(document_id: str, q: _quality.Quality) -> dict:
 def rows(document_id: str, protocol) -> list[dict]:
     """The rows :func:`protokoll.store.save` writes for a protocol."""
     return [row(document_id, _quality.of(protocol))]
-
-
-def backfill(db) -> int:
-    """A ``quality`` row for each stored document without one (saved before the table
-    existed), from its stored items, decisions and warnings; its declared range is
-    unknown (the cover was not read then). Returns how many rows were added."""
-    todo = [r[0] for r in db.execute(
-        "SELECT id FROM documents WHERE status = 'ok' AND id NOT IN (SELECT document_id FROM quality)")]
-    out = []
-    for doc_id in todo:
-        items = db.execute(
-            "SELECT items.number, EXISTS (SELECT 1 FROM decisions WHERE decisions.item_id = items.id) "
-            "FROM items JOIN meetings ON meetings.id = items.meeting_id "
-            "WHERE meetings.document_id = ? ORDER BY items.position", [doc_id]).fetchall()
-        warnings = [w for (w,) in db.execute(
-            "SELECT message FROM warnings WHERE document_id = ? ORDER BY position", [doc_id])]
-        kind = db.execute("SELECT kind FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
-        q = _quality.check([n for n, _ in items], [bool(d) for _, d in items], warnings=warnings, kind=kind)
-        out.append(row(doc_id, q))
-    if out:
-        with db.conn:
-            db.conn.executemany(
-                f"INSERT INTO quality ({', '.join(out[0])}) VALUES ({', '.join('?' * len(out[0]))})",
-                [list(r.values()) for r in out])
-    return len(out)

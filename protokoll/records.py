@@ -135,7 +135,9 @@ class Attendee:
 class Decision:
     """A decision block. ``page`` is where its first line stands (None without pages):
     a clause is looked for in the item's text from there, as the same words can stand
-    on an earlier page too (an earlier treatment's proposal)."""
+    on an earlier page too (an earlier treatment's proposal). ``spans``: per clause, its
+    ``(start, end)`` in the item's text, or None where it was not found (filled by
+    ``parsers.parse``; empty in a record made before the field)."""
 
     by: str | None
     kind: str  # "decision" | "proposal"
@@ -143,6 +145,7 @@ class Decision:
     text: str
     clauses: tuple[str, ...] = ()
     page: int | None = None
+    spans: tuple[tuple[int, int] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,18 +206,19 @@ class Item:
 
 @dataclass(frozen=True)
 class Entity:
-    """A tagged span. ``start``/``end`` are character offsets into the item's text."""
+    """A tagged span. ``start``/``end`` are character offsets into the text of its item,
+    ``item_index`` (the item's position in ``Protocol.items``, as numbers can repeat; None
+    for the header/attendance): :meth:`Protocol.item_of` gives the item and its number."""
 
     label: str  # PER | ORG | MONEY | DATE
     text: str
-    item: str | None  # item number, or None for the header/attendance
     start: int
     end: int
     value: Any = None  # MONEY: number in whole units; DATE: ISO string or {"start","end"}
     currency: str | None = None  # SEK | EUR for MONEY
     canonical: str | None = None  # id of the canonical person/organisation
     rule: str | None = None  # which rule or model found / resolved it
-    item_index: int | None = None  # position of the item in Protocol.items (numbers can repeat)
+    item_index: int | None = None  # position of the item in Protocol.items
     role: str | None = None  # MONEY: decided | breakdown | reference (nlp.roles)
     role_rule: str | None = None  # the rule that chose the role
 
@@ -242,13 +246,10 @@ class Protocol:
     kind: str = "protocol"  # one of DOCUMENT_KINDS, from the document's own title
     declared: tuple[str, str] | None = None  # first and last item number the cover states
 
-    def entity_items(self) -> list[int | None]:
-        """Each entity's item as a position in ``items``: ``Entity.item_index``, or for
-        records without it the first item with the entity's item number."""
-        first: dict[str, int] = {}
-        for i, it in enumerate(self.items):
-            first.setdefault(it.number, i)
-        return [e.item_index if e.item_index is not None else first.get(e.item) for e in self.entities]
+    def item_of(self, entity: Entity) -> Item | None:
+        """The entity's item (None for the header/attendance or a position out of range)."""
+        i = entity.item_index
+        return self.items[i] if i is not None and 0 <= i < len(self.items) else None
 
     @classmethod
     def from_dict(cls, d: dict) -> "Protocol":
@@ -260,7 +261,8 @@ class Protocol:
                         **it,
                         "presenters": tuple(it.get("presenters") or ()),
                         "decisions": tuple(
-                            Decision(**{**dd, "clauses": tuple(dd.get("clauses") or ())})
+                            Decision(**{**dd, "clauses": tuple(dd.get("clauses") or ()),
+                                        "spans": tuple(None if s is None else tuple(s) for s in dd.get("spans") or ())})
                             for dd in it.get("decisions") or ()
                         ),
                         "motions": tuple(Motion(**m) for m in it.get("motions") or ()),
@@ -282,6 +284,10 @@ class Protocol:
                     }
                 )
 
+        parsed = tuple(items(d.get("items") or ()))
+        first: dict[str, int] = {}
+        for i, it in enumerate(parsed):
+            first.setdefault(it.number, i)
         return cls(
             source=Source(**d["source"]),
             meeting=Meeting(**(d.get("meeting") or {})),
@@ -289,8 +295,8 @@ class Protocol:
                 Attendee(**{**a, "paragraphs": tuple(a.get("paragraphs") or ())})
                 for a in d.get("attendance") or ()
             ),
-            items=tuple(items(d.get("items") or ())),
-            entities=tuple(Entity(**e) for e in d.get("entities") or ()),
+            items=parsed,
+            entities=tuple(_entity(e, first) for e in d.get("entities") or ()),
             canonicals=tuple(
                 Canonical(**{**c, "variants": tuple(c.get("variants") or ())})
                 for c in d.get("canonicals") or ()
@@ -299,6 +305,16 @@ class Protocol:
             kind=d.get("kind") or "protocol",
             declared=tuple(d["declared"]) if d.get("declared") else None,
         )
+
+
+def _entity(e: dict, first: dict[str, int]) -> Entity:
+    """An entity from its dict; a record from before ``Entity.item_index`` named its item
+    by number only (``item``): the position of the first item with that number."""
+    e = dict(e)
+    number = e.pop("item", None)
+    if e.get("item_index") is None and number is not None:
+        e["item_index"] = first.get(number)
+    return Entity(**e)
 
 
 def to_dict(record: Any) -> Any:

@@ -62,10 +62,10 @@ def test_parse_date_never_raises_and_gives_iso_dates(text, meeting):
 def test_tagging_any_text_keeps_offsets_and_signs(rules, lines):
     protocol = tagging.tag(parsers.parse(doc_from_text("\n".join(lines))), rules)
     for e in protocol.entities:
-        if e.item is None:
+        if e.item_index is None:
             continue
-        # Entity.item is an item *number*; a number found twice is kept twice (with a warning)
-        texts = [i.text for i in protocol.items if i.number == e.item]
+        # the entity's item number; a number found twice is kept twice (with a warning)
+        texts = [i.text for i in protocol.items if i.number == protocol.item_of(e).number]
         assert any(0 <= e.start <= e.end <= len(t) and t[e.start:e.end] == e.text for t in texts), e
         text = next(t for t in texts if t[e.start:e.end] == e.text)
         if e.label == "MONEY" and e.value is not None and e.value < 0:

@@ -91,7 +91,8 @@ def test_decided_amounts_of_one_lsvo_file_sum_to_the_money_decided(nlp, tmp_path
 def _roles(protocol, item="97"):
     """(text, role, rule) of the MONEY entities of an item that stand in its clauses."""
     return [(e.text, e.role, e.role_rule) for e in protocol.entities
-            if e.label == "MONEY" and e.item == item and e.role_rule != "outside-clause"]
+            if e.label == "MONEY" and getattr(protocol.item_of(e), "number", None) == item
+            and e.role_rule != "outside-clause"]
 
 
 def test_the_issues_examples_get_their_roles(lsvo_pdf):

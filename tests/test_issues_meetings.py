@@ -202,4 +202,4 @@ def test_a_reading_round_trips_through_the_store(all_samples):
         "SELECT protocol FROM readings WHERE document_id = ?",
         [stable_id(protocols()["aldras.docx"].source.sha256)]).fetchone()
     assert json.loads(zlib.decompress(blob))["source"]["format"] == "docx"
-    assert store._reading(all_samples, stable_id(protocols()["aldras.docx"].source.sha256)) == protocols()["aldras.docx"]
+    assert store.meetings.reading(all_samples, stable_id(protocols()["aldras.docx"].source.sha256)) == protocols()["aldras.docx"]

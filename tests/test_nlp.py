@@ -254,7 +254,7 @@ def test_tag_is_pure_and_offsets_point_into_items(rules):
     assert p.entities == () and tagging.tag(p, rules) == out
     assert tagging.tag(out, rules) == out
     for e in out.entities:
-        assert p.items[int(e.item) - 1].text[e.start:e.end] == e.text
+        assert p.items[e.item_index].text[e.start:e.end] == e.text
     assert {e.label for e in out.entities} == {"PER", "MONEY", "ORG", "DATE"}
 
 

@@ -68,7 +68,7 @@ def test_offsets_point_into_item_text(tagged):
             items.setdefault(item.number, []).append(item.text)
         assert protocol.entities
         for e in protocol.entities:
-            assert any(t[e.start:e.end] == e.text for t in items[e.item]), e
+            assert any(t[e.start:e.end] == e.text for t in items[protocol.item_of(e).number]), e
 
 
 def test_amounts_through_the_parser(tagged):

@@ -72,14 +72,15 @@ def test_tagging_adds_entities_and_canonical_ids():
     r = CliRunner().invoke(cli, ["parse", str(SAMPLES / "lsvo-2024-12-13.md"), "--json"])
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    texts = {i["number"]: i["text"] for i in d["items"]}
+    texts = [i["text"] for i in d["items"]]  # entities name their item by position
     for e in d["entities"]:
         assert e["label"] in {"PER", "ORG", "MONEY", "DATE"}
-        if e["item"] is not None:
-            assert texts[e["item"]][e["start"]:e["end"]] == e["text"]
+        if e["item_index"] is not None:
+            assert texts[e["item_index"]][e["start"]:e["end"]] == e["text"]
     money = {e["text"]: e["value"] for e in d["entities"] if e["label"] == "MONEY"}
     assert money["1 476 576 kr"] == 1476576
-    dates = {(e["item"], e["text"]): e["value"] for e in d["entities"] if e["label"] == "DATE"}
+    dates = {(d["items"][e["item_index"]]["number"], e["text"]): e["value"]
+             for e in d["entities"] if e["label"] == "DATE" and e["item_index"] is not None}
     assert dates[("94", "30 december")] == "2024-12-30"
     ids = {c["id"] for c in d["canonicals"]}
     andre = next(a for a in d["attendance"] if a["name"] == "André Jönsson")

@@ -364,7 +364,7 @@ def test_two_processes_creating_one_database_agree(tmp_path):
     first = sqlite_utils.Database(str(path))
     store.open(path)  # the other process wins
     assert store.migrate(first) == store.SCHEMA_VERSION
-    assert store._create(sqlite_utils.Database(str(path))) is False
+    assert store.schema.create(sqlite_utils.Database(str(path))) is False
     assert store.schema_version(first) == store.SCHEMA_VERSION
 
 
@@ -499,3 +499,64 @@ def test_vote_meanings_are_stored_and_a_v1_database_gains_their_columns(tmp_path
     store.save(db, protocol)
     rows = db.execute("SELECT yes_means, no_means FROM votes WHERE yes_means IS NOT NULL").fetchall()
     assert rows == [(v.yes_means, v.no_means) for v in voted]
+
+
+def test_the_parser_gives_each_clause_its_span_and_the_store_stores_it(tmp_path, samples):
+    """Decision.spans (one per clause) are filled by parsers.parse with the spans the
+    clauses have in the item text; the store's clause rows take them as they are."""
+    from protokoll import ingest, parsers
+    from protokoll.parsers.spans import item_clause_spans
+
+    p = parsers.parse(ingest.read(samples / "lsvo-2024-12-13.md"))
+    decisions = [d for it in p.items for d in it.decisions if d.clauses]
+    assert decisions and all(len(d.spans) == len(d.clauses) for d in decisions)
+    for it in p.items:
+        assert [list(d.spans) for d in it.decisions] == item_clause_spans(it)
+        for d in it.decisions:
+            for clause, span in zip(d.clauses, d.spans):
+                assert span is not None
+                assert " ".join(it.text[span[0]:span[1]].lower().split()) == " ".join(clause.lower().split())
+    db = store.open(tmp_path / "spans.db")
+    store.save(db, p)
+    rows = db.execute("SELECT start, \"end\" FROM clauses ORDER BY item_id, decision_id, position").fetchall()
+    assert sorted(rows) == sorted(s for d in decisions for s in d.spans)
+
+
+def test_a_reading_stored_without_spans_gets_them_on_load(tmp_path, samples):
+    """A reading kept before Decision.spans existed: the store works them out once on
+    load (parsers.spans), the same as the parser gives."""
+    import zlib
+
+    from protokoll import ingest, parsers
+    from protokoll.records import to_dict
+
+    p = parsers.parse(ingest.read(samples / "aldras.txt"))
+    db = store.open(tmp_path / "old-reading.db")
+    doc_id = store.save(db, p)
+    old = to_dict(p)
+    for item in old["items"]:
+        for d in item["decisions"]:
+            del d["spans"]
+    with db.conn:
+        db.execute("UPDATE readings SET protocol = ? WHERE document_id = ?",
+                   [zlib.compress(json.dumps(old).encode()), doc_id])
+    assert Protocol.from_dict(old) != p
+    assert store.meetings.reading(db, doc_id) == p
+
+
+def test_entities_name_their_item_by_position_and_older_records_by_number(tmp_path):
+    """Entity.item_index is the one reference to an item (numbers repeat); a record from
+    before it (tests/data/store/*.json name the item by number) gets the position of the
+    first item with that number, and its rows the same item_id as before."""
+    raw = json.loads((DATA / "lsvo.json").read_text())
+    assert all("item_index" not in e for e in raw["entities"]) and any(e["item"] for e in raw["entities"])
+    p = protocol("lsvo")
+    for e, old in zip(p.entities, raw["entities"]):
+        assert not hasattr(e, "item")
+        want = next((i for i, it in enumerate(p.items) if it.number == old["item"]), None)
+        assert e.item_index == want and getattr(p.item_of(e), "number", None) == old["item"]
+    db = store.open(tmp_path / "entities.db")
+    doc_id = store.save(db, p)
+    got = db.execute("SELECT entities.text, items.number FROM entities LEFT JOIN items ON items.id = entities.item_id "
+                     "WHERE entities.document_id = ? ORDER BY entities.rowid", [doc_id]).fetchall()
+    assert got == [(old["text"], old["item"]) for old in raw["entities"]]

@@ -1,13 +1,48 @@
-"""Where each *att*-clause of an item stands in the item's text.
+"""Where each *att*-clause of an item stands in the item's text: ``Decision.spans``.
 
-Shared by the tagger (which reads the words around an amount in its clause, see
-:mod:`protokoll.nlp.roles`) and the store (which sums the amounts inside each clause),
-so both put an amount in the same clause.
+:func:`with_spans` fills the field at the end of :func:`protokoll.parsers.parse`, so the
+tagger (which reads the words around an amount in its clause, :mod:`protokoll.nlp.roles`)
+and the store (which sums the amounts inside each clause) put an amount in the same
+clause without looking for it again. :func:`clause_spans` reads the field, and works the
+spans out once for a record made without them (a reading stored before the field, or a
+record built by hand).
 """
 
 from __future__ import annotations
 
+import dataclasses
+
+from protokoll.records import Item, Protocol
+
 Span = tuple[int, int]
+
+
+def with_spans(protocol: Protocol) -> Protocol:
+    """``protocol`` with every decision's ``spans`` filled (where missing)."""
+    if all(_has_spans(it) for it in protocol.items):
+        return protocol
+    return dataclasses.replace(protocol, items=tuple(item_with_spans(it) for it in protocol.items))
+
+
+def item_with_spans(item: Item) -> Item:
+    """``item`` with every decision's ``spans`` filled (where missing)."""
+    if _has_spans(item):
+        return item
+    spans = item_clause_spans(item)
+    return dataclasses.replace(item, decisions=tuple(
+        dataclasses.replace(d, spans=tuple(s)) for d, s in zip(item.decisions, spans)))
+
+
+def clause_spans(item: Item) -> list[tuple[Span | None, ...]]:
+    """Per decision of ``item``, the span of each clause (None if not found): the
+    decisions' ``spans``, worked out here for a record without them."""
+    if _has_spans(item):
+        return [d.spans for d in item.decisions]
+    return [tuple(s) for s in item_clause_spans(item)]
+
+
+def _has_spans(item: Item) -> bool:
+    return all(len(d.spans) == len(d.clauses) for d in item.decisions)
 
 
 def item_clause_spans(item) -> list[list[Span | None]]:

@@ -1,0 +1,111 @@
+"""One meeting, however many files hold it (:mod:`protokoll.grouping`).
+
+:func:`file` makes a saved document a source of the stored meeting it records too (or of
+a new one) and keeps its parse (``readings``); :func:`serve` writes the meeting's rows
+from its main source, reading a kept parse where that source is not the one in hand;
+:func:`delete_document` deletes a document and serves its meeting from the next source.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+from protokoll import grouping
+from protokoll.parsers.spans import with_spans
+from protokoll.records import Protocol, child_id, to_dict
+from protokoll.store.rows import meeting_rows
+from protokoll.store.sql import insert
+
+
+def file(db, doc_id: str, protocol: Protocol) -> None:
+    """Make the document a source of its meeting (:mod:`protokoll.grouping`): of a meeting
+    already stored that it records too, or of a new one; then serve the meeting's main
+    source. The parse is kept (``readings``) to serve it if the main source goes away."""
+    meeting_id, rule = _same_meeting(db, protocol)
+    if meeting_id is None:
+        meeting_id, rule = child_id(doc_id, "meeting"), "first source"
+    insert(db, "meeting_sources", [{
+        "document_id": doc_id, "meeting_id": meeting_id, "main": 0, "items": len(protocol.items),
+        "rule": rule,
+    }])
+    # default=repr: a value that is not JSON fails where it is stored as a row, not here
+    blob = zlib.compress(json.dumps(to_dict(protocol), ensure_ascii=False, default=repr).encode("utf-8"), 1)
+    insert(db, "readings", [{"document_id": doc_id, "protocol": blob}])
+    serve(db, meeting_id, (doc_id, protocol))
+
+
+def _same_meeting(db, protocol: Protocol) -> tuple[str | None, str | None]:
+    """The stored meeting that ``protocol`` records too (compared with the reading that
+    meeting serves), and the rule that matched; (None, None) if there is none.
+
+    Candidates share the date (an index lookup: a day has few meetings). Undated ones
+    must also share the body as written: an archive may hold thousands of undated
+    protocols, and comparing each new one with all of them would grow with the square."""
+    date, body = protocol.meeting.date, protocol.meeting.body
+    if date is None and not body:
+        return None, None  # nothing to go by (grouping.same_meeting)
+    where = "meetings.date = ?" if date else "meetings.date IS NULL AND meetings.body = ?"
+    mine = None
+    for meeting_id, served_body, kind in db.execute(
+        "SELECT meetings.id, meetings.body, documents.kind FROM meetings "
+        f"JOIN documents ON documents.id = meetings.document_id WHERE {where} ORDER BY meetings.id",
+        [date or body],
+    ).fetchall():
+        if body and served_body and not grouping.bodies_alike(body, served_body):
+            continue  # before reading the items
+        mine = mine or grouping.reading(protocol)
+        items = tuple(grouping.item(*row) for row in db.execute(
+            "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [meeting_id]))
+        served = grouping.Reading(kind, served_body, date, items)
+        rule = grouping.same_meeting(mine, served)
+        if rule:
+            return meeting_id, rule
+    return None, None
+
+
+def serve(db, meeting_id: str, new: tuple[str, Protocol] | None = None) -> None:
+    """Serve the meeting from its main source (:func:`grouping.rank`), writing that
+    source's rows if it is not the one served; delete the meeting if no source is left.
+
+    ``new`` is a source's id and protocol in hand. A meeting served from a database older
+    than version 5 has no kept reading of that source: it stays as it is."""
+    sources = db.execute(
+        "SELECT meeting_sources.document_id, documents.kind, meeting_sources.items, documents.format, "
+        "documents.sha256, readings.protocol IS NOT NULL FROM meeting_sources "
+        "JOIN documents ON documents.id = meeting_sources.document_id "
+        "LEFT JOIN readings ON readings.document_id = meeting_sources.document_id "
+        "WHERE meeting_sources.meeting_id = ?", [meeting_id]).fetchall()
+    row = db.execute("SELECT document_id FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+    served = row[0] if row else None
+    if not sources:
+        db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+        return
+    kept = {doc for doc, *_rest, has_reading in sources if has_reading}
+    if served and served not in kept:
+        return
+    best = min((s for s in sources if s[0] in kept), key=lambda s: grouping.rank(*s[1:5]))[0]
+    if best != served:
+        if served:
+            db.execute("DELETE FROM entities WHERE document_id = ?", [served])
+            db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+        protocol = new[1] if new and new[0] == best else reading(db, best)
+        for table, rows in meeting_rows(best, protocol, meeting_id).items():
+            insert(db, table, rows)
+    db.execute("UPDATE meeting_sources SET main = (document_id = ?) WHERE meeting_id = ?", [best, meeting_id])
+
+
+def reading(db, doc_id: str) -> Protocol:
+    """The kept parse of a source; a reading stored before ``Decision.spans`` gets its
+    clauses' spans from the parser's function here, once."""
+    (blob,) = db.execute("SELECT protocol FROM readings WHERE document_id = ?", [doc_id]).fetchone()
+    return with_spans(Protocol.from_dict(json.loads(zlib.decompress(blob))))
+
+
+def delete_document(db, doc_id: str) -> None:
+    """Delete a document and everything under it; if its meeting was served from it,
+    serve the meeting from its next best source (or delete it, if none is left)."""
+    row = db.execute("SELECT meeting_id FROM meeting_sources WHERE document_id = ?", [doc_id]).fetchone()
+    db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
+    if row:
+        serve(db, row[0])

@@ -24,7 +24,7 @@ _PRESENTER = re.compile(  # "Föredragande: X", "Föredragande är X.", "Föredr
 _PRESENTED_BY = re.compile(  # "Mats Wennstig föredrar ärendet", "X och Y, strateger, presenterade …"
     rf"^(?P<who>[A-ZÅÄÖÉ][^.:;]{{2,150}}?)\s+(?:{'|'.join(vocab.PRESENTER_VERBS)})(?![\wåäö])"
 )
-_DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
+_DNR = re.compile(rf"^(?:{'|'.join(vocab.DNR_LABELS)})\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
 _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
 _RESERVES = re.compile(rf"^(?P<who>.+?)\s+(?:{'|'.join(vocab.RESERVE_VERBS)})\s+sig", re.I)

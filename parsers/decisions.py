@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from protokoll.records import LIST_ITEM, Decision
+from protokoll.swedish import bodies
 
 from . import vocab
 from .lines import MARKER, Line, ws
 
-_VERBS = "|".join(vocab.DECISION_VERBS)
+_VERBS = "|".join(bodies.DECISION_VERBS)
 _BY = r"(?P<by>[A-ZÅÄÖ][\w:.\-–&'/ ]{0,80}?)"
 _VERB_OPENER = re.compile(
     rf"^{_BY}\s+(?:(?P<verb>{_VERBS})|(?P<prop>föreslår\s+.{{1,60}}?\s+(?:att\s+)?besluta))\b\s*:?\s*(?P<rest>.*)$"
@@ -53,7 +54,7 @@ def _organ(by: str) -> bool:
     if not words or len(words) > 6 or any(ch.isdigit() for ch in by):
         return False
     last = words[-1]
-    return (last.isupper() and len(last) >= 2) or last.lower().endswith(vocab.ORGAN_SUFFIXES)
+    return (last.isupper() and len(last) >= 2) or last.lower().endswith(bodies.ORGAN_SUFFIXES)
 
 
 def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | None:

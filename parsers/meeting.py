@@ -18,24 +18,15 @@ from protokoll.swedish.dates import TIME_WORD, WEEKDAY, find_date, find_times
 from . import vocab
 from .lines import MARKER, Line, key, ws
 
-_OTHER_LABELS = (
-    "plats och tid för justering", "justeringens plats och tid", "justeringens tid och plats",
-    "utses att justera", "justerare", "justering", "paragrafer", "underskrifter", "sekreterare",
-    "ordförande", "justerande", "anslag", "bevis", "anslagsbevis", "datum då anslaget sätts upp",
-    "datum då anslaget tas ned", "förvaringsplats för protokollet", "underskrift", "sammanträdesdatum",
-    "elektroniska underskrifter", "elektronisk underskrift", "elektronisk protokolljustering",
-    "protokolljustering", "protokolljusterare",
-)
-_JUSTERING = ("utses att justera", "justerare", "justerande")
 # A font whose ligatures map to nothing drops their second letter ("Elektroniska
 # underskrifer", "Sammanträdestd"): each label is known so spelt too.
 _CANONICAL = {
     label[:i] + label[i + 1:]: label
-    for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS)
+    for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *vocab.OTHER_LABELS)
     for lig in vocab.LIGATURES
     for i in (j + 1 for j in range(len(label)) if label.startswith(lig, j))
 }
-_CANONICAL.update({label: label for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS)})
+_CANONICAL.update({label: label for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *vocab.OTHER_LABELS)})
 _LABELS = sorted(_CANONICAL, key=len, reverse=True)
 _LABEL = re.compile(
     r"^(?P<label>" + "|".join(re.escape(x) for x in _LABELS) + r")(?:\s*[:\t]\s*|\s+(?=[\d\[☐☒☑A-ZÅÄÖ])|\s*$)(?P<value>.*)$",
@@ -63,7 +54,7 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
         m = _LABEL.match(text)
         if not m and text[:12].lower() == "närvarolista":  # "Närvarolista vid sammanträde med …"
             out.append(("närvarolista", []))
-        elif m and not (out and out[-1][0] in _JUSTERING and key(m.group("label")) == "ersättare"):
+        elif m and not (out and out[-1][0] in vocab.JUSTERING_LABELS and key(m.group("label")) == "ersättare"):
             # (after "Utses att justera: Anna Berg", "Ersättare: Per Holm" is the justerare's ersättare)
             value = m.group("value").strip()
             out.append((_CANONICAL[m.group("label").lower()], [value] if value else []))

@@ -26,6 +26,18 @@ HEADER_LABELS = {
     "instans": "body",
 }
 
+# Other labels of a protocol's front matter and signature page: they end the field above.
+OTHER_LABELS = (
+    "plats och tid för justering", "justeringens plats och tid", "justeringens tid och plats",
+    "utses att justera", "justerare", "justering", "paragrafer", "underskrifter", "sekreterare",
+    "ordförande", "justerande", "anslag", "bevis", "anslagsbevis", "datum då anslaget sätts upp",
+    "datum då anslaget tas ned", "förvaringsplats för protokollet", "underskrift", "sammanträdesdatum",
+    "elektroniska underskrifter", "elektronisk underskrift", "elektronisk protokolljustering",
+    "protokolljustering", "protokolljusterare",
+)
+# Labels of who checks the protocol: an "Ersättare:" after them is the justerare's.
+JUSTERING_LABELS = ("utses att justera", "justerare", "justerande")
+
 # Letter pairs that fonts set as one glyph (a ligature); a broken font drops the second
 # letter ("underskrifer", "Martn").
 LIGATURES = ("ft", "ti", "ff", "fi", "fl", "tt")
@@ -173,6 +185,9 @@ VOTE_NO = ("nej", "nej-röster", "nejröster")
 VOTE_ABSTAIN = ("avstår", "avstod", "avstående", "avstå", "avstod från att rösta", "avstår från att rösta",
                 "blank", "blanka")
 VOTE_ABSENT = ("frånvarande", "frånv")
+
+# The first cell of a row of a vote table that sums the rows above.
+VOTE_TOTAL_ROWS = ("summa", "totalt", "total", "antal", "resultat")
 
 # Counts written as words: "tre ledamöter avstår".
 NUMBER_WORDS = {

@@ -130,12 +130,13 @@ def test_month_table():
 HOMES = {
     "protokoll.swedish.dates": ("MONTHS", "FULL_MONTHS", "ABBREVIATIONS", "WEEKDAYS", "TIME_WORDS",
                                 "PERIOD_WORDS", "YYMMDD_CONTEXT"),
-    "protokoll.swedish.bodies": ("ORGAN_SUFFIXES", "DECISION_VERBS", "ORG_SUFFIXES", "ORG_UNIT_HEADS",
+    "protokoll.swedish.bodies": ("ORGAN_SUFFIXES", "DECISION_VERBS", "DECISION_VERBS_PAST", "ORG_SUFFIXES", "ORG_UNIT_HEADS",
                                  "COMPANY_SUFFIXES", "FORUM_WORDS", "KNOWN_ORGS", "BODY_VERBS", "BODY_NOUNS"),
     "protokoll.swedish.names": ("MEMBER_TITLES", "NAME_PARTICLES", "ROLE_WORDS", "ROLE_SUFFIXES", "PARTIES",
                                 "ROLES", "NOT_NAMES"),
     "protokoll.parsers.vocab": ("HEADER_LABELS", "ATTENDANCE_LABELS", "SECTIONS", "OUTCOME_PHRASES",
-                                "DOCUMENT_TITLES", "DNR_LABELS", "VOTE_YES", "VOTE_NO", "NUMBER_WORDS"),
+                                "DOCUMENT_TITLES", "DNR_LABELS", "VOTE_YES", "VOTE_NO", "NUMBER_WORDS",
+                                "OTHER_LABELS", "JUSTERING_LABELS", "VOTE_TOTAL_ROWS"),
     "protokoll.nlp.vocab": ("MONEY_UNITS", "UNIT_SUFFIXES", "GROUP_UNITS", "NOT_MONEY_AFTER_MILLIONS"),
     "protokoll.nlp.amount_cues": ("DECIDED", "BREAKDOWN", "REFERENCE", "RATE"),
 }

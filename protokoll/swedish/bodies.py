@@ -17,6 +17,8 @@ ORGAN_SUFFIXES = (
 
 # Verbs that open a decision block: "LSVO beslutar", "Stadsstyrelsen beslöt".
 DECISION_VERBS = ("beslutar", "beslöt", "beslutade", "besluter")
+# Those in the past: "Kommunfullmäktige beslutade 2022-06-20, § 88, att …" is history.
+DECISION_VERBS_PAST = ("beslöt", "beslutade")
 
 # --- nlp: organisations in running text ----------------------------------------------
 

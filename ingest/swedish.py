@@ -5,7 +5,7 @@ are no words ("Personalsektonenn usernprouokollj suerare", "Benlutande irdhnarhe
 such a page is read again with OCR (:mod:`.pdf`). A word counts as Swedish when it, or
 it without an inflection ending ("sammanträdet" → "sammanträde", "konstaterar" →
 "konstatera"), is a lemma of the Swedish lookup table the project ships
-(``nlp/data/sv_lemma_forms.txt.gz``, read on first use, never at import), or when it
+(``protokoll/swedish/data/sv_lemma_forms.txt.gz``, read on first use, never at import), or when it
 is short (function words, abbreviations). Words of a Swedish compound that is not in
 the table count through their parts ("personal|sektionens").
 """
@@ -15,9 +15,9 @@ from __future__ import annotations
 import gzip
 import re
 from functools import lru_cache
-from pathlib import Path
 
-FORMS = Path(__file__).resolve().parent.parent / "nlp" / "data" / "sv_lemma_forms.txt.gz"
+from protokoll.swedish.lemmas import FORMS
+
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # Inflection endings, longest first: what is left must be a lemma.
 _ENDINGS = (

@@ -17,8 +17,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from protokoll.records import stable_id
-
-from .vocab import FORUM_WORDS, ORG_SUFFIXES
+from protokoll.swedish.bodies import FORUM_WORDS, ORG_SUFFIXES
 
 _DOUBLE = re.compile(r"(.)\1+")
 _ORG_DROP = {"område", "omr", "omr."}

@@ -9,7 +9,7 @@ because nothing writes to it) and finds a word by bisecting a sparse index of it
 lines and searching one 4 KB block, with a bounded cache in front.
 
 The set of lemmas (93,000 distinct values, for "is this a Swedish word") would need
-the whole table parsed, so it ships in ``data/sv_lemma_forms.txt.gz``, made by
+the whole table parsed, so it ships in ``protokoll/swedish/data/sv_lemma_forms.txt.gz``, made by
 ``scripts/build_lemma_forms.py`` and tagged with the sha256 of the table it was made
 from. When the installed table is another one, both are built from the parsed JSON
 instead: slower, never wrong.
@@ -26,7 +26,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-FORMS = Path(__file__).resolve().parent / "data" / "sv_lemma_forms.txt.gz"
+from protokoll.swedish.lemmas import FORMS
+
 _HEADER = b"{\n"
 _ENTRY = b'    "'  # every entry line starts so in spacy-lookups-data's layout
 

@@ -10,13 +10,14 @@ import re
 
 from spacy.language import Language
 
+from protokoll.swedish.bodies import (
+    BODY_NOUNS, BODY_VERBS, COMPANY_SUFFIXES, FORUM_WORDS, KNOWN_ORGS, ORG_SUFFIXES, ORG_UNIT_HEADS,
+)
+from protokoll.swedish.names import NOT_NAMES, PARTIES, ROLES
+
 from .canonical import org_key
 from .fastre import Anchored, Leading, guarded, lowered
 from .spans import add_entities, doc_text, make_span
-from .vocab import (
-    BODY_NOUNS, BODY_VERBS, COMPANY_SUFFIXES, FORUM_WORDS, KNOWN_ORGS, NOT_NAMES, ORG_SUFFIXES, ORG_UNIT_HEADS,
-    PARTIES, ROLES,
-)
 
 _CAP = r"[A-ZÅÄÖÉ][\wåäöéü]+"
 _W = r"[\wåäöéü]"

@@ -14,9 +14,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from protokoll.swedish.names import NOT_NAMES, ROLES
+
 from .canonical import person_key
 from .spans import add_entities, capitalised, in_entity, make_span
-from .vocab import NOT_NAMES, ROLES, first_names
+from .vocab import first_names
 
 _STOP = set(ROLES) | set(NOT_NAMES)
 _NOUN_ENDINGS = ("en", "et", "n", "t", "na", "erna", "arna", "orna", "ens", "ets", "nas")

@@ -16,23 +16,25 @@ from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from .spans import doc_text
+from .vocab import GROUP_UNITS, UNIT_SUFFIXES
 
 # A number with Swedish digit grouping: thousands separated by (no-break) spaces,
 # decimals after a comma. "57 0000" (a mistyped group) is matched too, and flagged later.
 _SPACE = "[ \u00a0\u202f]"
+_GROUP_UNITS = "|".join(GROUP_UNITS)
 GROUPED = (
     rf"(?<![\d,.:])\d{{1,3}}"
-    rf"(?:(?:{_SPACE}\d{{3}})+(?!\d)|{_SPACE}\d{{4}}(?=\s?(?:kr|kronor|tkr|SEK)\b))"
+    rf"(?:(?:{_SPACE}\d{{3}})+(?!\d)|{_SPACE}\d{{4}}(?=\s?(?:{_GROUP_UNITS})\b))"
     r"(?:,\d+)?(?!\d)"
 )
 # GROUPED with the look-behind after the first digit, so that re skips to digits (fastre).
 GROUPED_RE = re.compile(
     rf"\d(?<![\d,.:]\d)\d{{0,2}}"
-    rf"(?:(?:{_SPACE}\d{{3}})+(?!\d)|{_SPACE}\d{{4}}(?=\s?(?:kr|kronor|tkr|SEK)\b))"
+    rf"(?:(?:{_SPACE}\d{{3}})+(?!\d)|{_SPACE}\d{{4}}(?=\s?(?:{_GROUP_UNITS})\b))"
     r"(?:,\d+)?(?!\d)"
 )
 
-_UNIT_SUFFIX = r"(?<=\d)(?:kr|tkr|mnkr|mdkr|mkr|kronor|SEK|sek|€|:-)"
+_UNIT_SUFFIX = rf"(?<=\d)(?:{'|'.join(UNIT_SUFFIXES)})"
 
 
 TOKENIZER = "protokoll.sv_tokenizer.v1"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from protokoll.records import ABSENT, OFFICIAL, PRESENT, SUBSTITUTE, TABLE_ROW, Attendee
+from protokoll.swedish import names
 
 from . import vocab
 from .lines import Line, key
@@ -23,7 +24,7 @@ _SEPARATOR = re.compile(r"^[-–—_*]{2,9}$")  # "---" (its first dash read as 
 _RULE = re.compile(r"^[-–—_=]{10,}$")  # a rule across the page ends the list
 _SEPARATOR_END = re.compile(r"\s+[-–—]{3,}$")  # "Tommy von Brömsen ---": a line break lost
 _TITLED = re.compile(
-    r"\b(?:" + "|".join(re.escape(t) for t in sorted(vocab.MEMBER_TITLES, key=len, reverse=True)) + r")\s+"
+    r"\b(?:" + "|".join(re.escape(t) for t in sorted(names.MEMBER_TITLES, key=len, reverse=True)) + r")\s+"
     r"((?:[^\s,;:()]+\s+){0,3}[^\s,;:()]+)",
     re.I,
 )
@@ -82,7 +83,7 @@ def _members(group: list[Attendee], text: list[Line]) -> tuple[list[Attendee], l
     titled: set[str] = set()
     for line in text:
         low = line.text.lower()
-        if any(t in low for t in vocab.MEMBER_TITLES):
+        if any(t in low for t in names.MEMBER_TITLES):
             for m in _TITLED.finditer(line.text):
                 titled.update(w.strip(".,;:").lower() for w in m.group(1).split())
     if not titled:

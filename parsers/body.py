@@ -24,7 +24,7 @@ _PRESENTER = re.compile(  # "Föredragande: X", "Föredragande är X.", "Föredr
 _PRESENTED_BY = re.compile(  # "Mats Wennstig föredrar ärendet", "X och Y, strateger, presenterade …"
     rf"^(?P<who>[A-ZÅÄÖÉ][^.:;]{{2,150}}?)\s+(?:{'|'.join(vocab.PRESENTER_VERBS)})(?![\wåäö])"
 )
-_DNR = re.compile(r"^(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
+_DNR = re.compile(rf"^(?:{'|'.join(vocab.DNR_LABELS)})\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 _FI_DNR = re.compile(r"^[A-ZÅÄÖ]{2,8}/\d{1,6}/[\d.]+/\d{4}$")
 _MOTION_BY = re.compile(r"^(?P<by>.+?)\s+(?:yrkar|yrkade|föreslår|instämmer|tilläggsyrkar)(?![a-zåäö])")
 _RESERVES = re.compile(rf"^(?P<who>.+?)\s+(?:{'|'.join(vocab.RESERVE_VERBS)})\s+sig", re.I)
@@ -100,118 +100,151 @@ def _add_unique(target: list[str], values) -> None:
 
 
 def parse(lines: list[Line]) -> Body:
-    body = Body()
-    mode = "default"  # or a vocab.SECTIONS value
-    current: decisions.DecisionBuilder | None = None
-    vote_lines: list[Line] = []
-    sent_list = False  # a recipient list given as bullets ends at the first non-bullet
-    held, open_sentence = "", False  # a reservation or jäv sentence broken over lines
-    voting = False  # a vote under Beslutsgång/Propositionsordning: its lines (tables too) go on
-
-    def close():
-        nonlocal current
-        if current is not None:
-            d = current.build()
-            if d is not None:
-                body.decisions.append(d)
-            current = None
-
-    ruled = False  # a rule ("______") ended the last block
-    sent = appended = False  # the item's recipients are listed; then an attachment ("Bilaga A KF § 9/22") begins
     lines = _labels_apart(lines)  # before the walk: lines[n + 1] looks ahead in this list
+    walk = _Walk(lines)
     for n, line in enumerate(lines):
+        walk.step(n, line)
+    walk.close()
+    walk.body.votes = votes.parse(walk.vote_lines) if walk.vote_lines else None
+    return walk.body
+
+
+class _Walk:
+    """:func:`parse` walking an item's lines: the section it is in (``mode``), the open
+    decision block and what lines above left open."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self.body = Body()
+        self.mode = "default"  # or a vocab.SECTIONS value
+        self.current: decisions.DecisionBuilder | None = None
+        self.vote_lines: list[Line] = []
+        self.sent_list = False  # a recipient list given as bullets ends at the first non-bullet
+        self.held, self.open_sentence = "", False  # a reservation or jäv sentence broken over lines
+        self.voting = False  # a vote under Beslutsgång/Propositionsordning: its lines (tables too) go on
+        self.ruled = False  # a rule ("______") ended the last block
+        # the item's recipients are listed; then an attachment ("Bilaga A KF § 9/22") begins
+        self.sent = self.appended = False
+
+    def close(self) -> None:
+        if self.current is not None:
+            d = self.current.build()
+            if d is not None:
+                self.body.decisions.append(d)
+            self.current = None
+
+    def step(self, n: int, line: Line) -> None:
         text = line.text
         if _RULE.match(text) or _STAGE.match(text):
-            close()  # a rule ends a block; a stage heading starts the item's next treatment
-            mode = "default"
-            ruled = True
+            self.close()  # a rule ends a block; a stage heading starts the item's next treatment
+            self.mode = "default"
+            self.ruled = True
             if _STAGE.match(text):
-                body.decisions.clear()  # blocks of earlier treatments are history
-            continue
+                self.body.decisions.clear()  # blocks of earlier treatments are history
+            return
         sec = _section(line)
-        if sec and ruled and text.lower().startswith(vocab.TREATMENT_OPENERS):
-            body.decisions.clear()  # "Beredning:" after a ruled-off block: the next treatment
-        ruled = ruled and not sec
-        # An attachment after the recipients of an item that has its decision: a
-        # reservation or budget quoting "Kommunfullmäktige beslutade att …" is no block.
-        appended = appended or sent and text[:7].lower().startswith(vocab.ATTACHMENT_WORDS) and bool(body.decisions or current)
-        opened = None if sec or appended else decisions.opener(text, nouns_only=mode in _TEXT_SECTIONS)
-        sent = sent or bool(sec and sec[0] == "sent_to")
-        if opened and _proposed(current, opened, text):
-            opened = None
-        if opened and current is not None and (not current.lines or current.expects_points()):
+        opened = self._opened(line, sec)
+        if opened and self.current is not None and (not self.current.lines or self.current.expects_points()):
             # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision; so is
             # "… beslutar följande:" then "Barn- och utbildningsnämnden beslutar att …".
-            _open(current, line, opened[2])
-            continue
-        if opened and mode == "decision" and current is None:
+            _open(self.current, line, opened[2])
+            return
+        if opened and self.mode == "decision" and self.current is None:
             opened = _under_label(opened)
         if sec or opened:
-            close()
-        if current is not None:
-            if current.add(line):
-                continue
-            close()
-            mode = "default"
+            self.close()
+        if self.current is not None:
+            if self.current.add(line):
+                return
+            self.close()
+            self.mode = "default"
         if sec:
-            mode, value = sec
-            sent_list = voting = open_sentence = False
-            held = ""
+            self.mode, value = sec
+            self.sent_list = self.voting = self.open_sentence = False
+            self.held = ""
             if not value:
-                continue
+                return
             line = line._replace(text=value, kind="paragraph")
-            text = value
         elif opened:
             by, kind, rest = opened
-            current = decisions.DecisionBuilder(by, kind)
-            mode = "decision"
-            _open(current, line, rest)
-            continue
-        _common(body, line, n, inline=mode not in ("reservations", "conflicts"))
+            self.current = decisions.DecisionBuilder(by, kind)
+            self.mode = "decision"
+            _open(self.current, line, rest)
+            return
+        _common(self.body, line, n, inline=self.mode not in ("reservations", "conflicts"))
+        self._content(n, line)
+
+    def _opened(self, line: Line, sec: tuple[str, str] | None) -> tuple[str, str, str] | None:
+        """The decision block the line opens (by, kind, rest), if any; notes what the line
+        says of treatments, recipients and attachments."""
+        text = line.text
+        if sec and self.ruled and text.lower().startswith(vocab.TREATMENT_OPENERS):
+            self.body.decisions.clear()  # "Beredning:" after a ruled-off block: the next treatment
+        self.ruled = self.ruled and not sec
+        # An attachment after the recipients of an item that has its decision: a
+        # reservation or budget quoting "Kommunfullmäktige beslutade att …" is no block.
+        self.appended = self.appended or self.sent and text[:7].lower().startswith(vocab.ATTACHMENT_WORDS) and bool(
+            self.body.decisions or self.current)
+        opened = None if sec or self.appended else decisions.opener(text, nouns_only=self.mode in _TEXT_SECTIONS)
+        self.sent = self.sent or bool(sec and sec[0] == "sent_to")
+        if opened and _proposed(self.current, opened, text):
+            opened = None
+        return opened
+
+    def _content(self, n: int, line: Line) -> None:
+        """A line of the section the walk is in."""
+        text, mode, body = line.text, self.mode, self.body
         if mode in ("decision", "proposal"):  # "Beslut:", "Förslag:"
-            current = decisions.DecisionBuilder(None, mode)
-            current.add(line)
-        elif mode in _VOTE_MAY_STAND and (voting or votes.relevant(text)):
-            vote_lines.append(line)  # the propositionsordning and the result may stand under Beslutsgång
-            voting = True
+            self.current = decisions.DecisionBuilder(None, mode)
+            self.current.add(line)
+        elif mode in _VOTE_MAY_STAND and (self.voting or votes.relevant(text)):
+            self.vote_lines.append(line)  # the propositionsordning and the result may stand under Beslutsgång
+            self.voting = True
         elif mode == "motions":
             m = _MOTION_BY.match(ws(text))
             body.motions.append(Motion(by=m.group("by") if m else None, text=ws(text)))
         elif mode == "votes":
-            vote_lines.append(line)
+            self.vote_lines.append(line)
         elif mode in ("reservations", "conflicts"):
-            # Names, one sentence or one per line; "Bilaga C" beside each. A line
-            # without a name (a rule, the appended reservation's own text) ends the list,
-            # unless it ends a sentence begun above ("… till förmån för" / "S:s yrkanden.").
-            if text[:6].lower() == "bilaga":
-                continue
-            text, held = (f"{held} {text}" if held else text), ""
-            if _runs_on(text) and n + 1 < len(lines) and _continues(lines[n + 1]):
-                held = text  # "…, Gun Larsson" + "(L) och Thomas Eneström (S) inte deltagit …"
-                continue
-            rx, target = (_RESERVES, body.reservations) if mode == "reservations" else (_CONFLICT, body.conflicts)
-            m = rx.search(ws(text))
-            who = next((g for g in (m.groups() if m else ()) if g), None) or ws(text)
-            names = names_in(who)
-            if names:
-                _add_unique(target, names)
-            elif not target and len(who) <= 60 and any(c.isalpha() for c in who):
-                _add_unique(target, [who])  # "Moderaternas ledamöter"
-            elif not open_sentence:
-                mode = "default"
-            open_sentence = not text.rstrip().endswith(_SENTENCE_ENDS)
+            self._listed(n, text)
         elif mode == "notes":
             body.notes.append(ws(text))
         elif mode == "sent_to":
-            is_item = line.kind == LIST_ITEM or bool(MARKER.match(text))
-            if (sent_list and not is_item) or text[:1].isdigit() or len(text) > 120:
-                mode = "default"
-                continue
-            sent_list = sent_list or is_item
-            _add_unique(body.sent_to, [p.strip(" .") for p in re.split(r"[,;]", line.bare if is_item else text)])
-    close()
-    body.votes = votes.parse(vote_lines) if vote_lines else None
-    return body
+            self._recipients(line)
+
+    def _listed(self, n: int, text: str) -> None:
+        """Names, one sentence or one per line; "Bilaga C" beside each. A line
+        without a name (a rule, the appended reservation's own text) ends the list,
+        unless it ends a sentence begun above ("… till förmån för" / "S:s yrkanden.")."""
+        if text[:6].lower() == "bilaga":
+            return
+        text, self.held = (f"{self.held} {text}" if self.held else text), ""
+        if _runs_on(text) and n + 1 < len(self.lines) and _continues(self.lines[n + 1]):
+            self.held = text  # "…, Gun Larsson" + "(L) och Thomas Eneström (S) inte deltagit …"
+            return
+        if self.mode == "reservations":
+            rx, target = _RESERVES, self.body.reservations
+        else:
+            rx, target = _CONFLICT, self.body.conflicts
+        m = rx.search(ws(text))
+        who = next((g for g in (m.groups() if m else ()) if g), None) or ws(text)
+        names = names_in(who)
+        if names:
+            _add_unique(target, names)
+        elif not target and len(who) <= 60 and any(c.isalpha() for c in who):
+            _add_unique(target, [who])  # "Moderaternas ledamöter"
+        elif not self.open_sentence:
+            self.mode = "default"
+        self.open_sentence = not text.rstrip().endswith(_SENTENCE_ENDS)
+
+    def _recipients(self, line: Line) -> None:
+        text = line.text
+        is_item = line.kind == LIST_ITEM or bool(MARKER.match(text))
+        if (self.sent_list and not is_item) or text[:1].isdigit() or len(text) > 120:
+            self.mode = "default"
+            return
+        self.sent_list = self.sent_list or is_item
+        _add_unique(self.body.sent_to, [p.strip(" .") for p in re.split(r"[,;]", line.bare if is_item else text)])
 
 
 def _runs_on(text: str) -> bool:

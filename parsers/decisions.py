@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from protokoll.records import LIST_ITEM, Decision
+from protokoll.swedish import bodies
 
 from . import vocab
 from .lines import MARKER, Line, ws
 
-_VERBS = "|".join(vocab.DECISION_VERBS)
+_VERBS = "|".join(bodies.DECISION_VERBS)
 _BY = r"(?P<by>[A-ZÅÄÖ][\w:.\-–&'/ ]{0,80}?)"
 _VERB_OPENER = re.compile(
     rf"^{_BY}\s+(?:(?P<verb>{_VERBS})|(?P<prop>föreslår\s+.{{1,60}}?\s+(?:att\s+)?besluta))\b\s*:?\s*(?P<rest>.*)$"
@@ -38,7 +39,6 @@ _ATT_WORD = re.compile(r"(?<![\w-])att\s", re.I)
 # "…2024. att …" where a PDF ran two clauses together.
 _CLAUSE_BREAK = re.compile(r"(?:[,;]\s*(?:samt\s+|och\s+)?|\s+samt\s+|[.!?”\"]\s+)$", re.I)
 _SUBHEADING = re.compile(r"^\d+\s*[a-zA-Z]{0,2}[.):]?\s+[A-ZÅÄÖ]")
-_PAST = ("beslöt", "beslutade")
 _ENDS = (".", "!", "?")
 # "KU § 317 06-12-05": a § of another meeting, with its date, in the margin.
 _REFERENCE = re.compile(r"^[A-ZÅÄÖ]{0,6}\s*§\s*\d{1,4}\s+(?:\d{2}){1,2}-\d{2}-\d{2}$")
@@ -53,7 +53,7 @@ def _organ(by: str) -> bool:
     if not words or len(words) > 6 or any(ch.isdigit() for ch in by):
         return False
     last = words[-1]
-    return (last.isupper() and len(last) >= 2) or last.lower().endswith(vocab.ORGAN_SUFFIXES)
+    return (last.isupper() and len(last) >= 2) or last.lower().endswith(bodies.ORGAN_SUFFIXES)
 
 
 def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | None:
@@ -75,7 +75,7 @@ def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | Non
     if not m or not _organ(m.group("by")):
         return None
     rest = m.group("rest")
-    if m.group("verb") in _PAST and _HISTORY.match(rest):
+    if m.group("verb") in bodies.DECISION_VERBS_PAST and _HISTORY.match(rest):
         return None  # "Kommunfullmäktige beslutade (emellertid) 2022-06-20, § 88, att …": history
     return m.group("by"), ("proposal" if m.group("prop") else "decision"), rest
 

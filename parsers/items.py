@@ -31,11 +31,11 @@ _SUB_ITEM = re.compile(r"^(?P<label>(?P<num>\d{1,3})\s*(?P<letter>[a-z])\s*/)\s*
 _LETTER_ITEM = re.compile(r"^(?P<label>(?P<letter>[a-z])\s*/)\s*(?P<rest>\S.{0,150})$")
 # "(B)", "(I/D/B)"; a subtitle after it ("… (I/D/B) -Nya rutiner") stays out of the title.
 _KIND = re.compile(r"\s*\((?P<marks>[BIDbid](?:\s*/\s*[BIDbid])*)\)(?:\s*$|\s+[-–]\s*\S)")
-_DNR = re.compile(r"(?:^|\s)(?:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
+_DNR = re.compile(rf"(?:^|\s)(?:{'|'.join(vocab.DNR_LABELS)})\.?\s*:?\s*(?P<dnr>\S.*)$", re.I)
 # A diarienummer standing alone: "KS KF/2023:3", "KS 2024/388", "BUN 2023/12", "KS/KF 2025:7",
 # "NKBY/302/00.01.03.01/2022"; optionally after "Dnr".
 DNR_SHAPE = r"(?:[A-ZÅÄÖ]{1,6}[ /]){0,3}\d{1,4}(?:[/:.-]\d{1,5}){1,5}"
-_DNR_AFTER = re.compile(r"(?:^|\s)(?:(?i:dnr|diarienr|diarienummer|dnro)\.?\s*:?\s*)?(?P<dnr>" + DNR_SHAPE + r")$")
+_DNR_AFTER = re.compile(rf"(?:^|\s)(?:(?i:{'|'.join(vocab.DNR_LABELS)})\.?\s*:?\s*)?(?P<dnr>" + DNR_SHAPE + r")$")
 # A Finland-Swedish date ("1.6.2023", "26.9.2022") ending a title is no Dnr.
 _DATE = re.compile(r"(?:[A-ZÅÄÖ]{1,6}\s)?\d{1,2}\.\d{1,2}\.\d{2,4}")
 # A diarienummer alone on the line above its item's heading ("NKBY/302/00.01.03.01/2022").

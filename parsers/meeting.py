@@ -12,35 +12,26 @@ import re
 from collections import Counter
 
 from protokoll.records import TABLE_ROW, Meeting
+from protokoll.swedish import bodies
+from protokoll.swedish.dates import TIME_WORD, WEEKDAY, find_date, find_times
 
 from . import vocab
-from .dates import find_date, find_times
 from .lines import MARKER, Line, key, ws
 
-_OTHER_LABELS = (
-    "plats och tid för justering", "justeringens plats och tid", "justeringens tid och plats",
-    "utses att justera", "justerare", "justering", "paragrafer", "underskrifter", "sekreterare",
-    "ordförande", "justerande", "anslag", "bevis", "anslagsbevis", "datum då anslaget sätts upp",
-    "datum då anslaget tas ned", "förvaringsplats för protokollet", "underskrift", "sammanträdesdatum",
-    "elektroniska underskrifter", "elektronisk underskrift", "elektronisk protokolljustering",
-    "protokolljustering", "protokolljusterare",
-)
-_JUSTERING = ("utses att justera", "justerare", "justerande")
 # A font whose ligatures map to nothing drops their second letter ("Elektroniska
 # underskrifer", "Sammanträdestd"): each label is known so spelt too.
 _CANONICAL = {
     label[:i] + label[i + 1:]: label
-    for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS)
+    for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *vocab.OTHER_LABELS)
     for lig in vocab.LIGATURES
     for i in (j + 1 for j in range(len(label)) if label.startswith(lig, j))
 }
-_CANONICAL.update({label: label for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *_OTHER_LABELS)})
+_CANONICAL.update({label: label for label in (*vocab.HEADER_LABELS, *vocab.ATTENDANCE_LABELS, *vocab.OTHER_LABELS)})
 _LABELS = sorted(_CANONICAL, key=len, reverse=True)
 _LABEL = re.compile(
     r"^(?P<label>" + "|".join(re.escape(x) for x in _LABELS) + r")(?:\s*[:\t]\s*|\s+(?=[\d\[☐☒☑A-ZÅÄÖ])|\s*$)(?P<value>.*)$",
     re.I,
 )
-_WEEKDAY = re.compile(r"\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?\b", re.I)
 _BODY_LINE = re.compile(r"^(?:protokoll(?:et)?\s+(?:från|för)\s+|sammanträdesprotokoll\s+)?(?P<body>.+)$", re.I)
 
 
@@ -63,7 +54,7 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
         m = _LABEL.match(text)
         if not m and text[:12].lower() == "närvarolista":  # "Närvarolista vid sammanträde med …"
             out.append(("närvarolista", []))
-        elif m and not (out and out[-1][0] in _JUSTERING and key(m.group("label")) == "ersättare"):
+        elif m and not (out and out[-1][0] in vocab.JUSTERING_LABELS and key(m.group("label")) == "ersättare"):
             # (after "Utses att justera: Anna Berg", "Ersättare: Per Holm" is the justerare's ersättare)
             value = m.group("value").strip()
             out.append((_CANONICAL[m.group("label").lower()], [value] if value else []))
@@ -75,7 +66,7 @@ def fields(lines: list[Line]) -> list[tuple[str, list[str]]]:
 def _place(text: str) -> str | None:
     parts = []
     for part in (p.strip() for p in text.split(",")):
-        if not part or find_date(part) or find_times(part)[0] or _WEEKDAY.search(part):
+        if not part or find_date(part) or find_times(part)[0] or WEEKDAY.search(part):
             continue
         if re.match(r"^(?:den|kl\.?|klockan)\b", part, re.I):
             continue
@@ -102,8 +93,6 @@ def meeting(lines: list[Line], flds, decision_makers: list[str]) -> Meeting:
     )
 
 
-_TIME_WORD = re.compile(r"\b(?:kl|klockan)\b", re.I)
-
 
 def _times(values: dict[str, str], lines: list[Line]) -> tuple[str | None, str | None]:
     """Start and end: from the labelled time field, else from the first front line
@@ -125,7 +114,7 @@ def _kl_line(lines: list[Line]) -> tuple[str | None, str | None]:
     justering or anslag line."""
     for line in lines:
         text = line.text
-        if not _TIME_WORD.search(text) or not find_date(text):
+        if not TIME_WORD.search(text) or not find_date(text):
             continue
         m = _LABEL.match(text)
         if m and key(m.group("label")) not in vocab.HEADER_LABELS:
@@ -153,7 +142,7 @@ def _body_line(lines: list[Line]) -> str | None:
         m = _BODY_LINE.match(_without_number(ws(line.text)))
         name = m.group("body").strip() if m else ""
         words = name.split()
-        if 0 < len(words) <= 5 and words[-1].lower().endswith(vocab.ORGAN_SUFFIXES):
+        if 0 < len(words) <= 5 and words[-1].lower().endswith(bodies.ORGAN_SUFFIXES):
             return name
     return None
 

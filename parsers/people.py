@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from protokoll.records import ABSENT, SUBSTITUTE, Attendee
+from protokoll.swedish import names
 
 from . import vocab
 from .lines import ws
 
 # A capitalised word or an initial ("E.O.", "W."); particles go between them ("af", "von").
 _NAME_WORD = r"(?:[A-ZÅÄÖ]\.(?:[A-ZÅÄÖ]\.)*|[A-ZÅÄÖÉÜØÆ][\w'’\-]*)"
-_PARTICLE = "(?:" + "|".join(vocab.NAME_PARTICLES) + ")"
+_PARTICLE = "(?:" + "|".join(names.NAME_PARTICLES) + ")"
 NAME = rf"{_NAME_WORD}(?:(?:[ \-]{_PARTICLE})?[ \-]{_NAME_WORD}){{1,4}}"
 # "(M)", "(KD)", old lower-case "(c)", "(fp)", and "(-)" for a member without a party.
 PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}|[a-zåäö]{1,3}|[-–])\s*(?:\)|$)"  # ")" lost at a line end
@@ -112,12 +113,12 @@ def _strip_titles(names: list[str]) -> list[str]:
     return out
 
 
-_ROLE_WORDS = frozenset(vocab.ROLE_WORDS)
+_ROLE_WORDS = frozenset(names.ROLE_WORDS)
 
 
 def _is_role(text: str) -> bool:
     t = text.lower().strip(" ,.")
-    return t in _ROLE_WORDS or t.endswith(vocab.ROLE_SUFFIXES)
+    return t in _ROLE_WORDS or t.endswith(names.ROLE_SUFFIXES)
 
 
 def paragraphs(text: str) -> tuple[tuple[str, ...], str]:

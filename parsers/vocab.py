@@ -4,20 +4,12 @@ Everything is lower case; the parsers compare case-insensitively. Adding a word 
 is the way to teach the parser a new spelling: no pattern elsewhere repeats these lists.
 """
 
-# The last word of a decision-making body ("Kommunstyrelsen", "Samverkansgruppen").
-ORGAN_SUFFIXES = (
-    "styrelsen", "styrelse", "nämnden", "nämnd", "fullmäktige", "gruppen", "grupp",
-    "utskottet", "utskott", "rådet", "råd", "ledningen", "ledningsgruppen", "mötet",
-    "sammanträdet", "kommittén", "direktionen", "delegationen", "beredningen",
-    "förbundet", "presidiet", "stämman", "sektionen", "sektion",
-)
+# The label before an item's registration number: "Dnr KS 2024/123", "Diarienummer: …".
+DNR_LABELS = ("dnr", "diarienr", "diarienummer", "dnro")
 
 # A reference to an attachment on a line of its own between a decision's points
 # ("Bilaga", "Bilaga.", "Bilaga 3"): the block goes on after it.
 ATTACHMENT_WORDS = ("bilaga", "bilagor", "bilagan")
-
-# Verbs that open a decision block: "LSVO beslutar", "Stadsstyrelsen beslöt".
-DECISION_VERBS = ("beslutar", "beslöt", "beslutade", "besluter")
 
 # Header labels of a protocol and what they hold.
 HEADER_LABELS = {
@@ -33,6 +25,18 @@ HEADER_LABELS = {
     "organ": "body",
     "instans": "body",
 }
+
+# Other labels of a protocol's front matter and signature page: they end the field above.
+OTHER_LABELS = (
+    "plats och tid för justering", "justeringens plats och tid", "justeringens tid och plats",
+    "utses att justera", "justerare", "justering", "paragrafer", "underskrifter", "sekreterare",
+    "ordförande", "justerande", "anslag", "bevis", "anslagsbevis", "datum då anslaget sätts upp",
+    "datum då anslaget tas ned", "förvaringsplats för protokollet", "underskrift", "sammanträdesdatum",
+    "elektroniska underskrifter", "elektronisk underskrift", "elektronisk protokolljustering",
+    "protokolljustering", "protokolljusterare",
+)
+# Labels of who checks the protocol: an "Ersättare:" after them is the justerare's.
+JUSTERING_LABELS = ("utses att justera", "justerare", "justerande")
 
 # Letter pairs that fonts set as one glyph (a ligature); a broken font drops the second
 # letter ("underskrifer", "Martn").
@@ -72,33 +76,12 @@ ATTENDANCE_LABELS = {
     "föredragande": "official",
 }
 
-# Titles that mark a member of the body where the text names a person with them
-# ("vice riksbankschef Per Jansson"): in a list of everyone present, the members come
-# first and the list's members end at the last person the text names so.
-MEMBER_TITLES = ("riksbankschef", "vice riksbankschef", "förste vice riksbankschef")
-
-# Lower-case words inside a person's name: "Kerstin af Jochnick", "Tommy von Brömsen".
-NAME_PARTICLES = ("af", "von", "van", "de", "der", "da", "di", "du", "la", "le")
-
 # Words that put a substitute in the place of a member: "Anna Berg (M) ersätter Per Holm (M)".
 REPLACES = ("ersätter", "ersättare för", "i stället för", "istället för", "istf", "för")
 
 # Column headings of a check-box list with the ordinary members and their substitutes
 # side by side: "Beslutande ordinarie ersättare".
 BOX_COLUMNS = ("ordinarie", "ersättare")
-
-# Words for a person's role in a meeting ("Bodil Sundlöf, ordförande").
-ROLE_WORDS = (
-    "ordförande", "vice ordförande", "förste vice ordförande", "andre vice ordförande",
-    "sekreterare", "protokollförare", "justerare", "ledamot", "ersättare",
-    "tjänstgörande ersättare", "programledare", "projektledare", "processledare",
-    "verksamhetschef", "folkhälsostrateg", "kommundirektör", "stadsdirektör",
-    "förvaltningschef", "ekonomichef", "kanslichef", "nämndsekreterare", "utredare",
-    "handläggare", "föredragande", "controller", "direktör", "chef", "strateg",
-    "kommunsekreterare", "stadssekreterare", "kommunjurist", "stadsjurist",
-)
-# Role words also match as suffix of a longer word ("HR-chef", "socialchef").
-ROLE_SUFFIXES = ("chef", "strateg", "ledare", "sekreterare", "direktör", "handläggare")
 
 # Section headings inside an item. Each maps to the part of the item it starts.
 SECTIONS = {
@@ -202,6 +185,9 @@ VOTE_NO = ("nej", "nej-röster", "nejröster")
 VOTE_ABSTAIN = ("avstår", "avstod", "avstående", "avstå", "avstod från att rösta", "avstår från att rösta",
                 "blank", "blanka")
 VOTE_ABSENT = ("frånvarande", "frånv")
+
+# The first cell of a row of a vote table that sums the rows above.
+VOTE_TOTAL_ROWS = ("summa", "totalt", "total", "antal", "resultat")
 
 # Counts written as words: "tre ledamöter avstår".
 NUMBER_WORDS = {

@@ -31,7 +31,6 @@ _LIST = re.compile(
     r"|^(?P<v2>ja|nej)(?:-?röster)?\s*:\s*(?P<names2>\D+)$",
     re.I,
 )
-_TOTAL_ROWS = ("summa", "totalt", "total", "antal", "resultat")
 # What a vote means: "JA = bifall till …", "Ja-röst för bifall till …, nej-röst för …",
 # "Den som vill bifalla … röstar ja".
 _MEANS = re.compile(
@@ -209,7 +208,7 @@ def _table_row(t: _Tally, line: Line) -> None:
         return
     if t.columns is None:
         return
-    if key(first).startswith(_TOTAL_ROWS):
+    if key(first).startswith(vocab.VOTE_TOTAL_ROWS):
         for i, v in t.columns.items():
             if i < len(line.cells) and line.cells[i].strip().isdigit():
                 t.totals.setdefault(v, int(line.cells[i]))

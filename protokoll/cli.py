@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from protokoll import __version__
+from protokoll import __version__, cli_hints
 from protokoll.cli_options import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED
 from protokoll.errors import DatabaseError, ProtokollError, os_reason
 
@@ -40,8 +40,9 @@ class ProtokollGroup(click.Group):
 
 def _fail(e: ProtokollError):
     click.echo(f"Error: {e.one_line()}", err=True)
-    if e.hint:
-        click.echo(f"Hint: {e.hint}", err=True)
+    hint = cli_hints.hint(e)
+    if hint:
+        click.echo(f"Hint: {hint}", err=True)
     sys.exit(EXIT_FAILED)
 
 

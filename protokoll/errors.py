@@ -2,7 +2,8 @@
 
 Every error has a short machine ``code`` (stored in ``documents.error_code``), a one-line
 human ``reason``, optional ``path``/``page``/``paragraph`` context and a ``hint`` on how
-to fix it.
+to fix it. Reasons and hints say what is wrong and what to change in words; they name no
+command-line option (the CLI adds those: ``protokoll/cli_hints.py``).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class ConversionFailed(ProtokollError):
 
 class FileTooLarge(ProtokollError):
     code = "too-large"
-    hint = "raise the limit with --max-size if the file is genuine"
+    hint = "raise the size limit if the file is genuine"
 
 
 class DecompressionBomb(FileTooLarge):
@@ -97,12 +98,12 @@ class UnreadableFile(ProtokollError):
 
 class TimeLimitExceeded(ProtokollError):
     code = "timeout"
-    hint = "raise the per-file limit with --timeout, or import the file on its own"
+    hint = "raise the per-file time limit, or import the file on its own"
 
 
 class DatabaseError(ProtokollError):
     code = "database"
-    hint = "check the database path; `protokoll status DB` shows what is in it"
+    hint = "check the database path"
 
 
 class DatabaseBusy(DatabaseError):
@@ -117,7 +118,10 @@ class OutputError(ProtokollError):
 
 class ServerError(ProtokollError):
     code = "server"
-    hint = "choose another port with --port, or stop the program that uses it"
+    hint = "choose another port, or stop the program that uses it"
+
+
+PORT_FROM_1024 = "choose a port from 1024 up, e.g. 8001"  # the hint for a privileged port
 
 
 # --------------------------------------------------------------------------- reasons

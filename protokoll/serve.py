@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from protokoll import paths, planner
-from protokoll.errors import DatabaseError, ServerError, UnreadableFile, os_reason
+from protokoll.errors import PORT_FROM_1024, DatabaseError, ServerError, UnreadableFile, os_reason
 
 # Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
 SETTINGS = {
@@ -109,12 +109,11 @@ def bind(host: str, port: int) -> socket.socket:
     except OSError as e:
         sock.close()
         if e.errno == errno.EADDRINUSE:
-            raise ServerError(f"port {port} on {host} is already in use", hint=(
-                f"choose another port with --port, or stop the program that uses it "
-                f"(ss -ltnp 'sport = :{port}' names it)")) from None
+            raise ServerError(f"port {port} on {host} is already in use",
+                              hint=f"{ServerError.hint} (ss -ltnp 'sport = :{port}' names it)") from None
         if e.errno == errno.EACCES:
             raise ServerError(f"port {port} needs root: ports below 1024 are privileged",
-                              hint="choose a port from 1024 up, e.g. --port 8001") from None
+                              hint=PORT_FROM_1024) from None
         raise ServerError(f"cannot listen on {host} port {port}: {os_reason(e)}",
                           hint="use 127.0.0.1, or an address of this machine (ip addr lists them)") from None
     sock.listen(2048)  # connections wait in the queue until the server accepts them

@@ -1,4 +1,4 @@
-"""Write ``nlp/data/sv_lemma_forms.txt.gz``: the set of lemmas of spacy-lookups-data's
+"""Write ``protokoll/swedish/data/sv_lemma_forms.txt.gz``: the set of lemmas of spacy-lookups-data's
 Swedish lookup table, headed by the sha256 of the table it was made from.
 
     .venv/bin/python scripts/build_lemma_forms.py

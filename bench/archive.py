@@ -271,7 +271,7 @@ def report(n, tag, kinds, rounds, shard, again) -> None:
         return rates(pdf2)[1] / (raw_pages / raw_s)
 
     # the table shows the round with the median ratio; the lines below give every round
-    ratios = [pdf_ratio(r) for r in rounds]
+    pdf_ratios = [pdf_ratio(r) for r in rounds]
     (raw_s, raw_pages, raw_cpu), pdf2, one, two, pdf1, *_ = sorted(rounds, key=pdf_ratio)[len(rounds) // 2]
 
     raw_docs, raw_pps = len(kinds["pdf"]) / raw_s, raw_pages / raw_s
@@ -301,7 +301,7 @@ def report(n, tag, kinds, rounds, shard, again) -> None:
     inside = pdf2["summary"]["pages"] / pdf2["summary"]["seconds"]
     print(f"- text-layer PDFs end to end with 2 workers / raw extraction (pages/s; target >= 0.3): "
           f"{pdf_pps / raw_pps:.3f}x wall, {inside / raw_pps:.3f}x import (median round); every round, wall: "
-          + ", ".join(f"{x:.3f}" for x in ratios))
+          + ", ".join(f"{x:.3f}" for x in pdf_ratios))
     longer = [long_run_ratio(rnd) for rnd in rounds]
     if all(x is not None for x in longer):
         print(f"- the same, past start-up: the text PDFs after the first quarter, i.e. (all - first quarter) for both"

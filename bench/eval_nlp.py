@@ -19,9 +19,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT  # noqa: E402
+
 SAMPLES = (("lsvo-2024-12-13.md", "lsvo-2024-12-13.jsonl"), ("aldras.txt", "aldras.jsonl"))
 
 

@@ -1,8 +1,8 @@
 """The parser on the real protocols of ../shared/corpus/: accuracy per field.
 
-    .venv/bin/python bench/eval_corpus.py                 # the table
-    .venv/bin/python bench/eval_corpus.py --diffs         # and what differs, per document
-    .venv/bin/python bench/eval_corpus.py --only lomma/KF # documents whose path contains this
+    .venv/bin/python -m bench.eval_corpus          # the table
+    .venv/bin/python -m bench.eval_corpus --diffs  # and what differs, per document
+    .venv/bin/python -m bench.eval_corpus --only lomma/KF # documents whose path contains this
 
 Expectations are in tests/data/corpus/ (written by reading the documents; see its README).
 Each document is read (ingest) and parsed in this process; the table counts documents
@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+from bench.common import ROOT
 from protokoll import ingest, parsers
 from protokoll.parsers import evaluate
 
-ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "tests" / "data" / "corpus"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -40,7 +40,7 @@ def cases(corpus: Path = CORPUS, only: str = "") -> list[tuple[Path, dict]]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.eval_corpus", description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="folder of the corpus (default: ../shared/corpus)")
     ap.add_argument("--only", default="", help="only documents whose path contains this")
     ap.add_argument("--diffs", action="store_true", help="print what differs, per document")

@@ -1,7 +1,7 @@
 """Evaluate and time the tagging pipeline (one core).
 
-    .venv/bin/python bench/eval_nlp.py              # scores + throughput
-    .venv/bin/python bench/eval_nlp.py --repeat 20  # longer timing run
+    .venv/bin/python -m bench.eval_nlp          # scores + throughput
+    .venv/bin/python -m bench.eval_nlp --repeat 20  # longer timing run
 
 Prints precision/recall/F1 per label for our pipeline and for the corpus-trained NER
 model alone, on the hand-written gold of the two sample protocols
@@ -19,9 +19,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT  # noqa: E402
+
 SAMPLES = (("lsvo-2024-12-13.md", "lsvo-2024-12-13.jsonl"), ("aldras.txt", "aldras.jsonl"))
 
 
@@ -34,7 +34,7 @@ def table(title, scores):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Evaluate and time protokoll.nlp")
+    parser = argparse.ArgumentParser(prog="python -m bench.eval_nlp", description="Evaluate and time protokoll.nlp")
     parser.add_argument("--repeat", type=int, default=5, help="timing repetitions")
     parser.add_argument("--corpus-sentences", type=int, default=0, help="limit corpus test sentences (0 = all)")
     parser.add_argument("--speed-only", action="store_true", help="skip the scores")

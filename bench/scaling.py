@@ -3,8 +3,8 @@
 On this project's 2-core machines a 1-worker import already uses 1.2-1.4 cores: the
 worker on one, the parent (the single writer) on the other. This script measures, in
 one run and alternated over ``--rounds``, the imports of FOLDER's files and of their
-first quarter. FOLDER is a folder of files, or an archive kept by ``bench/archive.py N
---keep FOLDER``, of which only the text PDFs are taken:
+first quarter. FOLDER is a folder of files, or an archive kept by ``python -m
+bench.archive N --keep FOLDER``, of which only the text PDFs are taken:
 
 * 1 worker pinned to one core (``taskset -c 0``), 1 worker on all cores, 2 workers;
 * each past start-up: the import of all files minus that of the first quarter, each
@@ -16,8 +16,8 @@ fresh database with and without the full-text index (its table and triggers), an
 2W / (W + S) that 2 cores put on the 1 -> 2 worker speed-up (W: the workers' CPU per
 file, S: the writer's).
 
-    .venv/bin/python bench/archive.py 300 --keep /work/arkiv300   # once
-    .venv/bin/python bench/scaling.py /work/arkiv300 --rounds 3 --writer
+    .venv/bin/python -m bench.archive 300 --keep ARCHIVE   # once
+    .venv/bin/python -m bench.scaling ARCHIVE --rounds 3 --writer
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from archive import kept, manifest_of, run_import, worker_stages
+from bench.archive import worker_stages
+from bench.common import median, ratios, run_import
+from bench.synthetic import kept, manifest_of
 
 RUNS = {"1 worker, 1 core": (1, ("taskset", "-c", "0")), "1 worker, 2 cores": (1, ()), "2 workers, 2 cores": (2, ())}
 
@@ -76,7 +77,7 @@ def imports(folder: Path, rounds: int, tag: bool, work: Path) -> dict[str, list[
 def writer_share(folder: Path, rounds: int, work: Path) -> tuple[float, list[float], list[float]]:
     """The workers' CPU ms per file (read, parse, tag), and the writer's per round with and
     without the full-text index (``store.save`` into a fresh database)."""
-    from protokoll import search, store
+    from protokoll import store
 
     protocols, cpu = worker_stages(sorted(p for p in folder.iterdir() if p.is_file()), tag=True)
     w = sum(cpu.values()) / len(protocols) * 1000
@@ -85,8 +86,7 @@ def writer_share(folder: Path, rounds: int, work: Path) -> tuple[float, list[flo
         for index, into in ((True, with_fts), (False, without)):
             db = store.open(work / f"writer-{r}-{index}.db")
             if not index:
-                for table in search.FTS_COLUMNS:
-                    search._drop_index(db, table)  # its triggers and its table
+                drop_fts(db)
             started = time.process_time()
             for p in protocols:
                 store.save(db, p)
@@ -95,9 +95,20 @@ def writer_share(folder: Path, rounds: int, work: Path) -> tuple[float, list[flo
     return w, with_fts, without
 
 
+def drop_fts(db) -> None:
+    """Drop every full-text index (``*_fts`` virtual table) and the triggers that fill it."""
+    master = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    fts = {name for kind, name, _, sql in master if kind == "table" and "USING FTS5" in (sql or "").upper()}
+    for kind, name, _, sql in master:
+        if kind == "trigger" and any(t in sql for t in fts):
+            db.execute(f"DROP TRIGGER [{name}]")
+    for name in fts:
+        db.execute(f"DROP TABLE [{name}]")
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folder", type=Path, help="a folder of files, or an archive kept by bench/archive.py (its text PDFs are taken)")
+    ap = argparse.ArgumentParser(prog="python -m bench.scaling", description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", type=Path, help="a folder of files, or an archive kept by bench.archive (its text PDFs are taken)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-tag", action="store_true", help="import without spaCy tagging")
     ap.add_argument("--writer", action="store_true", help="also measure W and S in this process (with tagging only)")
@@ -113,16 +124,13 @@ def main() -> None:
         cores = [a[0] / b[0] for a, b in zip(pinned, two)]
         writer_core = [a[0] / b[0] for a, b in zip(pinned, one)]
 
-        def show(xs):
-            return f"median {statistics.median(xs):.2f}x (rounds {', '.join(f'{x:.2f}' for x in xs)})"
-
-        print(f"- 1 -> 2 workers, whole import: {show(whole)}")
-        print(f"- 1 -> 2 workers, past start-up (all minus the first quarter): {show(past)}")
-        print(f"- 1 worker on 1 core -> 2 workers on 2 cores: {show(cores)}")
-        print(f"- 1 worker: 1 core -> 2 cores (the writer on its own core): {show(writer_core)}")
+        print(f"- 1 -> 2 workers, whole import: {ratios(whole)}")
+        print(f"- 1 -> 2 workers, past start-up (all minus the first quarter): {ratios(past)}")
+        print(f"- 1 worker on 1 core -> 2 workers on 2 cores: {ratios(cores)}")
+        print(f"- 1 worker: 1 core -> 2 cores (the writer on its own core): {ratios(writer_core)}")
         if args.writer and not args.no_tag:
             w, s, s0 = writer_share(folder, max(1, args.rounds), work)
-            sm, s0m = statistics.median(s), statistics.median(s0)
+            sm, s0m = median(s), median(s0)
             print(f"- CPU ms per file: workers (read, parse, tag) W = {w:.1f}; writer S = {sm:.1f} "
                   f"(rounds {', '.join(f'{x:.1f}' for x in s)}), {s0m:.1f} without the FTS5 index "
                   f"(rounds {', '.join(f'{x:.1f}' for x in s0)})")

@@ -7,7 +7,7 @@ LibreOffice stopped. With an archive whose .doc/.odt/.rtf files sit together (as
 real archives: the oldest folders), this shows the shared LibreOffice stopping after
 a minute without a conversion (``protokoll.ingest.convert.IDLE``).
 
-    .venv/bin/python bench/tree_memory.py ARCHIVE [--no-tag] [--workers N]
+    .venv/bin/python -m bench.tree_memory ARCHIVE [--no-tag] [--workers N]
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from archive import PROTOKOLL, tree_pss
+from bench.common import PROTOKOLL, tree_pss
 
 LIBREOFFICE = {"soffice.bin", "oosplash", "python3"}  # python3: its UNO helper
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.tree_memory", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("archive", type=Path)
     ap.add_argument("--no-tag", action="store_true")
     ap.add_argument("--workers", type=int, default=2)

@@ -4,7 +4,7 @@ On a real database imported from the samples (``protokoll load``): the register 
 the newest meeting first with undated meetings last, a plain search on a table reads
 only the page's newest hits yet pages through every hit, a search combined with a
 filter still finds every match, and the planner statistics ``protokoll serve`` writes.
-The speed itself is measured by bench/bench_datasette.py (bench/RESULTS-serve.md).
+The speed itself is measured by `python -m bench.serve` (bench/RESULTS.md).
 
 The samples: aldras.docx is an undated meeting of Samverkansgruppen with three clauses
 (samples/aldras.txt: "Samverkansgruppen beslutar / att …" three times: the agenda, the

@@ -1,7 +1,7 @@
 """Parsing time as a share of extraction time, on the samples (target: under 10%).
 
-    .venv/bin/python bench/bench_parse.py            # every sample except OCR
-    .venv/bin/python bench/bench_parse.py --repeat 5 samples/aldras.pdf
+    .venv/bin/python -m bench.parse            # every sample except OCR
+    .venv/bin/python -m bench.parse --repeat 5 samples/aldras.pdf
 
 Both stages run in this process on the same files; each time is the best of
 ``--repeat`` runs, so the ratio does not depend on how fast the machine is.
@@ -13,9 +13,9 @@ import argparse
 import time
 from pathlib import Path
 
+from bench.common import SAMPLES
 from protokoll import ingest, parsers
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DEFAULT = [p for p in sorted(SAMPLES.iterdir()) if p.suffix != ".md" or p.stem != "README"]
 DEFAULT = [p for p in DEFAULT if "scanned" not in p.name]  # OCR: extraction dominates anyway
 
@@ -30,7 +30,7 @@ def best(fn, repeat: int) -> tuple[float, object]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.parse", description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path, default=DEFAULT)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()

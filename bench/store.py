@@ -1,41 +1,37 @@
 """Benchmark the SQLite store and its Swedish full-text search on a synthetic archive.
 
-    python bench/bench_store.py              # 1,000,000 clauses in 100,000 items
-    python bench/bench_store.py 100000       # a quicker run: 100,000 clauses
+    python -m bench.store              # 1,000,000 clauses in 100,000 items
+    python -m bench.store 100000       # a quicker run: 100,000 clauses
 
 Builds the database with ``store.save`` (one transaction per document, indexes and
 trigram FTS kept by triggers) and, in the same run, the same rows with raw
-``executemany`` into bare tables, and prints the rate of both and their ratio. Then the
+``executemany`` into bare tables (the store's own tables, without their indexes
+and triggers), and prints the rate of both and their ratio. Then the
 database size (FTS share from ``dbstat``) and full-text query latency (p50/p95, LIMIT
 50) through ``search.query`` - rare words, inflected forms, and relevance-ranked queries
 for words in most rows - against ``ORDER BY rank`` over every match (the issue's
 baseline) and against an FTS5 ``unicode61`` index over the same clauses.
 
-Text is drawn from the words of the sample protocols with their real frequencies, so
-common words ("att", "för", "medel") are in most rows, as in real minutes.
+The records are :func:`bench.synthetic.protocols`: text drawn from the words of the
+sample protocols with their real frequencies, so common words ("att", "för", "medel")
+are in most rows, as in real minutes.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import random
-import re
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.common import percentile, timed_ms
+from bench.synthetic import CLAUSES_PER_ITEM, ITEMS_PER_DOC, protocols
+from protokoll import search, store
+from protokoll.records import Protocol, stable_id
 
-from protokoll import search, store  # noqa: E402
-from protokoll.records import Decision, Item, Meeting, Protocol, Source, stable_id  # noqa: E402
-
-ITEMS_PER_DOC = 10
-CLAUSES_PER_ITEM = 10
 RUNS = 21
 QUERIES = {
     "rare": ["avvikelsehantering", "suicidprevention", "Sölvesborg", "föredragningslista"],
@@ -44,38 +40,6 @@ QUERIES = {
     "two words": ["psykisk hälsa", "medel kommun"],
     "two letters": ["år"],
 }
-BODIES = ["LSVO", "Kommunstyrelsen", "Barn- och utbildningsnämnden", "Socialnämnden", "Regionstyrelsen",
-          "Samverkansgrupp att åldras", "Tekniska nämnden", "Kultur- och fritidsnämnden"]
-
-
-def vocabulary() -> tuple[list[str], list[int]]:
-    text = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "samples").glob("*.md")) + " " + \
-        (ROOT / "samples" / "aldras.txt").read_text(encoding="utf-8")
-    words = Counter(w.lower() for w in re.findall(r"[^\W\d_]{2,}", text))
-    words.update({"budgeten": 20, "förskolan": 20, "förskolorna": 10, "avvikelserna": 10})
-    pairs = words.most_common()
-    return [w for w, _ in pairs], [c for _, c in pairs]
-
-
-def protocols(n_docs: int, seed: int = 1):
-    words, weights = vocabulary()
-    rnd = random.Random(seed)
-
-    def sentence(lo, hi):
-        return " ".join(rnd.choices(words, weights, k=rnd.randint(lo, hi)))
-
-    for d in range(n_docs):
-        items = []
-        for i in range(ITEMS_PER_DOC):
-            clauses = tuple("att " + sentence(8, 20) for _ in range(CLAUSES_PER_ITEM))
-            text = sentence(40, 80) + "\n" + "\n".join(clauses)
-            items.append(Item(str(i + 1), f"§ {i + 1}", sentence(3, 7).capitalize(), "decision", 1 + i // 3,
-                              f"DNR {2015 + d % 10}/{d}", text=text,
-                              decisions=(Decision(None, "decision", "decided", "beslutar", clauses),)))
-        sha = stable_id("bench", d, length=64)
-        yield Protocol(Source(f"arkiv/{d:06d}.docx", sha, "docx", 4, 40_000),
-                       Meeting(BODIES[d % len(BODIES)], f"{2015 + d % 10}-{1 + d % 12:02d}-{1 + d % 28:02d}"),
-                       items=tuple(items))
 
 
 def raw_rows(p: Protocol):
@@ -104,32 +68,31 @@ RAW_SQL = {
 }
 
 
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+def bare_tables() -> str:
+    """The CREATE TABLE statements of the store's tables that :func:`raw_rows` fills,
+    read from a fresh database made by ``store.open`` (no indexes, no triggers)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.open(Path(tmp, "schema.db"))
+        sql = {name: text for name, text in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")}
+        db.close()
+    return ";\n".join(sql[table] for table in RAW_SQL) + ";"
 
 
 def timed(fn, runs=RUNS) -> list[float]:
-    fn()  # warm the page cache
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
+    return timed_ms(fn, runs)
 
 
 def main(n_clauses: int) -> None:
     n_docs = max(1, n_clauses // (ITEMS_PER_DOC * CLAUSES_PER_ITEM))
     tmp = Path(tempfile.mkdtemp(prefix="bench-store-"))
-    print(f"# bench_store: {n_docs * ITEMS_PER_DOC * CLAUSES_PER_ITEM:,} clauses, {n_docs * ITEMS_PER_DOC:,} items, "
+    print(f"# bench.store: {n_docs * ITEMS_PER_DOC * CLAUSES_PER_ITEM:,} clauses, {n_docs * ITEMS_PER_DOC:,} items, "
           f"{n_docs:,} documents (SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores)\n")
 
     # Raw executemany into bare tables: the floor.
     raw = sqlite3.connect(tmp / "raw.db")
     raw.execute("PRAGMA journal_mode = WAL")
     raw.execute("PRAGMA synchronous = NORMAL")  # as store.open
-    raw.executescript(store.TABLES)
+    raw.executescript(bare_tables())
     n_rows, seconds = 0, 0.0
     for p in protocols(n_docs):
         rows = raw_rows(p)
@@ -210,4 +173,6 @@ def main(n_clauses: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    ap = argparse.ArgumentParser(prog="python -m bench.store", description=__doc__.splitlines()[0])
+    ap.add_argument("clauses", nargs="?", type=int, default=1_000_000, help="number of clauses (default 1,000,000)")
+    main(ap.parse_args().clauses)

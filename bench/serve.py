@@ -1,12 +1,12 @@
 """Datasette page latency on loopback: `protokoll serve` against plain Datasette defaults.
 
-    python bench/bench_datasette.py                    # 1,000,000 clauses, 100,000 items
-    python bench/bench_datasette.py 100000             # quicker
-    python bench/bench_datasette.py --db big.db        # reuse a database built before
-    python bench/bench_datasette.py 100000 --keep big.db --during-import
-    python bench/bench_datasette.py --db big.db --sql-only   # the search box's SQL alone
+    python -m bench.serve                    # 1,000,000 clauses, 100,000 items
+    python -m bench.serve 100000             # quicker
+    python -m bench.serve --db big.db        # reuse a database built before
+    python -m bench.serve 100000 --keep big.db --during-import
+    python -m bench.serve --db big.db --sql-only   # the search box's SQL alone
 
-Builds the synthetic database with ``store.save`` (the generator of bench/bench_store.py:
+Builds the synthetic database with ``store.save`` (:func:`bench.synthetic.protocols`:
 sample words with their real frequencies, so "att", "för", "medel" are in most rows),
 gives it planner statistics as ``protokoll serve`` does (:mod:`protokoll.planner`), then
 starts real servers on 127.0.0.1 and times whole HTTP requests (keep-alive), 4 clients
@@ -19,7 +19,7 @@ at once, every client asking for every path of every page in turn:
 * the reference in the same run: plain ``datasette serve DB`` with Datasette's defaults
   for the pages it also has (:data:`REFERENCE_PAGES`).
 
-Search pages are asked for every query of bench_store.QUERIES. With ``--during-import``
+Search pages are asked for every query of bench.store.QUERIES. With ``--during-import``
 the search page is timed again while another process keeps saving new documents, and a
 checker asks, in single SQL statements, whether any of the newest documents is visible
 with only part of its clauses (it never should be: one transaction per document).
@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import http.client
-import importlib.util
 import multiprocessing
 import sqlite3
 import statistics
@@ -41,21 +40,15 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import bench_store  # noqa: E402  (the synthetic protocol generator)
-
-from protokoll import planner, store  # noqa: E402
-from protokoll.records import stable_id  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
-screenshot = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(screenshot)
+from bench.common import percentile, serving
+from bench.store import QUERIES
+from bench.synthetic import CLAUSES_PER_ITEM, ITEMS_PER_DOC, RECORD_BODIES, protocols
+from protokoll import planner, store
+from protokoll.records import stable_id
 
 CLIENTS = 4
 DATASETTE = [sys.executable, "-m", "datasette", "serve"]
-CLAUSES_PER_DOC = bench_store.ITEMS_PER_DOC * bench_store.CLAUSES_PER_ITEM
+CLAUSES_PER_DOC = ITEMS_PER_DOC * CLAUSES_PER_ITEM
 # Newest documents whose clause count the checker verifies during the import.
 PARTIAL_SQL = (
     "select count(*) from (select m.document_id, count(c.id) as n from meetings m "
@@ -68,7 +61,7 @@ PARTIAL_SQL = (
 def build(path: Path, n_clauses: int) -> None:
     db = store.open(path)
     started = time.perf_counter()
-    for p in bench_store.protocols(max(1, n_clauses // CLAUSES_PER_DOC)):
+    for p in protocols(max(1, n_clauses // CLAUSES_PER_DOC)):
         store.save(db, p, imported_at="2025-01-01T00:00:00+00:00")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
@@ -76,7 +69,7 @@ def build(path: Path, n_clauses: int) -> None:
 
 
 def queries() -> list[tuple[str, str]]:
-    return [(kind, q) for kind, qs in bench_store.QUERIES.items() for q in qs]
+    return [(kind, q) for kind, qs in QUERIES.items() for q in qs]
 
 
 def timed_requests(port: int, paths: list[tuple[str, str]], *, clients: int, rounds: int):
@@ -113,7 +106,7 @@ def warm(port: int, paths) -> None:
 def summary(results) -> tuple[float, float, int]:
     ms = [m for values in results.values() for m, _ in values]
     errors = sum(1 for values in results.values() for _, status in values if status != 200)
-    return statistics.median(ms), bench_store.percentile(ms, 95), errors
+    return statistics.median(ms), percentile(ms, 95), errors
 
 
 def q(text: str) -> str:
@@ -127,7 +120,7 @@ def search_paths(name: str, template: str) -> list[tuple[str, str]]:
 def saver(path: str, stop, written, start_at: int) -> None:
     """Keep saving new documents (one transaction each) until told to stop."""
     db = store.open(path)
-    for i, p in enumerate(bench_store.protocols(10_000, seed=7)):
+    for i, p in enumerate(protocols(10_000, seed=7)):
         if stop.is_set():
             break
         sha = stable_id("bench-during-import", start_at + i, length=64)
@@ -234,13 +227,13 @@ def row_ids(path: Path) -> dict[str, str]:
 def user_pages(name: str, ids: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Every page a user opens, by page: label -> [(label of one request, path)].
 
-    The search pages are asked for every query of bench_store.QUERIES. ``/-/search``
+    The search pages are asked for every query of bench.store.QUERIES. ``/-/search``
     (datasette-search-all) is a page whose script then fetches one JSON search per
     searchable table: those fetches are timed as a page of their own.
     """
     db = f"/{name}"
     register = f"{db}/decision_register"
-    body = q(bench_store.BODIES[3])
+    body = q(RECORD_BODIES[3])
     searchable = ("clauses", "items")
     fetch = "?_shape=objects&_labels=on&_extra=count&_extra=database&_extra=table&_size=5&_search={q}"
     pages = {
@@ -316,17 +309,17 @@ def print_kinds(ours) -> None:
                          "… its fetches (one per searchable table)")]
     print("\n### Search pages by kind of query (p50 / p95 ms)\n")
     print("| kind | " + " | ".join(pages) + " |\n| --- |" + " ---: |" * len(pages))
-    for kind in bench_store.QUERIES:
+    for kind in QUERIES:
         cells = []
         for page in pages:
             ms = [m for label, values in ours.items() if label.startswith(f"{page} | {kind}:")
                   for m, _ in values]
-            cells.append(f"{statistics.median(ms):.0f} / {bench_store.percentile(ms, 95):.0f}" if ms else "")
+            cells.append(f"{statistics.median(ms):.0f} / {percentile(ms, 95):.0f}" if ms else "")
         print(f"| {kind} | " + " | ".join(cells) + " |")
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.serve", description=__doc__.splitlines()[0])
     parser.add_argument("clauses", nargs="?", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, help="use this database instead of building one")
     parser.add_argument("--keep", type=Path, help="build the database here and keep it")
@@ -347,19 +340,17 @@ def main(argv=None) -> int:
     counts = store.open(path).execute(
         "select (select count(*) from clauses), (select count(*) from items), (select count(*) from documents)"
     ).fetchone()
-    print(f"# bench_datasette: {counts[0]:,} clauses, {counts[1]:,} items, {counts[2]:,} documents; "
+    print(f"# bench.serve: {counts[0]:,} clauses, {counts[1]:,} items, {counts[2]:,} documents; "
           f"{CLIENTS} concurrent clients, {args.rounds} rounds; whole HTTP requests, loopback\n")
     pages = user_pages(name, row_ids(path))
     every = [p for paths in pages.values() for p in paths]
     reference = [p for page in REFERENCE_PAGES for p in pages[page]]
 
-    with screenshot.serving(path, command=DATASETTE) as base:
-        port = int(base.rsplit(":", 1)[1])
+    with serving(path, command=DATASETTE) as port:
         warm(port, reference[:2])
         ref = timed_requests(port, reference, clients=CLIENTS, rounds=args.rounds)
 
-    with screenshot.serving(path) as base:
-        port = int(base.rsplit(":", 1)[1])
+    with serving(path) as port:
         warm(port, every[:3])
         started = time.perf_counter()
         ours = timed_requests(port, every, clients=CLIENTS, rounds=args.rounds)

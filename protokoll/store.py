@@ -1001,3 +1001,30 @@ def _unique(ids: list[str]) -> list[str]:
 
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+# ---- path history and failures used by the pipeline (issue 29)
+
+
+def known_paths(db) -> dict[str, set[str]]:
+    """sha256 -> every path the store has for it (``documents.path`` and ``document_paths``),
+    for documents and recorded failures alike."""
+    out: dict[str, set[str]] = {}
+    for sha, path in db.execute(
+        "SELECT sha256, path FROM documents WHERE path IS NOT NULL "
+        "UNION SELECT d.sha256, p.path FROM document_paths p JOIN documents d ON d.id = p.document_id"
+    ):
+        out.setdefault(sha, set()).add(path)
+    return out
+
+
+def stored_paths(db) -> set[str]:
+    """Every path the store has, of documents and of failures (what a prune looks at)."""
+    return set().union(*known_paths(db).values())
+
+
+def unread_sha256(path) -> str:
+    """The key a failure of a file that was never read is recorded under (no bytes to hash)."""
+    import hashlib
+
+    return "unread:" + hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()

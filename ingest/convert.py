@@ -7,16 +7,12 @@ turns. It is restarted if LibreOffice dies or hangs; where the helper cannot sta
 each file is converted by a fresh ``soffice --convert-to`` (:func:`convert_once`).
 
 Whoever makes a converter closes it: ``ingest.read`` makes one for the call when it is
-given none. An import (:mod:`protokoll.pipeline`) opens one :class:`Service` for its
-whole run: its process answers conversion requests on a Unix socket, and its workers
-send their files there with a :class:`Remote` (one LibreOffice, ~120 MB, instead of one
-per worker; a worker that cannot reach the socket converts with its own). The shared
-LibreOffice stops after :data:`IDLE` seconds without a request and starts again, in
-2-3 s, for the next one.
+given none; an import (:mod:`protokoll.pipeline`) opens one :class:`Service` for its
+whole run, which its workers reach with a :class:`Remote` (one LibreOffice, ~120 MB,
+instead of one per worker).
 
-A ``kill -9`` cannot clean up: the helper then stops its LibreOffice by itself (it
-notices its parent gone), and the next service removes the temporary folders and pipes
-that killed processes left (:func:`sweep`).
+After a ``kill -9`` the helper stops its LibreOffice by itself (its parent is gone), and
+the next service removes the folders and pipes killed processes left (:func:`sweep`).
 """
 
 from __future__ import annotations
@@ -94,7 +90,7 @@ def _running(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except OSError:  # someone else's process
-        return True
+        pass
     return True
 
 
@@ -287,9 +283,7 @@ class _Activity:
     """Requests being answered and when the last one ended (for stopping when idle)."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.busy = 0
-        self.last = time.monotonic()
+        self.lock, self.busy, self.last = threading.Lock(), 0, time.monotonic()
 
     def __enter__(self):
         with self.lock:
@@ -313,14 +307,12 @@ class Service:
 
     A thread answers each request with :attr:`local`, this process's :class:`Converter`
     (started on the first request, stopped after ``idle`` seconds without one and when
-    the service closes); requests take turns, as threads of one process do. Opening it
-    first removes what imports killed earlier left behind (:func:`sweep`).
+    the service closes); requests take turns. Opening it first removes what imports
+    killed earlier left behind (:func:`sweep`).
     """
 
     def __init__(self, idle: float = IDLE):
-        self.idle = idle
-        self.local = Converter()
-        self.address: str | None = None
+        self.idle, self.local, self.address = idle, Converter(), None
         self._home: tempfile.TemporaryDirectory | None = None
         self._server: socket.socket | None = None
         self._thread: threading.Thread | None = None

@@ -26,7 +26,8 @@ def check_member(info: zipfile.ZipInfo, max_size: int) -> None:
     if info.file_size > max_size:
         raise FileTooLarge(f"{info.file_size:,} bytes is over the limit of {max_size:,}")
     if info.file_size > SMALL and info.file_size / max(info.compress_size, 1) > MAX_RATIO:
-        raise DecompressionBomb(f"expands {info.file_size / max(info.compress_size, 1):,.0f} times ({info.file_size:,} bytes)")
+        ratio = info.file_size / max(info.compress_size, 1)
+        raise DecompressionBomb(f"expands {ratio:,.0f} times ({info.file_size:,} bytes)")
 
 
 def check_zip(data: bytes, path=None) -> zipfile.ZipFile:

@@ -226,7 +226,7 @@ def test_select_by_content(name, data, fmt, claims):
 
 def test_lock_refuses_a_second_holder(tmp_path):
     db = tmp_path / "p.db"
-    script = f"from protokoll import pipeline\nwith pipeline.lock({str(db)!r}):\n    print('held', flush=True)\n    input()\n"
+    script = f"from protokoll.pipeline import lock\nwith lock({str(db)!r}):\n    print('held', flush=True)\n    input()\n"
     holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -652,9 +652,9 @@ def test_workers_run_nicer_than_the_writer(samples):
         done = []
         while len(done) < 2:
             done += pool.results(wait=30)
-        pids = pool.worker_pids
+        pids = pool.worker_pids  # the worker of each file (pebble may give both to one)
         niceness = [os.getpriority(os.PRIO_PROCESS, pid) for pid in pids]
-    assert len(set(pids)) == 2
+    assert len(pids) == 2
     # 19 is the most a process can be; a test run already at 19 has nothing nicer to give
     assert niceness == [min(19, os.getpriority(os.PRIO_PROCESS, 0) + bulk.WORKER_NICENESS)] * 2
 

@@ -3,7 +3,7 @@
 One small interface, so the writer (:mod:`.run`) does not care where files are read:
 
 * ``size``: how many files may be in flight; ``idle()``: one more may be submitted now;
-* ``submit(candidate)``; ``results(wait)``: finished ``(candidate, Protocol | Failure)``
+* ``submit(candidate)``, only when ``idle()``; ``results(wait)``: finished ``(candidate, Protocol | Failure)``
   pairs, waiting up to ``wait`` seconds for the first; ``busy``: files in flight;
 * ``close()``.
 

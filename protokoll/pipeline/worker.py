@@ -94,7 +94,7 @@ def work(path: str, data: bytes, sha256: str, fmt: str | None, slot: int):
     def on_stage(name: str) -> None:
         stages[slot] = _STAGE_INDEX[name]  # shared memory: a store, no system call
         if hook is not None:
-            hook(name)
+            hook(name, path)
 
     with _ceiling(_state["ceiling"]):
         result = convert(path, data, nlp=_nlp, max_size=_state["max_size"], on_stage=on_stage, sha256=sha256,
@@ -159,16 +159,20 @@ def _test_hook(environ=os.environ):
     * ``PROTOKOLL_TEST_HANG_STAGE=read|parse|tag``: the worker sleeps forever on entering
       that stage (until the per-file time limit kills it);
     * ``PROTOKOLL_TEST_CRASH_STAGE=read|parse|tag``: the worker kills itself with SIGSEGV
-      on entering that stage (core dumps off).
+      on entering that stage (core dumps off);
+    * ``PROTOKOLL_TEST_ONLY=name``: only for files whose path ends with ``name``.
 
     Unset (always, outside tests) this returns None and costs nothing per file.
     """
     hang = environ.get("PROTOKOLL_TEST_HANG_STAGE")
     crash = environ.get("PROTOKOLL_TEST_CRASH_STAGE")
+    only = environ.get("PROTOKOLL_TEST_ONLY", "")
     if not hang and not crash:
         return None
 
-    def hook(stage: str) -> None:
+    def hook(stage: str, path: str) -> None:
+        if not path.endswith(only):
+            return
         if stage == hang:
             while True:
                 time.sleep(3600)

@@ -1,4 +1,4 @@
-"""Forget the stored paths whose files are gone, judged after a whole walk (``--prune``)."""
+"""Forget the stored paths whose files are gone, judged after a whole walk (an import with ``prune``)."""
 
 from __future__ import annotations
 

@@ -76,6 +76,7 @@ def init(stages, pids, max_memory_mb: int | None, tag: bool, max_size: int, conv
             from protokoll import nlp
 
             _nlp = nlp.load()
+        _state["nlp"] = _nlp if tag else None  # loaded for an earlier pool of this process: not ours
     except Exception as e:
         _state["error"] = Failure.from_error("", e, "tag" if tag else "read").reason
     if max_memory_mb:
@@ -97,7 +98,7 @@ def work(path: str, data: bytes, sha256: str, fmt: str | None, slot: int):
             hook(name, path)
 
     with _ceiling(_state["ceiling"]):
-        result = convert(path, data, nlp=_nlp, max_size=_state["max_size"], on_stage=on_stage, sha256=sha256,
+        result = convert(path, data, nlp=_state["nlp"], max_size=_state["max_size"], on_stage=on_stage, sha256=sha256,
                          format=fmt, converter=_state["converter"])
         del data
         if isinstance(result, Failure) and result.code == "internal" and _at_ceiling():

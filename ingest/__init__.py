@@ -36,10 +36,14 @@ DEFAULT_MAX_SIZE = 200 * 1024 * 1024  # bytes
 
 
 def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None,
-         progress: Progress = SILENT) -> Document:
+         progress: Progress = SILENT, sha256: str | None = None, format: str | None = None,  # noqa: A002
+         converter=None) -> Document:
     """Read one file into a :class:`Document`.
 
-    ``progress`` counts OCR'd pages (the only slow part). Raises a
+    ``progress`` counts OCR'd pages (the only slow part). ``sha256`` and ``format``:
+    what a caller that has ``data`` already worked out (the pipeline's walk), so
+    neither is computed twice. ``converter``: the :mod:`.convert` converter for
+    .doc/.odt/.rtf (one made for the call, and closed, when not given). Raises a
     :class:`protokoll.errors.ProtokollError` subclass with a one-line reason for anything
     it cannot read.
     """
@@ -61,10 +65,12 @@ def read(path, *, max_size: int = DEFAULT_MAX_SIZE, data: bytes | None = None,
             raise UnreadableFile(e.strerror or str(e), path=path) from None
     elif len(data) > max_size:
         raise FileTooLarge(f"{len(data):,} bytes is over the limit of {max_size:,}", path=path)
-    fmt = detect(data, path)
-    sha = hashlib.sha256(data).hexdigest()
+    fmt = format or detect(data, path)
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
         return _read_pdf(path, data, sha, progress)
+    if fmt in ("doc", "odt", "rtf"):
+        return _read_legacy(path, data, sha, fmt, converter)
     return _READERS[fmt](path, data, sha)
 
 
@@ -84,10 +90,10 @@ def _read_docx(path: str, data: bytes, sha: str) -> Document:
     return _document(Source(path, sha, "docx", None, len(data)), word.blocks(data, path))
 
 
-def _read_legacy(path: str, data: bytes, sha: str, fmt: str) -> Document:
+def _read_legacy(path: str, data: bytes, sha: str, fmt: str, converter=None) -> Document:
     from . import convert, word
 
-    blocks = word.blocks(convert.to_docx(data, fmt, path), path)
+    blocks = word.blocks(convert.to_docx(data, fmt, path, converter), path)
     return _document(Source(path, sha, fmt, None, len(data)), blocks)
 
 
@@ -105,12 +111,10 @@ def _document(source: Source, blocks, warnings=()) -> Document:
     return Document(source, blocks, tuple(warnings))
 
 
-# Readers by format; PDF is read by _read_pdf, the one reader that reports progress.
+# Readers by format; PDF is read by _read_pdf, the one reader that reports progress, and
+# .doc/.odt/.rtf by _read_legacy, the one that takes a converter.
 _READERS = {
     "txt": _read_text,
     "md": partial(_read_text, fmt="md"),
     "docx": _read_docx,
-    "doc": partial(_read_legacy, fmt="doc"),
-    "odt": partial(_read_legacy, fmt="odt"),
-    "rtf": partial(_read_legacy, fmt="rtf"),
 }

@@ -3,7 +3,7 @@
 Run with the system Python that has the ``uno`` module (Debian: python3-uno), never
 imported by protokoll itself:
 
-    /usr/bin/python3 _uno_helper.py SOFFICE PROFILE_URL PIPE_NAME
+    python3 _uno_helper.py SOFFICE PROFILE_URL PIPE_NAME
 
 It starts soffice listening on a UNO pipe, prints ``{"ready": true}`` once connected,
 then answers one JSON request per stdin line, ``{"in": path, "out": path}``, with

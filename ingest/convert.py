@@ -1,31 +1,22 @@
-""".doc, .odt and .rtf to .docx through headless LibreOffice, one converter per process.
+""".doc, .odt and .rtf to .docx through headless LibreOffice.
 
-A fresh ``soffice --convert-to`` costs 1.4-1.8 s per file, so each process keeps one
-LibreOffice running behind a small UNO helper (``_uno_helper.py``, run by the system
-Python that has ``python3-uno``) and sends it one file after another. Every process
-(every worker of a bulk import) gets its own LibreOffice with its own profile, so
-processes never share state; threads in one process take turns. The converter is
-restarted if LibreOffice dies or hangs, started again in a forked child, and shut
-down at exit. Where the helper cannot start (no python3-uno), each file is converted
-by a fresh ``soffice --convert-to``.
+A fresh ``soffice --convert-to`` costs 1.4-1.8 s per file, so a :class:`Converter` keeps
+one LibreOffice running behind a small UNO helper (``_uno_helper.py``, run by a Python
+that has ``uno``: :func:`uno_python`) and sends it one file after another; threads take
+turns. It is restarted if LibreOffice dies or hangs; where the helper cannot start,
+each file is converted by a fresh ``soffice --convert-to`` (:func:`convert_once`).
 
-A bulk import shares one converter between its workers (:func:`shared`): the importing
-process answers conversion requests on a Unix socket with its own converter, and the
-processes it forks send their files there. One LibreOffice (~120 MB) instead of one
-per worker, started once instead of once per worker and per replacement; the
-conversions (2 % of a typical archive) take turns. A worker that cannot reach the
-socket converts with its own LibreOffice as before. The shared LibreOffice stops after
-a minute without a request (:data:`IDLE`: legacy files tend to sit together in an
-archive's oldest folders) and starts again, in 2-3 s, for the next one.
+Whoever makes a converter closes it: ``ingest.read`` makes one for the call when it is
+given none; an import (:mod:`protokoll.pipeline`) opens one :class:`Service` for its
+whole run, which its workers reach with a :class:`Remote` (one LibreOffice, ~120 MB,
+instead of one per worker).
 
-A ``kill -9`` cannot clean up: the helper then stops its LibreOffice by itself (it
-notices its parent gone), and the next shared converter removes the temporary folders
-and pipes that killed processes left (:func:`sweep`).
+After a ``kill -9`` the helper stops its LibreOffice by itself (its parent is gone), and
+the next service removes the folders and pipes killed processes left (:func:`sweep`).
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import json
 import os
@@ -44,7 +35,10 @@ from pathlib import Path
 from protokoll.errors import ConversionFailed, ConverterUnavailable, describe, os_reason
 
 HELPER = Path(__file__).with_name("_uno_helper.py")
-UNO_PYTHON = os.environ.get("PROTOKOLL_UNO_PYTHON", "/usr/bin/python3")
+# The Python that runs the helper: configured, or the first ``python3`` on PATH that has
+# ``uno`` (a virtual environment's own python3 usually has not, the system's has).
+UNO_PYTHON = os.environ.get("PROTOKOLL_UNO_PYTHON")
+SOFFICE = os.environ.get("PROTOKOLL_SOFFICE")  # LibreOffice's soffice, when not on PATH
 TIMEOUT = 120  # seconds for one file (and for LibreOffice to start)
 
 
@@ -96,15 +90,27 @@ def _running(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except OSError:  # someone else's process
-        return True
+        pass
     return True
 
 
 def soffice() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    exe = SOFFICE or shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         raise ConverterUnavailable("LibreOffice (soffice) is not installed")
     return exe
+
+
+def uno_python() -> str | None:
+    """The Python with LibreOffice's ``uno`` module (:data:`UNO_PYTHON`, else the first
+    ``python3`` on PATH that can import it), or None."""
+    if UNO_PYTHON is not None:
+        return UNO_PYTHON if os.path.exists(UNO_PYTHON) and _has_uno(UNO_PYTHON) else None
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        exe = shutil.which("python3", path=folder or ".")
+        if exe is not None and _has_uno(exe):
+            return exe
+    return None
 
 
 class Converter:
@@ -134,14 +140,15 @@ class Converter:
         if self._pid != os.getpid():
             self._proc = None  # inherited from the parent across fork: not ours to use
         exe = soffice()
-        if not (os.path.exists(UNO_PYTHON) and _has_uno()):
+        python = uno_python()
+        if python is None:
             self.usable = False
             return False
         self._home = tempfile.TemporaryDirectory(prefix=_prefix("lo"))
         profile = Path(self._home.name, "profile").as_uri()
         pipe = f"protokoll-{os.getpid()}-{id(self)}"
         self._proc = subprocess.Popen(
-            [UNO_PYTHON, str(HELPER), exe, profile, pipe],
+            [python, str(HELPER), exe, profile, pipe],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             start_new_session=True, text=True, bufsize=1,
         )
@@ -211,9 +218,9 @@ class Converter:
             self._kill()
 
 
-def _has_uno() -> bool:
+def _has_uno(python: str) -> bool:
     try:
-        return subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
+        return subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -237,35 +244,13 @@ def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
         shutil.move(str(out), dst)
 
 
-_converter: Converter | None = None
-_converter_lock = threading.Lock()
-_shared: tuple[int, str] | None = None  # (pid of the process serving, socket address), see shared()
-_server: socket.socket | None = None
-
-
-def converter() -> Converter | Remote:
-    """This process's converter, started on first use and stopped at exit; in a process
-    forked inside :func:`shared`, the sharing process's converter, reached by socket."""
-    global _converter
-    with _converter_lock:
-        if _shared is not None and _shared[0] != os.getpid():
-            if not isinstance(_converter, Remote) or _converter.pid != os.getpid():
-                _converter = Remote(_shared[1])
-            return _converter
-        if _converter is None or isinstance(_converter, Remote):
-            _converter = Converter()
-            atexit.register(_converter.close)
-        return _converter
-
-
 class Remote:
-    """A converter in another process (:func:`shared`): same ``convert`` and errors.
+    """A converter in another process (:class:`Service`): same ``convert`` and errors.
     Falls back to a converter of its own when the socket cannot be reached."""
 
     def __init__(self, address: str, timeout: float = 3 * TIMEOUT):
         self.address = address
         self.timeout = timeout  # the serving converter's own limit, and a queue of two
-        self.pid = os.getpid()
         self._local: Converter | None = None
 
     def convert(self, src: Path, dst: Path) -> None:
@@ -298,9 +283,7 @@ class _Activity:
     """Requests being answered and when the last one ended (for stopping when idle)."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.busy = 0
-        self.last = time.monotonic()
+        self.lock, self.busy, self.last = threading.Lock(), 0, time.monotonic()
 
     def __enter__(self):
         with self.lock:
@@ -316,108 +299,102 @@ class _Activity:
             return 0.0 if self.busy else time.monotonic() - self.last
 
 
-def _accept(sock: socket.socket, idle: float) -> None:
-    """Answer each connection in a thread of its own, until ``sock`` is shut down (which
-    wakes ``accept`` at once; socketserver's ``shutdown`` waits up to half a second).
-    LibreOffice is stopped after ``idle`` seconds without a request (an archive's .doc
-    files are often all in its oldest folders) and started again by the next one."""
-    activity = _Activity()
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except TimeoutError:
-            if activity.idle_for() >= idle:
-                _stop_local()
-            continue
-        except OSError:
-            return
-        conn.settimeout(None)
-        threading.Thread(target=_answer, args=(conn, activity), daemon=True).start()
+class Service:
+    """One LibreOffice for a whole import, shared with other processes over a Unix socket.
 
+        with Service() as service:   # in the importing process
+            ...                      # workers: Remote(service.address).convert(src, dst)
 
-def _stop_local() -> None:
-    """Stop this process's LibreOffice (``close`` does nothing if it is not running);
-    the next conversion starts it again."""
-    with _converter_lock:
-        local = _converter if isinstance(_converter, Converter) else None
-    if local is not None:
-        local.close()
-
-
-def _answer(conn: socket.socket, activity: _Activity) -> None:
-    with activity, conn, conn.makefile("rb") as rfile:
-        try:
-            req = json.loads(rfile.readline())
-            converter().convert(Path(req["in"]), Path(req["out"]))
-            reply = {"ok": True}
-        except ConverterUnavailable as e:
-            reply = {"error": e.reason, "unavailable": True}
-        except ConversionFailed as e:
-            reply = {"error": e.reason}
-        except Exception as e:  # a malformed request: say so, keep serving
-            reply = {"error": f"conversion request failed: {describe(e)}"}
-        with contextlib.suppress(OSError):
-            conn.sendall((json.dumps(reply) + "\n").encode())
-
-
-@contextlib.contextmanager
-def shared(idle: float = IDLE):
-    """Let the processes forked inside this block use this process's converter.
-
-    A thread answers their requests on a Unix socket in a private temporary folder; the
-    converter is this process's own (:func:`converter`), started on the first request,
-    stopped after ``idle`` seconds without one, and stopped when the block ends.
-    Requests take turns, as threads of one process do.
+    A thread answers each request with :attr:`local`, this process's :class:`Converter`
+    (started on the first request, stopped after ``idle`` seconds without one and when
+    the service closes); requests take turns. Opening it first removes what imports
+    killed earlier left behind (:func:`sweep`).
     """
-    global _shared, _server
-    if _shared is not None:  # already sharing (nested): nothing more to do
-        yield
-        return
-    sweep()  # what imports killed earlier (kill -9) left behind
-    with tempfile.TemporaryDirectory(prefix=_prefix("conv")) as home:
-        address = os.path.join(home, "socket")
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        server.bind(address)
-        server.listen(16)
-        server.settimeout(min(idle, 5.0))  # accept() wakes to look at the idle time
-        thread = threading.Thread(target=_accept, args=(server, idle), name="protokoll-converter", daemon=True)
-        thread.start()
-        _server, _shared = server, (os.getpid(), address)
-        try:
-            yield
-        finally:
-            _shared = None
-            _server = None
+
+    def __init__(self, idle: float = IDLE):
+        self.idle, self.local, self.address = idle, Converter(), None
+        self._home: tempfile.TemporaryDirectory | None = None
+        self._server: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+
+    def open(self) -> "Service":
+        sweep()  # what imports killed earlier (kill -9) left behind
+        self._home = tempfile.TemporaryDirectory(prefix=_prefix("conv"))
+        self.address = os.path.join(self._home.name, "socket")
+        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._server.bind(self.address)
+        self._server.listen(16)
+        self._server.settimeout(min(self.idle, 5.0))  # accept() wakes to look at the idle time
+        self._thread = threading.Thread(target=self._accept, name="protokoll-converter", daemon=True)
+        self._thread.start()
+        return self
+
+    def __enter__(self) -> "Service":
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
             with contextlib.suppress(OSError):
-                server.shutdown(socket.SHUT_RDWR)
+                server.shutdown(socket.SHUT_RDWR)  # wakes accept() at once
             server.close()
-            thread.join(5)
-            _stop_local()
+            self._thread.join(5)
+        self.local.close()
+        if self._home is not None:
+            self._home.cleanup()
+            self._home = None
+
+    def _accept(self) -> None:
+        """Answer each connection in a thread of its own until the socket is shut down;
+        stop LibreOffice after ``idle`` seconds without a request (an archive's .doc files
+        are often all in its oldest folders): the next request starts it again."""
+        activity, server = _Activity(), self._server
+        while True:
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                if activity.idle_for() >= self.idle:
+                    self.local.close()
+                continue
+            except OSError:
+                return
+            conn.settimeout(None)
+            threading.Thread(target=self._answer, args=(conn, activity), daemon=True).start()
+
+    def _answer(self, conn: socket.socket, activity: _Activity) -> None:
+        with activity, conn, conn.makefile("rb") as rfile:
+            try:
+                req = json.loads(rfile.readline())
+                self.local.convert(Path(req["in"]), Path(req["out"]))
+                reply = {"ok": True}
+            except ConverterUnavailable as e:
+                reply = {"error": e.reason, "unavailable": True}
+            except ConversionFailed as e:
+                reply = {"error": e.reason}
+            except Exception as e:  # a malformed request: say so, keep serving
+                reply = {"error": f"conversion request failed: {describe(e)}"}
+            with contextlib.suppress(OSError):
+                conn.sendall((json.dumps(reply) + "\n").encode())
 
 
-def _after_fork_in_child() -> None:
-    """A forked child has only the forking thread: locks the converter thread held are
-    renewed, and the listening socket is not the child's to keep open."""
-    global _converter_lock, _server
-    _converter_lock = threading.Lock()
-    if _server is not None:
-        with contextlib.suppress(OSError):
-            _server.close()
-        _server = None
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def to_docx(data: bytes, fmt: str, path=None) -> bytes:
-    """The bytes of a .doc/.odt/.rtf file converted to .docx."""
+def to_docx(data: bytes, fmt: str, path=None, converter: Converter | Remote | None = None) -> bytes:
+    """The bytes of a .doc/.odt/.rtf file converted to .docx by ``converter`` (a
+    :class:`Converter` started for this one file, and stopped, when none is given)."""
+    own = converter is None
+    converter = Converter() if own else converter
     with tempfile.TemporaryDirectory(prefix=_prefix("conv")) as tmp:
         src = Path(tmp, f"in.{fmt}")
         dst = Path(tmp, "out.docx")
         src.write_bytes(data)
         try:
-            converter().convert(src, dst)
+            converter.convert(src, dst)
         except (ConversionFailed, ConverterUnavailable) as e:
             e.path = None if path is None else str(path)
             raise
+        finally:
+            if own:
+                converter.close()
         return dst.read_bytes()

@@ -8,6 +8,13 @@ import zipfile
 from protokoll.errors import CorruptFile, EmptyDocument, UnsupportedFormat
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+# Names that claim to be a document: when their content is not one, a caller walking an
+# archive has a broken protocol (a failure), not a file to skip quietly.
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown"}
+TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown"}  # names a text protocol may have
+OFFICE_MEMBERS = {"word/document.xml", "content.xml", "[Content_Types].xml"}
 
 
 def detect_format(head: bytes, path: str | None = None, zip_names: list[str] | None = None) -> str:
@@ -63,6 +70,15 @@ def looks_like_text(head: bytes) -> bool:
         return odd.count(0) > 0.4 * len(odd) or even.count(0) > 0.4 * len(even)
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return control <= 0.01 * len(sample)
+
+
+def is_archive(head: bytes, suffix: str, source) -> bool:
+    """A zip archive of files (to walk into), not a .docx/.odt (which are zips too).
+    ``head``: the first bytes, ``suffix``: the name's (lower case), ``source``: a path or file."""
+    if not head.startswith(ZIP_MAGIC) or suffix in DOCUMENT_SUFFIXES:
+        return False
+    names = zip_members(source)
+    return names is not None and not OFFICE_MEMBERS & set(names)
 
 
 def zip_members(path) -> list[str] | None:

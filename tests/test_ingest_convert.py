@@ -105,29 +105,31 @@ def test_falls_back_to_one_soffice_per_file_without_python3_uno(samples, tmp_pat
     assert "1. Att utse André Jönsson" in text
 
 
-def _convert_in_child(args: tuple[str, str]) -> int:
-    src, dst = args
-    convert.converter().convert(Path(src), Path(dst))
+def _convert_in_child(args: tuple[str, str, str]) -> int:
+    address, src, dst = args
+    convert.Remote(address).convert(Path(src), Path(dst))
     return os.getpid()
 
 
 def test_forked_processes_inside_shared_use_this_processes_libreoffice(samples, tmp_path):
-    """convert.shared(): children send their files to the parent's one converter; its
-    errors arrive as the same error classes; the block's end stops the LibreOffice."""
+    """convert.Service: children send their files to the parent's one converter; its
+    errors arrive as the same error classes; closing the service stops the LibreOffice."""
     import multiprocessing
 
     jobs = [(str(samples / n), str(tmp_path / f"{i}.docx"))
             for i, n in enumerate(["aldras.doc", "lsvo-2024-12-13.odt", "lsvo-2024-12-13.rtf"] * 2)]
-    with convert.shared():
+    with convert.Service() as service:
+        jobs = [(service.address, *job) for job in jobs]
         with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
             children = set(pool.map(_convert_in_child, jobs))
             for child in children:  # alive still: none has a LibreOffice of its own
                 assert not _live(f"protokoll-{child}-")
             with pytest.raises(ConversionFailed):
-                pool.submit(_convert_in_child, (str(tmp_path / "missing.doc"), str(tmp_path / "x.docx"))).result()
+                pool.submit(_convert_in_child, (service.address, str(tmp_path / "missing.doc"),
+                                                str(tmp_path / "x.docx"))).result()
         assert os.getpid() not in children and len(children) == 2
-        assert all(Path(dst).read_bytes()[:2] == b"PK" for _, dst in jobs)
-        parent = convert.converter()
+        assert all(Path(dst).read_bytes()[:2] == b"PK" for _, _, dst in jobs)
+        parent = service.local
         assert isinstance(parent, convert.Converter) and parent._proc is not None  # the only LibreOffice
         marker = f"protokoll-{os.getpid()}-{id(parent)}"
         assert _live(marker)
@@ -148,14 +150,16 @@ def test_the_shared_libreoffice_stops_when_idle_and_starts_again_on_demand(sampl
             time.sleep(0.1)
         return condition()
 
-    with convert.shared(idle=1.0):
-        parent = convert.converter()
+    with convert.Service(idle=1.0) as service:
+        parent = service.local
         marker = f"protokoll-{os.getpid()}-{id(parent)}"
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            pool.submit(_convert_in_child, (str(samples / "aldras.doc"), str(tmp_path / "1.docx"))).result()
+            pool.submit(_convert_in_child, (service.address, str(samples / "aldras.doc"),
+                                            str(tmp_path / "1.docx"))).result()
             assert _live(marker)
             assert wait_for(lambda: not _live(marker)), "LibreOffice still runs after the idle time"
-            pool.submit(_convert_in_child, (str(samples / "lsvo-2024-12-13.rtf"), str(tmp_path / "2.docx"))).result()
+            pool.submit(_convert_in_child, (service.address, str(samples / "lsvo-2024-12-13.rtf"),
+                                            str(tmp_path / "2.docx"))).result()
             assert _live(marker)  # started again for the new request
         assert (tmp_path / "2.docx").read_bytes()[:2] == b"PK"
     assert wait_for(lambda: not _live(marker))

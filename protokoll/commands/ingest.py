@@ -1,4 +1,4 @@
-"""``protokoll ingest``: bulk import of whole archives (see :mod:`protokoll.bulk`)."""
+"""``protokoll ingest``: bulk import of whole archives (see :mod:`protokoll.pipeline`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 
 import click
 
-from protokoll import bulk, ingest as reading, log, paths, store
+from protokoll import ingest as reading, log, paths, pipeline, store
 from protokoll.cli_options import EXIT_INTERRUPTED, count, exit_codes, progress_enabled, silent_option
-from protokoll.errors import DatabaseError
+from protokoll.errors import DatabaseError, ProtokollError
 from protokoll.progress import Progress
 
 
@@ -21,13 +21,13 @@ from protokoll.progress import Progress
 @click.option("-w", "--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Worker processes reading files in parallel.")
 @click.option("--retry-failed", is_flag=True, help="Try files that failed in an earlier import again.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=bulk.DEFAULT_TIMEOUT,
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=pipeline.DEFAULT_TIMEOUT,
               show_default=True, help="Seconds one file may take before its worker is stopped.")
 @click.option("--max-size", type=click.IntRange(min=1), default=reading.DEFAULT_MAX_SIZE, show_default=True,
               help="Refuse files larger than this many bytes.")
-@click.option("--max-memory", type=click.IntRange(min=64), default=bulk.DEFAULT_MAX_MEMORY, show_default=True,
+@click.option("--max-memory", type=click.IntRange(min=64), default=pipeline.DEFAULT_MAX_MEMORY, show_default=True,
               help="Memory one file may take in a worker, in MB, on top of the worker's start-up footprint.")
-@click.option("--files-per-worker", type=click.IntRange(min=1), default=bulk.DEFAULT_FILES_PER_WORKER,
+@click.option("--files-per-worker", type=click.IntRange(min=1), default=pipeline.DEFAULT_FILES_PER_WORKER,
               show_default=True, help="Replace each worker by a fresh one after this many files (bounds memory).")
 @click.option("--tag/--no-tag", default=True, show_default=True,
               help="Tag people, organisations, amounts and dates with spaCy.")
@@ -64,15 +64,20 @@ def ingest(archive, db_path, workers, retry_failed, timeout, max_size, max_memor
     quiet = quiet or silent
     paths.check_writable(db_path, DatabaseError, folder_too=True)  # before the walk: fail in a second
     signal.signal(signal.SIGTERM, _interrupt)
-    with bulk.lock(db_path):
+    with pipeline.lock(db_path):
         db = store.open(db_path)
         progress = Progress(label="ingest", enabled=progress_enabled(quiet) and not logging_on)
         with progress:
-            summary = bulk.import_archive(
-                archive, db, workers=workers, retry_failed=retry_failed, timeout=timeout, max_size=max_size,
-                max_memory_mb=max_memory, tag=tag, files_per_worker=files_per_worker, progress=progress,
-                prune=prune,
-            )
+            try:
+                summary = pipeline.import_archive(
+                    archive, db, workers=workers, retry_failed=retry_failed, timeout=timeout, max_size=max_size,
+                    max_memory_mb=max_memory, tag=tag, files_per_worker=files_per_worker, progress=progress,
+                    prune=prune,
+                )
+            except ProtokollError as e:
+                if tag and e.reason.startswith("a worker could not start"):
+                    e.hint = f"{e.hint}, or import with --no-tag"
+                raise
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     report(summary, quiet)
@@ -83,7 +88,7 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def report(s: bulk.Summary, quiet: bool, *, skipped: bool = True) -> None:
+def report(s: pipeline.Summary, quiet: bool, *, skipped: bool = True) -> None:
     """The summary on stderr: a line of counts, then every failure by name (also `load`'s)."""
     if not quiet:
         done = f"{s.imported} imported ({count(s.pages, 'page')})"

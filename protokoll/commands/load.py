@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
-import time
-from pathlib import Path
 
 import click
 
-from protokoll import bulk, paths, store
+from protokoll import paths, pipeline, store
 from protokoll.cli_options import EXIT_INTERRUPTED, exit_codes, progress_enabled, silent_option
 from protokoll.commands.ingest import report
-from protokoll.errors import DatabaseError, ProtokollError, os_reason
+from protokoll.errors import DatabaseError
 from protokoll.progress import Progress
 
 
@@ -40,58 +36,7 @@ def load(files, db_path, tag, silent):
     """
     paths.check_writable(db_path, DatabaseError, folder_too=True)
     db = store.open(db_path)
-    started = time.monotonic()
-    summary = bulk.Summary()
-    try:
-        nlp = _load_nlp() if tag else None
-        known, paths_of = store.known(db), bulk._known_paths(db)
-        with Progress(total=len(files), label="load", enabled=progress_enabled(silent)) as progress:
-            for path in files:
-                failure = _load_one(db, os.path.abspath(path), nlp, known, paths_of, summary)
-                if failure:
-                    summary.failed.append(failure)
-                progress.update(failed=bool(failure))
-    except KeyboardInterrupt:
-        summary.interrupted = True
-    summary.seconds = time.monotonic() - started
+    with Progress(total=len(files), label="load", enabled=progress_enabled(silent)) as progress:
+        summary = pipeline.load_files(files, db, tag=tag, progress=progress)
     report(summary, silent, skipped=False)
     sys.exit(EXIT_INTERRUPTED if summary.interrupted else summary.exit_code)
-
-
-def _load_one(db, path: str, nlp, known: dict[str, str], paths_of: dict, summary: bulk.Summary):
-    """Save one file and count it in ``summary``; its Failure, or None."""
-    summary.files += 1
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        return bulk.Failure(path, "unreadable", os_reason(e), "read")
-    sha = hashlib.sha256(data).hexdigest()
-    if known.get(sha) == "ok":
-        if path in paths_of.get(sha, ()):
-            summary.unchanged += 1
-            return None
-        # known bytes at a new path; imported again if an earlier file took their last path
-        if bulk._add_path(db, sha, path, paths_of, known):
-            summary.duplicates += 1
-            return None
-    result = bulk.convert(path, data, nlp=nlp)
-    if isinstance(result, bulk.Failure):
-        store.record_failure(db, path=path, sha256=sha, format=Path(path).suffix.lstrip(".").lower() or None,
-                             error=result, stage=result.stage, size=len(data))
-        known[sha] = "failed"
-        return result
-    try:
-        store.save(db, result, path=path)
-    except ProtokollError as e:
-        return bulk.Failure(path, e.code, e.reason, "save")
-    known[sha] = "ok"
-    paths_of.setdefault(sha, set()).add(path)
-    summary.imported += 1
-    summary.pages += result.source.pages or 0
-    return None
-
-
-def _load_nlp():
-    from protokoll import nlp
-
-    return nlp.load()

@@ -93,14 +93,14 @@ from protokoll.records import Protocol, stable_id
 from protokoll.store import meetings, paths
 from protokoll.store.connection import BUSY_TIMEOUT_MS, open, open_read  # noqa: A004
 from protokoll.store.migrations import migrate, schema_version
-from protokoll.store.paths import add_path, remove_path
+from protokoll.store.paths import add_path, known_paths, remove_path, stored_paths, unread_sha256
 from protokoll.store.rows import document_rows
 from protokoll.store.schema import INDEXES, SCHEMA_VERSION, TABLES, VIEWS
 from protokoll.store.sql import insert, now, transaction, unique
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "INDEXES", "SCHEMA_VERSION", "TABLES", "VIEWS", "add_path", "known", "migrate", "open",
-    "open_read", "record_failure", "remove_path", "save", "schema_version",
+    "BUSY_TIMEOUT_MS", "INDEXES", "SCHEMA_VERSION", "TABLES", "VIEWS", "add_path", "known", "known_paths", "migrate",
+    "open", "open_read", "record_failure", "remove_path", "save", "schema_version", "stored_paths", "unread_sha256",
 ]
 
 

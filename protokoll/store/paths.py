@@ -8,6 +8,7 @@ takes it from every other document, deleting one left without a path;
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import sqlite_utils
@@ -83,3 +84,25 @@ def replaced(db, doc_id: str) -> list[str]:
     """The ids the document replaced (its ``documents.replaces``), newest first."""
     row = db.execute("SELECT replaces FROM documents WHERE id = ?", [doc_id]).fetchone()
     return json.loads(row[0]) if row and row[0] else []
+
+
+def known_paths(db) -> dict[str, set[str]]:
+    """sha256 -> every path the store has for it (``documents.path`` and ``document_paths``),
+    for documents and recorded failures alike."""
+    out: dict[str, set[str]] = {}
+    for sha, path in db.execute(
+        "SELECT sha256, path FROM documents WHERE path IS NOT NULL "
+        "UNION SELECT d.sha256, p.path FROM document_paths p JOIN documents d ON d.id = p.document_id"
+    ):
+        out.setdefault(sha, set()).add(path)
+    return out
+
+
+def stored_paths(db) -> set[str]:
+    """Every path the store has, of documents and of failures (what a prune looks at)."""
+    return set().union(*known_paths(db).values())
+
+
+def unread_sha256(path) -> str:
+    """The key a failure of a file that was never read is recorded under (no bytes to hash)."""
+    return "unread:" + hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()

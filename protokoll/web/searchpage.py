@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from datasette.database import QueryInterrupted
 from datasette.utils import path_with_replaced_args, tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
@@ -68,7 +69,8 @@ async def search_items(db, q: str, page: int = 1, size: int = PAGE_SIZE) -> dict
 async def search_all(databases: dict, q: str, page: int = 1, size: int = PAGE_SIZE) -> dict:
     """:func:`search_items` over several databases ({name: Database}): the hits of all of
     them by meeting date, newest first (undated last); each hit's ``database`` is its own.
-    A database gives at most the first ``page * size`` of its hits by date."""
+    A database gives at most the first ``page * size`` of its hits by date (newest stored
+    first where sorting all of its matches by date would pass the query time limit)."""
     expression = search.fts_expression(q)
     size = min(max(size, 1), MAX_PAGE_SIZE)
     if not expression:
@@ -81,7 +83,11 @@ async def search_all(databases: dict, q: str, page: int = 1, size: int = PAGE_SI
     hits = []
     for name, db in databases.items():
         if counts[name]:
-            rows = await db.execute(BY_DATE_SQL, {"q": expression, "size": page * size, "offset": 0})
+            params = {"q": expression, "size": page * size, "offset": 0}
+            try:
+                rows = await db.execute(BY_DATE_SQL, params)
+            except QueryInterrupted:  # too many matches to sort by date in time: newest stored first
+                rows = await db.execute(SEARCH_SQL, params)
             hits += [{**dict(r), "database": name} for r in rows.rows]
     hits.sort(key=lambda h: (h["date"] is not None, h["date"] or "", h["database"]), reverse=True)
     hits = hits[(page - 1) * size:page * size]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from protokoll import pipeline
+from protokoll import pipeline, store
 from protokoll.store import shards
 from tablehash import VOLATILE, table_hashes
 
@@ -286,6 +286,26 @@ def test_a_path_whose_file_became_another_years_moves_shard_and_prune_forgets(tm
     assert summary["imported"] == 1 and summary["pruned"] == [str(archive / "other.txt")]
     counts = {db.stem: len(rows([db], "documents")) for db in shard_files(folder)}
     assert counts == {"2022": 0, "2023": 0, "2024": 1}  # a path belongs to one document in one shard
+
+
+def test_an_import_keeps_only_open_max_shards_open(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for f in ("aldras.txt", "lsvo-2024-12-13.md"):
+        shutil.copy(SAMPLES / f, archive)
+    for name in CORPUS_FILES[:2]:
+        shutil.copy(CORPUS / name, archive)
+    shutil.copy(CORPUS / CORPUS_FILES[0], archive / "ks-copy.txt")
+    one = store.open(tmp_path / "one.db")
+    pipeline.import_archive([archive], one, workers=1, tag=False)
+    one.close()
+    folder = shards.Shards.create(tmp_path / "f", "body", open_max=1)
+    summary = pipeline.import_archive([archive], folder, workers=1, tag=False)
+    assert summary.imported == 4 and summary.duplicates == 1
+    assert len(folder.dbs) == 1 and len(folder.names) == 4  # four shards written, one open
+    folder.close()
+    for table in ("documents", "document_paths", "meetings", "items", "clauses", "quality"):
+        assert rows(shard_files(tmp_path / "f"), table) == rows([tmp_path / "one.db"], table), table
 
 
 # --- one lock, clear errors ------------------------------------------------------------

@@ -33,6 +33,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import OrderedDict
 from pathlib import Path
 
 from protokoll import store
@@ -46,6 +47,7 @@ BY = ("year", "body")
 FAILURES = "_failures"
 NONE = {"year": "_undated", "body": "_unknown"}
 SLUG_MAX = 60
+OPEN_MAX = 32  # shards an import keeps open at once
 _LETTERS = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "þ": "th", "đ": "d", "ł": "l", "œ": "oe"})
 
 
@@ -133,14 +135,15 @@ def target(db) -> One | Shards:
 class Shards:
     """The databases of a shard folder, opened as needed; routes writes (module docstring)."""
 
-    def __init__(self, folder, by: str):
-        self.folder, self.by = Path(folder), by
-        self.dbs = {name: store.open(path) for name, path in databases(folder)}
+    def __init__(self, folder, by: str, *, open_max: int = OPEN_MAX):
+        self.folder, self.by, self.open_max = Path(folder), by, open_max
+        self.names = {name for name, _path in databases(folder)}
+        self.dbs: OrderedDict[str, object] = OrderedDict()  # the open ones, least recently used first
         self.where: dict[str, str] = {}  # sha256 -> the shard holding it
         self.holders: dict[str, set[str]] = {}  # path -> the shards that have it
 
     @classmethod
-    def create(cls, folder, by: str) -> Shards:
+    def create(cls, folder, by: str, **options) -> Shards:
         """Open the shard folder ``folder`` for an import with ``--shard-by by``, making it
         (and its :data:`MARKER`) if it is new; a folder of the other layout, or a folder
         that already holds databases of no layout, is a :class:`DatabaseError`."""
@@ -158,20 +161,32 @@ class Shards:
                                     hint="give a new or empty folder for --shard-by")
             folder.mkdir(parents=True, exist_ok=True)
             (folder / MARKER).write_text(json.dumps({"shard_by": by}) + "\n", encoding="utf-8")
-        return cls(folder, by)
+        return cls(folder, by, **options)
 
     def db(self, name: str):
-        if name not in self.dbs:
-            self.dbs[name] = store.open(self.folder / f"{name}.db")
+        """Shard ``name``, opened (made) if need be; at most ``open_max`` stay open, so a
+        folder of a thousand bodies needs no more file descriptors than a few dozen."""
+        if name in self.dbs:
+            self.dbs.move_to_end(name)
+            return self.dbs[name]
+        while len(self.dbs) >= self.open_max:
+            self.dbs.popitem(last=False)[1].close()
+        self.dbs[name] = store.open(self.folder / f"{name}.db")
+        self.names.add(name)
         return self.dbs[name]
 
+    def each(self):
+        """(name, database) of every shard, in name order."""
+        for name in sorted(self.names):
+            yield name, self.db(name)
+
     def close(self) -> None:
-        for db in self.dbs.values():
-            db.close()
+        while self.dbs:
+            self.dbs.popitem()[1].close()
 
     def known(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for name, db in self.dbs.items():
+        for name, db in self.each():
             for sha, status in store.known(db).items():
                 if out.get(sha) != "ok":  # a document beats a failure of the same bytes
                     out[sha], self.where[sha] = status, name
@@ -179,7 +194,7 @@ class Shards:
 
     def known_paths(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for name, db in self.dbs.items():
+        for name, db in self.each():
             for sha, paths in store.known_paths(db).items():
                 out.setdefault(sha, set()).update(paths)
                 for path in paths:
@@ -191,11 +206,11 @@ class Shards:
         lets go of the path, and a failure of these bytes in another shard is forgotten."""
         removed = []
         for other in sorted(self.holders.get(path, set()) - {name}):
-            removed += store.remove_path(self.dbs[other], path)
+            removed += store.remove_path(self.db(other), path)
         held = self.where.get(sha)
         if held is not None and held != name:
-            with transaction(self.dbs[held]):
-                meetings.delete_document(self.dbs[held], stable_id(sha))
+            with transaction(self.db(held)):
+                meetings.delete_document(self.db(held), stable_id(sha))
         for gone in removed:
             self.where.pop(gone, None)
         self.holders[path] = {name}
@@ -219,14 +234,14 @@ class Shards:
         if name is None:
             raise KeyError(sha)
         removed = self._claim(path, name, sha)
-        return removed + store.add_path(self.dbs[name], sha, path)
+        return removed + store.add_path(self.db(name), sha, path)
 
     def remove_path(self, path: str) -> list[str]:
         removed = []
-        for db in self.dbs.values():
+        for _name, db in self.each():
             removed += store.remove_path(db, path)
         self.holders.pop(path, None)
         return removed
 
     def stored_paths(self) -> set[str]:
-        return set().union(*(store.stored_paths(db) for db in self.dbs.values()))
+        return set().union(*(store.stored_paths(db) for _name, db in self.each()))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from protokoll import export as exporting, paths, store
+from protokoll import export as exporting, paths
 from protokoll.cli_options import count, exit_codes, output_options
 from protokoll.errors import OutputError, os_reason
 from protokoll.store import shards
@@ -60,10 +59,8 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
         raise click.BadParameter("--from is after --to", param_hint="'--from'")
     if output:
         paths.check_writable(output)
-    dbs = [store.open_read(p) for _name, p in shards.databases(db_path)] if os.path.isdir(db_path) else [
-        store.open_read(db_path)]
     date_from, date_to = (d and d.date().isoformat() for d in (date_from, date_to))
-    rows = exporting.register_of(dbs, body=body, date_from=date_from, date_to=date_to)
+    rows = exporting.register_of(shards.read_each(db_path), body=body, date_from=date_from, date_to=date_to)
     data = {
         "csv": lambda: exporting.to_csv(rows, dialect),
         "xlsx": lambda: exporting.to_xlsx(rows),
@@ -72,15 +69,15 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
     }[fmt]()
     _write(output, data)
     if not rows:
-        _nothing_matched(dbs, body, date_from, date_to)
+        _nothing_matched(db_path, body, date_from, date_to)
     elif output:
         click.echo(f"{count(len(rows), 'row')} written to {output}", err=True)
 
 
-def _nothing_matched(dbs, body, date_from, date_to) -> None:
+def _nothing_matched(db_path, body, date_from, date_to) -> None:
     """Say on stderr that the export has no rows, and why: which filter found nothing."""
-    if body is not None and not any(exporting.bodies(db, body) for db in dbs):
-        known = ", ".join(sorted({b for db in dbs for b in exporting.bodies(db)})) or "none"
+    if body is not None and not [b for db in shards.read_each(db_path) for b in exporting.bodies(db, body)]:
+        known = ", ".join(sorted({b for db in shards.read_each(db_path) for b in exporting.bodies(db)})) or "none"
         click.echo(f'Nothing matched: no meeting of the body "{body}" (the bodies are: {known}); '
                    "the export has only the header.", err=True)
         return

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
-from protokoll import store
 from protokoll.store import shards
 from protokoll.cli_options import emit_rows, exit_codes, output_options
 
@@ -54,13 +51,12 @@ def status(db_path, failed, fmt):
         protokoll status protokoll.db --failed --csv > failed.csv
         protokoll status arkiv/ --json
     """
-    dbs = [store.open_read(p) for _name, p in shards.databases(db_path)] if os.path.isdir(db_path) else [
-        store.open_read(db_path)]
     if failed:
-        rows = sorted((r for db in dbs for r in db.execute(FAILED)), key=lambda r: r[0])
+        rows = sorted((r for db in shards.read_each(db_path) for r in db.execute(FAILED).fetchall()),
+                      key=lambda r: r[0])
         emit_rows([dict(zip(("path", "stage", "error_code", "error"), r)) for r in rows], fmt)
         return
-    emit_rows(summed(db.execute(COUNTS).fetchall() for db in dbs), fmt)
+    emit_rows(summed(db.execute(COUNTS).fetchall() for db in shards.read_each(db_path)), fmt)
 
 
 def summed(counts) -> list[dict]:

@@ -99,6 +99,18 @@ def databases(folder) -> list[tuple[str, Path]]:
     return [(p.stem, p) for p in sorted(Path(folder).glob("*.db")) if p.is_file()]
 
 
+def read_each(db_path):
+    """Each database of ``db_path`` (a file, or a folder of shards) opened read-only
+    (``store.open_read``) in turn and closed before the next: ``status`` and ``export``."""
+    paths = [p for _name, p in databases(db_path)] if Path(db_path).is_dir() else [db_path]
+    for path in paths:
+        db = store.open_read(path)
+        try:
+            yield db
+        finally:
+            db.close()
+
+
 class One:
     """One database (``store.open``): every call is the plain ``store`` function."""
 

@@ -1,8 +1,11 @@
 """A folder of databases, one per year or per body (``protokoll ingest --shard-by``).
 
+    >>> from protokoll import pipeline
     >>> from protokoll.store import shards
-    >>> folder = shards.Shards.create("arkiv", "year")   # arkiv/2024.db, arkiv/_undated.db, …
-    >>> shards.databases(folder)                          # [(name, path)] for serve/status/export
+    >>> target = shards.Shards.create("arkiv", "year")   # arkiv/2024.db, arkiv/_undated.db, …
+    >>> pipeline.import_archive(["archive/"], target)
+    >>> shards.databases("arkiv")                         # [(name, path)], for serve
+    >>> [db.execute("select count(*) from meetings").fetchone() for db in shards.read_each("arkiv")]
 
 An import writes through one of two objects with the same methods (``known``,
 ``known_paths``, ``save``, ``record_failure``, ``add_path``, ``remove_path``,
@@ -12,7 +15,7 @@ across them: a sha256 is in one shard only, and a path belongs to one document i
 shard at a time (the other shards let go of it first, so a kill between two shards
 leaves nothing the next run does not set right).
 
-File names (ASCII, stable, never two names for one file or one name for two):
+File names (ASCII, stable, one file per year or per body and never one for two of them):
 
 * ``--shard-by year``: ``2024.db`` (the year of the meeting's date), ``_undated.db``;
 * ``--shard-by body``: the body as :func:`slug` (``kommunstyrelsen.db``,

@@ -91,7 +91,8 @@ Modules: :mod:`.schema` (the DDL of this version, views, search indexes),
 :mod:`.migrations` (one function per version step, run in one transaction),
 :mod:`.rows` (a Protocol to rows, pure), :mod:`.meetings` (filing a document under its
 meeting, serving the main source, ``readings``), :mod:`.paths` (``document_paths`` and
-``replaces``), :mod:`.connection` (opening) and :mod:`.sql` (transaction, inserts).
+``replaces``), :mod:`.connection` (opening), :mod:`.sql` (transaction, inserts) and
+:mod:`.shards` (a folder of databases, one per year or body: ``ingest --shard-by``).
 """
 
 from __future__ import annotations

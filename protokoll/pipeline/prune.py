@@ -8,7 +8,7 @@ from typing import Iterable
 
 from protokoll import store
 
-log = logging.getLogger("protokoll.bulk")
+log = logging.getLogger("protokoll.pipeline")
 
 
 def prune_paths(db, writer, roots: list[str], files: list[str], skipped: list[tuple[str, str]],

@@ -38,7 +38,7 @@ from protokoll.pipeline.walk import Candidate, claims_document, iter_candidates,
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Protocol
 
-log = logging.getLogger("protokoll.bulk")
+log = logging.getLogger("protokoll.pipeline")
 log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on (-v, --log-json)
 
 

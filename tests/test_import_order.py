@@ -12,6 +12,7 @@ the main source, and a person's or organisation's name is the spelling most file
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from functools import lru_cache
@@ -53,6 +54,28 @@ def test_every_table_is_the_same_whatever_the_order_of_commits(tmp_path):
     assert {t for t in forwards if forwards[t] != two.get(t)} == set()
     assert set(forwards) == set(backwards) == set(two)
     assert int(forwards["meetings"].split(":")[0]) == 2 + len(files) - len(MEETINGS)
+
+
+@needs_lomma
+def test_the_same_bytes_at_two_paths_give_the_same_tables_whichever_folder_comes_first(tmp_path):
+    """Subsets imported one after the other, in both sequences: the copy read first used
+    to give ``documents.path`` (so the register's ``source``) and the kept reading's path;
+    now the path is the first of the document's paths in code-point order."""
+    x, y = tmp_path / "x", tmp_path / "y"
+    x.mkdir()
+    y.mkdir()
+    (x / "kf.txt").write_bytes((LOMMA / "KF-2022-01-27.txt").read_bytes())
+    (y / "kf-kopia.txt").write_bytes((LOMMA / "KF-2022-01-27.txt").read_bytes())
+    (y / "ks.txt").write_bytes((LOMMA / "KS_2025-01-22.txt").read_bytes())
+    got = []
+    for first, then in ((x, y), (y, x)):
+        db = tmp_path / f"{first.name}-first.db"
+        _ingest(db, [first], 1)
+        got.append(_ingest(db, [then], 1))
+        conn = sqlite3.connect(db)
+        assert str(x / "kf.txt") in {p for (p,) in conn.execute("SELECT path FROM documents")}
+        conn.close()
+    assert {t for t in got[0] if got[0][t] != got[1][t]} == set()
 
 
 @lru_cache(maxsize=None)

@@ -6,7 +6,7 @@ import logging
 import os
 from typing import Iterable
 
-log = logging.getLogger("protokoll.bulk")
+log = logging.getLogger("protokoll.pipeline")
 
 
 def prune_paths(db, writer, roots: list[str], files: list[str], skipped: list[tuple[str, str]],

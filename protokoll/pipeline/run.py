@@ -39,7 +39,7 @@ from protokoll.progress import SILENT, Progress
 from protokoll.records import Protocol
 from protokoll.store import shards
 
-log = logging.getLogger("protokoll.bulk")
+log = logging.getLogger("protokoll.pipeline")
 log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on (-v, --log-json)
 
 

@@ -27,7 +27,8 @@ document's rows sit together in each index. Children are deleted with their docu
                     many the file has), rule (why the file belongs to the meeting:
                     'main source', else the rule of :mod:`protokoll.grouping` by which
                     it matches the main source; see :mod:`.meetings`)
-``readings``        document_id, protocol (the file's parse, zlib-compressed JSON)
+``readings``        document_id, protocol (the file's parse, zlib-compressed JSON; its
+                    source's path left out: the document's paths are its own rows)
 ``items``           id, meeting_id, position (0-based order in the document), number,
                     label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text
 ``decisions``       id, item_id, position, by, kind, outcome, text
@@ -77,6 +78,8 @@ over all of them (the main source, the meeting's id, each source's rule, a perso
 name), see :mod:`.meetings` and :func:`.sql.merge_canonicals`.
 
 A path belongs to one document at a time: the one for the bytes last found there.
+``documents.path`` is the first of the document's paths in code-point order (where the
+same bytes lie at several paths, never the one that happened to be read first).
 When a path is saved (:func:`save`), recorded as failed (:func:`record_failure`) or
 added to another document (:func:`add_path`: its bytes changed into bytes the store
 already has), every other document lets go of it. Such a document keeps its row if it
@@ -85,7 +88,8 @@ path was its last one it is deleted like a replaced version, and its id (with it
 ``replaces``) goes into ``replaces`` of the document that took the path.
 Paths are not removed because a file disappeared, unless asked (:func:`remove_path`,
 an import that prunes): without it a renamed file (``a.pdf`` -> ``c.pdf``, same
-bytes) is one document listing both paths, ``documents.path`` still the old one.
+bytes) is one document listing both paths, ``documents.path`` the first of them in
+code-point order (``a.pdf``).
 
 Modules: :mod:`.schema` (the DDL of this version, views, search indexes),
 :mod:`.migrations` (one function per version step, run in one transaction),
@@ -150,6 +154,7 @@ def record_failure(db, *, path, sha256, format, error, stage, size=None, importe
             cols = ", ".join(f"{k} = :{k}" for k in row if k != "id")
             db.execute(f"UPDATE documents SET {cols} WHERE id = :id", row)
             insert(db, "document_paths", [{"document_id": doc_id, "path": str(path)}], ignore=True)
+            paths.first_path(db, doc_id)
     return doc_id
 
 

@@ -19,6 +19,7 @@ grouping itself can still depend on the order; no file of the corpus does that.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
 
@@ -48,8 +49,12 @@ def file(db, doc_id: str, protocol: Protocol) -> None:
         "document_id": doc_id, "meeting_id": found, "main": 0, "items": len(protocol.items),
         "rule": rule,
     }])
+    # Without the path it was read at: the document's paths are its own rows, and which
+    # copy of the same bytes was read first is no part of the parse (:func:`reading`).
+    kept = to_dict(protocol)
+    kept["source"] = {**kept["source"], "path": None}
     # default=repr: a value that is not JSON fails where it is stored as a row, not here
-    blob = zlib.compress(json.dumps(to_dict(protocol), ensure_ascii=False, default=repr).encode("utf-8"), 1)
+    blob = zlib.compress(json.dumps(kept, ensure_ascii=False, default=repr).encode("utf-8"), 1)
     insert(db, "readings", [{"document_id": doc_id, "protocol": blob}])
     serve(db, found, (doc_id, protocol))
 
@@ -138,10 +143,13 @@ def _rules(db, meeting: str, best: str, main: Protocol, new: tuple[str, Protocol
 
 
 def reading(db, doc_id: str) -> Protocol:
-    """The kept parse of a source; a reading stored before ``Decision.spans`` gets its
-    clauses' spans from the parser's function here, once."""
-    (blob,) = db.execute("SELECT protocol FROM readings WHERE document_id = ?", [doc_id]).fetchone()
-    return with_spans(Protocol.from_dict(json.loads(zlib.decompress(blob))))
+    """The kept parse of a source, its source's path the document's (``documents.path``);
+    a reading stored before ``Decision.spans`` gets its clauses' spans from the parser's
+    function here, once."""
+    blob, path = db.execute("SELECT readings.protocol, documents.path FROM readings JOIN documents "
+                            "ON documents.id = readings.document_id WHERE document_id = ?", [doc_id]).fetchone()
+    protocol = with_spans(Protocol.from_dict(json.loads(zlib.decompress(blob))))
+    return dataclasses.replace(protocol, source=dataclasses.replace(protocol.source, path=path))
 
 
 def _kept_reading(db, doc_id: str) -> grouping.Reading:

@@ -60,13 +60,15 @@ CORPUS = SAMPLES.parent.parent / "shared" / "corpus"
 KINDS = ("text PDF", "PDF, partly OCR", "scanned PDF", "docx", "legacy", "text")
 STAGES = ("read", "parse", "tag")
 LEGACY = {".doc", ".odt", ".rtf"}
+SUFFIXES = {".pdf", ".docx", ".txt", ".md", *LEGACY}
 
 
 def inputs(corpus: Path | None, formats: set[str] | None) -> list[Path]:
-    """The sample files (every format) and the corpus's PDFs and texts, if there is one."""
+    """The sample files (every format) and the corpus's files of the formats protokoll
+    reads (the shared corpus has PDFs and texts), if there is a corpus."""
     files = [p for p in sorted(SAMPLES.iterdir()) if p.is_file() and p.name != "README.md"]
     if corpus is not None and corpus.is_dir():
-        files += sorted(p for p in corpus.rglob("*") if p.suffix in (".pdf", ".txt") and p.is_file())
+        files += sorted(p for p in corpus.rglob("*") if p.suffix in SUFFIXES and p.is_file())
     if formats:
         files = [p for p in files if p.suffix.lstrip(".") in formats]
     return files
@@ -278,7 +280,8 @@ def arguments(argv=None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench.costs", description=__doc__.split("\n\n")[0])
     ap.add_argument("--reps", type=int, default=3, help="timed passes over every file (default 3); medians")
     ap.add_argument("--corpus", type=Path, default=CORPUS,
-                    help=f"real protocols to add to samples/ (default {CORPUS}; skipped when absent)")
+                    help=f"real protocols to add to samples/, e.g. a sample of your own archive "
+                         f"(default {CORPUS}; skipped when absent)")
     ap.add_argument("--no-corpus", action="store_true", help="the samples only")
     ap.add_argument("--formats", help="only these file suffixes, e.g. pdf,txt (default: every one)")
     ap.add_argument("--copies", type=int, default=20,

@@ -32,8 +32,9 @@ format), or are left out of the per-page figures.
 Then the writer: the protocols made above, ``--copies`` times over (each copy with other
 bytes, i.e. another sha256 and path), saved by ``store.save`` into a fresh SQLite file,
 one transaction per document as the import's Writer does (``--reps`` fresh files, median):
-documents/s and pages/s, CPU and wall, and the file's bytes per page and per document
-(after a WAL checkpoint, less the empty schema). Also sha256 MB/s (the client hashes every
+documents/s and pages/s, CPU and wall. The database's bytes per page and per document:
+the protocols saved once into a fresh file, as an import of those files (after a WAL
+checkpoint, less the empty schema; copies would share their full-text terms). Also sha256 MB/s (the client hashes every
 file before it is submitted) and memory: this process's peak RSS (``VmHWM``) after
 ``nlp.load`` and after all conversions (a worker), and LibreOffice's resident size.
 """
@@ -237,33 +238,42 @@ def copies_of(protocols: list, n: int) -> list:
     return out
 
 
-def writer(pairs: list, reps: int, work: Path) -> dict:
-    """store.save of every protocol into a fresh file, ``reps`` times: medians. Pages are
-    the page equivalents (a .docx counts its PDF twin's)."""
+def save_all(pairs: list, path: Path) -> tuple[float, float, int]:
+    """store.save of every protocol into a fresh file at ``path``, one transaction per
+    document as the import's Writer: (CPU s, wall s, bytes of the file after a checkpoint)."""
     from protokoll import store
 
-    empty = work / "empty.db"
-    store.open(empty).close()
-    empty_size = empty.stat().st_size
-    pages = sum(n for _, n in pairs)
-    protocols = [p for p, _ in pairs]
-    runs = []
-    for r in range(reps):
-        path = work / f"writer-{r}.db"
-        db = store.open(path)
-        cpu, wall = time.process_time(), time.perf_counter()
-        for p in protocols:
-            store.save(db, p)  # one transaction per document, as the import's Writer
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.close()
-        runs.append((cpu, wall, path.stat().st_size - empty_size))
-    cpu, wall, size = (median(r[i] for r in runs) for i in range(3))
-    return {"documents": len(protocols), "pages": pages, "cpu_s": cpu, "wall_s": wall,
-            "docs_per_cpu_s": len(protocols) / cpu, "pages_per_cpu_s": pages / cpu,
-            "docs_per_wall_s": len(protocols) / wall, "pages_per_wall_s": pages / wall,
-            "db_bytes": size, "bytes_per_page": size / pages if pages else None,
-            "bytes_per_doc": size / len(protocols), "sqlite": sqlite3.sqlite_version}
+    db = store.open(path)
+    cpu, wall = time.process_time(), time.perf_counter()
+    for p, _ in pairs:
+        store.save(db, p)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return cpu, wall, path.stat().st_size
+
+
+def writer(pairs: list, copies: int, reps: int, work: Path) -> dict:
+    """The writer's rate: ``copies`` copies of the (protocol, pages) pairs saved into a
+    fresh file, ``reps`` times, medians. The database's size: the pairs saved once (as
+    an import of those files; copies would share their full-text index terms) less an
+    empty database's. Pages are page equivalents (a .docx counts its PDF twin's)."""
+    from protokoll import store
+
+    store.open(work / "empty.db").close()
+    empty = (work / "empty.db").stat().st_size
+    size = save_all(pairs, work / "once.db")[2] - empty
+    many = copies_of(pairs, copies)
+    pages = sum(n for _, n in many)
+    runs = [save_all(many, work / f"writer-{r}.db") for r in range(reps)]
+    cpu, wall = (median(r[i] for r in runs) for i in range(2))
+    once_pages = sum(n for _, n in pairs)
+    return {"documents": len(many), "pages": pages, "cpu_s": cpu, "wall_s": wall,
+            "docs_per_cpu_s": len(many) / cpu, "pages_per_cpu_s": pages / cpu,
+            "docs_per_wall_s": len(many) / wall, "pages_per_wall_s": pages / wall,
+            "db_documents": len(pairs), "db_pages": once_pages, "db_bytes": size,
+            "bytes_per_page": size / once_pages if once_pages else None, "bytes_per_doc": size / len(pairs),
+            "sqlite": sqlite3.sqlite_version}
 
 
 def sha256_rate(files: list[Path], rounds: int = 5) -> float:
@@ -300,7 +310,7 @@ def main(argv=None) -> None:
     load = os.getloadavg()[0]
     kinds, protocols, memory = conversions(files, reps, not args.no_tag)
     with tempfile.TemporaryDirectory(prefix="protokoll-costs-") as tmp:
-        saved = writer(copies_of(protocols, max(1, args.copies)), reps, Path(tmp))
+        saved = writer(protocols, max(1, args.copies), reps, Path(tmp))
     figures = {"date": date.today().isoformat(), "command": "python -m bench.costs " + " ".join(sys.argv[1:]),
                "cpus": os.cpu_count(), "load_average": [load, os.getloadavg()[0]], "reps": reps,
                "tag": not args.no_tag, "kinds": summarise(kinds), "writer": saved, "memory": memory,
@@ -335,7 +345,8 @@ def report(f: dict) -> None:
     print(f"- {w['documents']:,} documents, {w['pages']:,} pages: {w['docs_per_cpu_s']:,.1f} documents and "
           f"{w['pages_per_cpu_s']:,.0f} pages per CPU second; {w['docs_per_wall_s']:,.1f} documents/s and "
           f"{w['pages_per_wall_s']:,.0f} pages/s wall")
-    print(f"- database: {w['db_bytes'] / 2**20:,.1f} MB = {w['bytes_per_page'] / 1024:,.1f} KB per page, "
+    print(f"- database of the {w['db_documents']} documents saved once ({w['db_pages']:,} pages): "
+          f"{w['db_bytes'] / 2**20:,.1f} MB = {w['bytes_per_page'] / 1024:,.1f} KB per page, "
           f"{w['bytes_per_doc'] / 1024:,.1f} KB per document")
     print(f"- sha256 of the files (the client, before submitting): {f['sha256_mb_per_cpu_s']:,.0f} MB per CPU second")
     print(f"\n## Memory\n\n- peak RSS (VmHWM) of this process: {m['python_mb']:.0f} MB at start, "

@@ -71,5 +71,5 @@ def test_costs_measures_each_kind_and_the_writer():
     assert all(k["stages"]["tag"]["cpu_per_doc"] < 0.01 for k in kinds.values())  # --no-tag: no tag stage
     writer = figures["writer"]
     assert writer["documents"] == 2 * 4 and writer["pages"] == 2 * (38 + 2 + 22)
-    assert writer["docs_per_cpu_s"] > 0 and writer["bytes_per_page"] > 0
+    assert writer["docs_per_cpu_s"] > 0 and writer["db_documents"] == 4 and writer["bytes_per_page"] > 0
     assert figures["memory"]["worker_mb"] >= figures["memory"]["python_mb"] > 0

@@ -52,7 +52,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench.common import SAMPLES, median, proc_bytes, table
@@ -228,13 +228,22 @@ def summarise(kinds: dict) -> dict:
 
 
 def copies_of(protocols: list, n: int) -> list:
-    """``n`` copies of the (protocol, pages) pairs, each with other bytes (sha256) and path."""
+    """``n`` copies of the (protocol, pages) pairs, each with other bytes (sha256) and path
+    and of another meeting: the store joins the documents of one meeting (same date, like
+    bodies and items) and serves one reading of it, so a copy of the same meeting would
+    cost the writer less than a new protocol does. Copy i is dated i years earlier."""
     out = []
     for i in range(n):
         for p, pages in protocols:
             sha = hashlib.sha256(f"{i}:{p.source.sha256}".encode()).hexdigest()
             source = dataclasses.replace(p.source, sha256=sha, path=f"/copy-{i}{p.source.path}")
-            out.append((dataclasses.replace(p, source=source), pages))
+            meeting = p.meeting
+            if i and meeting.date:
+                meeting = dataclasses.replace(meeting, date=(date.fromisoformat(meeting.date) - timedelta(days=366 * i))
+                                              .isoformat())
+            elif i:
+                meeting = dataclasses.replace(meeting, body=f"{meeting.body or ''} (copy {i})")
+            out.append((dataclasses.replace(p, source=source, meeting=meeting), pages))
     return out
 
 

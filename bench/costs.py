@@ -66,10 +66,12 @@ SUFFIXES = {".pdf", ".docx", ".txt", ".md", *LEGACY}
 
 def inputs(corpus: Path | None, formats: set[str] | None) -> list[Path]:
     """The sample files (every format) and the corpus's files of the formats protokoll
-    reads (the shared corpus has PDFs and texts), if there is a corpus."""
+    reads (the shared corpus has PDFs and texts; not its README.md and SOURCE.md), if
+    there is a corpus."""
     files = [p for p in sorted(SAMPLES.iterdir()) if p.is_file() and p.name != "README.md"]
     if corpus is not None and corpus.is_dir():
-        files += sorted(p for p in corpus.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+        files += sorted(p for p in corpus.rglob("*")
+                        if p.suffix in SUFFIXES and p.name not in ("README.md", "SOURCE.md") and p.is_file())
     if formats:
         files = [p for p in files if p.suffix.lstrip(".") in formats]
     return files

@@ -9,6 +9,7 @@
     .venv/bin/python -m bench.tree_memory ARCHIVE
     .venv/bin/python -m bench.eval_corpus      # parser accuracy on ../shared/corpus/
     .venv/bin/python -m bench.eval_nlp         # tagging accuracy and speed
+    .venv/bin/python -m bench.costs            # CPU per page by kind of input, the writer's bound
 
 Shared helpers are in :mod:`bench.common` (timing, medians, ratios, the Markdown table,
 memory from /proc, CLI subprocesses) and :mod:`bench.synthetic` (the one synthetic

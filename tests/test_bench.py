@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -45,9 +46,30 @@ def test_synthetic_records_are_the_asked_number_and_size():
     assert all(len(it.decisions[0].clauses) == synthetic.CLAUSES_PER_ITEM for r in records for it in r.items)
 
 
-@pytest.mark.parametrize("module", ["archive", "store", "serve", "scaling", "eval_corpus"])
+@pytest.mark.parametrize("module", ["archive", "store", "serve", "scaling", "eval_corpus", "costs"])
 def test_benchmark_runs_as_a_module(module):
     out = subprocess.run([sys.executable, "-m", f"bench.{module}", "--help"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert f"python -m bench.{module}" in out.stdout
+
+
+def test_costs_measures_each_kind_and_the_writer():
+    """bench.costs on three small samples, one pass, no corpus: every figure is there and positive."""
+    out = subprocess.run([sys.executable, "-m", "bench.costs", "--reps", "1", "--copies", "2", "--no-corpus",
+                          "--formats", "pdf,md", "--no-tag", "--json"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout)
+    kinds = figures["kinds"]
+    assert set(kinds) == {"text PDF", "scanned PDF", "text"}  # aldras-scanned.pdf needs Tesseract on every page
+    assert kinds["text PDF"]["files"] == 2 and kinds["text PDF"]["pages"] == 38
+    assert kinds["text"]["pages"] == 22  # the .md counts the pages of its PDF twin
+    scanned = kinds["scanned PDF"]["stages"]
+    assert scanned["read"]["children_cpu_per_doc"] > 0.5  # Tesseract's CPU is counted
+    assert scanned["total"]["cpu_per_page"] > 10 * kinds["text PDF"]["stages"]["total"]["cpu_per_page"] > 0
+    assert all(k["stages"]["tag"]["cpu_per_doc"] < 0.01 for k in kinds.values())  # --no-tag: no tag stage
+    writer = figures["writer"]
+    assert writer["documents"] == 2 * 4 and writer["pages"] == 2 * (38 + 2 + 22)
+    assert writer["docs_per_cpu_s"] > 0 and writer["db_documents"] == 4 and writer["bytes_per_page"] > 0
+    assert figures["memory"]["worker_mb"] >= figures["memory"]["python_mb"] > 0

@@ -28,6 +28,10 @@ stays on the client and does exactly what it does locally.
   times (``distributed.scheduler.allowed-failures``: :data:`ALLOWED_FAILURES` for
   ``--cluster local``, the scheduler's own setting, Dask's default 3, on a cluster) comes
   back as ``KilledWorker`` and is recorded as failed, "killed N workers in a row".
+  Dask blames a death on every task the worker held, so a worker should hold only the
+  files it runs: ``distributed.scheduler.worker-saturation: 1.0`` (set for ``--cluster
+  local``; on a cluster, the scheduler's setting, which defaults to 1.1: with one thread,
+  a second file waits on the worker and shares the blame).
 * A client killed with ``kill -9`` leaves its plugin on the workers (one pool each, idle)
   until they restart; every other way of ending unregisters it.
 """
@@ -86,6 +90,7 @@ class WorkerSetup(WorkerPlugin):
                  files_per_worker: int | None):
         self.settings = dict(timeout=timeout, max_memory_mb=max_memory_mb, tag=tag, max_size=max_size,
                              files_per_worker=files_per_worker)
+        self.local = False  # a LocalCluster's worker: Ctrl-C is for the import, which closes it
         self.hooks = {k: v for k, v in os.environ.items() if k.startswith(TEST_HOOKS)}
         self.pool: LocalPool | None = None
         self.service = None
@@ -95,6 +100,8 @@ class WorkerSetup(WorkerPlugin):
         from protokoll.pipeline import worker as pool_worker
 
         os.environ.update(self.hooks)
+        if self.local:  # also in a worker its nanny restarted (not started with SIGINT ignored)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         me = multiprocessing.current_process()
         if me.daemon:  # a nanny's worker: may have children all the same (module docstring)
             me._config["daemon"] = False
@@ -235,8 +242,10 @@ def connect(address: str, *, workers: int | None = None, tag: bool = True, timeo
             raise ClusterError(f"no worker joined the scheduler at {address} within {workers_timeout:g} s",
                                hint="start workers: dask worker " + address) from None
         name = f"protokoll-{uuid.uuid4().hex[:12]}"
-        client.register_plugin(WorkerSetup(tag=tag, timeout=timeout, max_memory_mb=max_memory_mb, max_size=max_size,
-                                           files_per_worker=files_per_worker), name=name)
+        plugin = WorkerSetup(tag=tag, timeout=timeout, max_memory_mb=max_memory_mb, max_size=max_size,
+                             files_per_worker=files_per_worker)
+        plugin.local = address == "local"
+        client.register_plugin(plugin, name=name)
         executor = DaskExecutor(client, name, workers_timeout=workers_timeout)
         try:
             yield executor
@@ -250,10 +259,18 @@ def connect(address: str, *, workers: int | None = None, tag: bool = True, timeo
 def _local_cluster(workers: int):
     import dask
 
-    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": ALLOWED_FAILURES}
-    with dask.config.set(settings):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                "distributed.scheduler.worker-saturation": 1.0}
+    # Ctrl-C reaches the whole process group: the workers ignore it (an ignored signal
+    # stays ignored in a started program) and this process closes the cluster instead.
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with dask.config.set(settings):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, silence_logs=logging.ERROR,
+                                   scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # its /health: any port
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
     try:
         yield cluster
     finally:

@@ -154,6 +154,8 @@ class LocalPool:
             future = self._schedule(c)
         concurrent.futures.wait([future])
         with self._lock:
+            if future not in self._running:  # the pool was closed meanwhile (the import ends)
+                return Failure(c.path, "internal", "the worker's pool was closed while it read the file", "read")
             return self._finish(future)
 
     def _start(self) -> None:

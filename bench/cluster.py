@@ -115,7 +115,7 @@ def main(argv=None) -> None:
               file=sys.stderr)
         pdfs = work / "pdf-only"
         pdfs.mkdir()
-        for i, p in enumerate(kinds["pdf"]):
+        for i, p in enumerate(kinds.get("pdf", [])):
             shutil.copy(p, pdfs / f"{i:06d}.pdf")
         loopback = Loopback()
         try:

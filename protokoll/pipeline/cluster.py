@@ -49,6 +49,8 @@ import socket
 import time
 import uuid
 
+from concurrent.futures import CancelledError
+
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, get_worker
 
 from protokoll import ingest
@@ -209,6 +211,9 @@ class DaskExecutor:
                                    "(each died while it held this file): not tried again", "read"), None
         except ProtokollError:  # a worker could not start (the pool's InitFailed): stop, as locally
             raise
+        except CancelledError as e:  # distributed's FutureCancelledError too  # not the file's doing: stop, resume later
+            raise ClusterError(f"the cluster dropped the import's files ({_first_line(e)})",
+                               hint="check the scheduler, then run the import again to continue") from None
         except Exception as e:
             result, name = Failure.from_error(c.path, e, "read"), None
         finally:
@@ -245,7 +250,11 @@ def connect(address: str, *, workers: int | None = None, tag: bool = True, timeo
         plugin = WorkerSetup(tag=tag, timeout=timeout, max_memory_mb=max_memory_mb, max_size=max_size,
                              files_per_worker=files_per_worker)
         plugin.local = address == "local"
-        client.register_plugin(plugin, name=name)
+        try:
+            client.register_plugin(plugin, name=name)
+        except Exception as e:
+            raise ClusterError(f"the workers could not set up protokoll: {_first_line(e)}",
+                               hint="install protokoll (the same version) on every worker host") from None
         executor = DaskExecutor(client, name, workers_timeout=workers_timeout)
         try:
             yield executor

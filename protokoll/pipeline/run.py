@@ -169,7 +169,7 @@ def load_files(files: Iterable[str | os.PathLike], db, *, tag: bool = True, prog
     protocol is a failure); bytes that failed before are tried again, and a file that
     cannot be read at all is named, not recorded."""
     started = time.monotonic()
-    writer = Writer(db, progress, retry_failed=True, select=False, record_unread=False)
+    writer = Writer(db, progress, retry_failed=True, select=False, record_unread=False, record_workers=False)
     files = list(files)
     progress.set_total(len(files))
     try:
@@ -196,7 +196,7 @@ class Writer:
     to convert), feeds an executor, and commits each result in a transaction of its own."""
 
     def __init__(self, db, progress: Progress = SILENT, *, retry_failed: bool = False, select: bool = True,
-                 record_unread: bool = True):
+                 record_unread: bool = True, record_workers: bool = True):
         self.db, self.progress, self.summary = db, progress, Summary()
         self.started, self.clock = store.now(), time.monotonic()
         self.retry_failed, self.select, self.record_unread = retry_failed, select, record_unread
@@ -206,12 +206,13 @@ class Writer:
         self.failed_now: dict[str, Failure] = {}  # sha256 -> its failure in this run
         self.seen: set[str] = set()  # every path the walk gave, read or not
         self.tallied = 0.0  # when the files per worker were last kept in the store
+        self.record_workers = record_workers
 
     def tally(self, executor: Executor, *, now: bool = False) -> None:
         """Keep the files done per worker in the store (``protokoll status``), every
         :data:`TALLY_EVERY` seconds and at the end."""
         clock = time.monotonic()
-        if not now and clock - self.tallied < TALLY_EVERY:
+        if not self.record_workers or (not now and clock - self.tallied < TALLY_EVERY):
             return
         self.tallied = clock
         seconds = clock - self.clock

@@ -11,7 +11,9 @@ worker --nthreads 1`` on 127.0.0.1, started once before the runs (its start-up d
 count; each import still sets up its worker plugin: spaCy, the pool). On
 :func:`bench.synthetic.generate`'s archive of N protocols, and on its text-layer PDFs
 alone. Documents/s of each, the ratio cluster/local, and the overhead of the cluster per
-document in ms ((its seconds - the local pool's) / documents); medians over ``--rounds``.
+document in ms ((its seconds - the local pool's) / documents), and past start-up (each
+import's seconds less those of the same import of an empty folder: connecting, starting
+the cluster, setting up the workers); medians over ``--rounds``.
 """
 
 from __future__ import annotations
@@ -83,24 +85,34 @@ class Loopback:
 
 
 def measure(folder: Path, work: Path, name: str, tag: bool, loopback: Loopback, rounds: int) -> list[list]:
-    """One row per mode: documents, seconds, documents/s, ratio, overhead ms/document."""
+    """One row per mode: documents, seconds, documents/s, ratio, start-up seconds (an
+    import of an empty folder), overhead ms/document in all and past start-up."""
     runs = {mode: [] for mode in MODES}
+    empty = work / "empty"
+    empty.mkdir(exist_ok=True)
     for r in range(rounds):
         for mode, workers, extra in (("local pool", 2, ()), ("--cluster local", 2, ("--cluster", "local")),
                                      ("scheduler + 2 workers", None, ("--cluster", loopback.address))):
-            res = run_import([folder], work / f"{name}-{mode.split()[-1]}-{r}.db", workers, tag, extra=extra)
+            tag_of = f"{name}-{mode.split()[-1]}-{r}"
+            res = run_import([folder], work / f"{tag_of}.db", workers, tag, extra=extra)
             if res["exit"] != 0:
                 print(f"warning: {mode} exited {res['exit']}: {res['summary'].get('failed')}", file=sys.stderr)
-            runs[mode].append((res["summary"]["imported"], res["seconds"]))
-    local = median(s for _, s in runs["local pool"])
+            start = run_import([empty], work / f"{tag_of}-empty.db", workers, tag, extra=extra)["seconds"]
+            runs[mode].append((res["summary"]["imported"], res["seconds"], start))
+    local = median(s for _, s, _ in runs["local pool"])
+    local_start = median(s for _, _, s in runs["local pool"])
     rows = []
     for mode in MODES:
         docs = runs[mode][0][0]
-        seconds = median(s for _, s in runs[mode])
-        rate = docs / seconds if seconds else 0
-        ratio = f"{(local / seconds):.2f}" if mode != "local pool" else "1"
-        overhead = f"{(seconds - local) / max(docs, 1) * 1000:+.0f}" if mode != "local pool" else "–"
-        rows.append([name, mode, docs, f"{seconds:.1f}", f"{rate:.2f}", ratio, overhead])
+        seconds = median(s for _, s, _ in runs[mode])
+        start = median(s for _, _, s in runs[mode])
+        row = [name, mode, docs, f"{seconds:.1f}", f"{docs / seconds if seconds else 0:.2f}", "1", f"{start:.1f}",
+               "–", "–"]
+        if mode != "local pool":
+            row[5] = f"{local / seconds:.2f}"
+            row[7] = f"{(seconds - local) / max(docs, 1) * 1000:+.0f}"
+            row[8] = f"{((seconds - start) - (local - local_start)) / max(docs, 1) * 1000:+.0f}"
+        rows.append(row)
     return rows
 
 
@@ -124,7 +136,7 @@ def main(argv=None) -> None:
         finally:
             loopback.close()
     print(table(["archive", "executor", "documents", "seconds", "documents/s", "cluster/local (docs/s)",
-                 "overhead ms/doc"], rows, right_from=2))
+                 "start-up s", "overhead ms/doc", "past start-up ms/doc"], rows, right_from=2))
 
 
 if __name__ == "__main__":

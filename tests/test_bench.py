@@ -60,4 +60,4 @@ def test_cluster_benchmark_measures_three_executors_on_two_archives():
     assert out.returncode == 0, out.stderr
     rows = [line for line in out.stdout.splitlines() if line.startswith("| synthetic") or line.startswith("| text")]
     assert len(rows) == 6, out.stdout
-    assert all(float(r.split("|")[5]) > 0 for r in rows)  # documents/s
+    assert all(float(r.split("|")[5]) > 0 and float(r.split("|")[7]) > 0 for r in rows)  # documents/s, start-up s

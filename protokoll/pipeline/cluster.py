@@ -25,8 +25,8 @@ stays on the client and does exactly what it does locally.
   pool's processes cannot outlive their worker (PR_SET_PDEATHSIG, process groups).
 * A Dask worker that dies mid-file (killed, out of memory) loses nothing: the scheduler
   runs its tasks on another worker. A file whose worker died ``allowed-failures`` + 1
-  times (``distributed.scheduler.allowed-failures``: :data:`ALLOWED_FAILURES` for
-  ``--cluster local``, the scheduler's own setting, Dask's default 3, on a cluster) comes
+  times (``distributed.scheduler.allowed-failures``: 2 for ``--cluster local``
+  (:data:`LOCAL_ENVIRONMENT`), the scheduler's own setting, Dask's default 3, on a cluster) comes
   back as ``KilledWorker`` and is recorded as failed, "killed N workers in a row".
   Dask blames a death on every task the worker held, so a worker should hold only the
   files it runs: ``distributed.scheduler.worker-saturation: 1.0`` (set for ``--cluster
@@ -51,7 +51,7 @@ import uuid
 
 from concurrent.futures import CancelledError
 
-from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin, get_worker
+from distributed import Client, KilledWorker, WorkerPlugin, get_worker
 
 from protokoll import ingest
 from protokoll.errors import ClusterError, ProtokollError, os_reason
@@ -61,16 +61,20 @@ from protokoll.pipeline.walk import Candidate
 from protokoll.records import Protocol
 
 PER_THREAD = 2  # files in flight per thread of the cluster
-ALLOWED_FAILURES = 2  # deaths of a worker a file may cause on --cluster local before it fails
 CONNECT_TIMEOUT = 5.0  # seconds to reach the scheduler
 WORKERS_TIMEOUT = 60.0  # seconds for the first worker to join, and without any worker mid-run
 REFRESH = 2.0  # seconds between two looks at the cluster's threads
 ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
+# --cluster local's Dask configuration, in the environment of its processes: workers may
+# start processes (daemon off), a file may kill 2 workers, a worker holds only the files it
+# runs, only errors logged (the scheduler's output goes to a pipe nobody reads).
+LOCAL_ENVIRONMENT = {
+    "DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+    "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(2),
+    "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0",
+    "DASK_LOGGING__DISTRIBUTED": "error",
+}
 TEST_HOOKS = "PROTOKOLL_TEST_"  # environment the plugin carries to its workers (tests only)
-
-log = logging.getLogger("protokoll.cluster")
-log.addHandler(logging.NullHandler())
-
 
 def check_address(address: str) -> str:
     """``local`` or ``tcp://host:port`` (``tls://`` too); raises ValueError saying why not."""
@@ -92,7 +96,7 @@ class WorkerSetup(WorkerPlugin):
                  files_per_worker: int | None):
         self.settings = dict(timeout=timeout, max_memory_mb=max_memory_mb, tag=tag, max_size=max_size,
                              files_per_worker=files_per_worker)
-        self.local = False  # a LocalCluster's worker: Ctrl-C is for the import, which closes it
+        self.local = False  # a worker of --cluster local: Ctrl-C is for the import, which closes it
         self.hooks = {k: v for k, v in os.environ.items() if k.startswith(TEST_HOOKS)}
         self.pool: LocalPool | None = None
         self.service = None
@@ -107,10 +111,10 @@ class WorkerSetup(WorkerPlugin):
         me = multiprocessing.current_process()
         if me.daemon:  # a nanny's worker: may have children all the same (module docstring)
             me._config["daemon"] = False
-        if self.settings["tag"]:
-            pool_worker.load_nlp()  # once; the pool's processes are forked with it
+        if self.settings["tag"] and not pool_worker.nlp_loaded():
+            pool_worker.load_nlp()  # once per worker process; the pool's processes are forked with it
             worker.log_event("protokoll", {"event": "spacy-loaded", "worker": short_name(worker),
-                                           "pid": os.getpid()})
+                                           "pid": os.getpid()})  # client.get_events("protokoll") counts them
         self.service = Service().open()
         self.pool = LocalPool(worker.state.nthreads, converter_address=self.service.address, **self.settings)
 
@@ -211,7 +215,7 @@ class DaskExecutor:
                                    "(each died while it held this file): not tried again", "read"), None
         except ProtokollError:  # a worker could not start (the pool's InitFailed): stop, as locally
             raise
-        except CancelledError as e:  # distributed's FutureCancelledError too  # not the file's doing: stop, resume later
+        except CancelledError as e:  # the scheduler lost (not the file's doing): stop, resume later
             raise ClusterError(f"the cluster dropped the import's files ({_first_line(e)})",
                                hint="check the scheduler, then run the import again to continue") from None
         except Exception as e:
@@ -233,7 +237,7 @@ def connect(address: str, *, workers: int | None = None, tag: bool = True, timeo
             max_memory_mb: int | None = DEFAULT_MAX_MEMORY, max_size: int = ingest.DEFAULT_MAX_SIZE,
             files_per_worker: int | None = DEFAULT_FILES_PER_WORKER, workers_timeout: float = WORKERS_TIMEOUT):
     """A :class:`DaskExecutor` on the scheduler at ``address``, or on a new
-    ``LocalCluster`` of ``workers`` processes (one thread each) for ``local``; the plugin
+    cluster of ``workers`` processes (one thread each) on this machine for ``local``; the plugin
     registered on its workers, and everything closed again on the way out."""
     check_address(address)
     with contextlib.ExitStack() as stack:
@@ -266,20 +270,23 @@ def connect(address: str, *, workers: int | None = None, tag: bool = True, timeo
 
 @contextlib.contextmanager
 def _local_cluster(workers: int):
-    import dask
+    """A scheduler and ``workers`` workers (one thread each) in processes of their own
+    (Dask's SubprocessCluster: a LocalCluster's scheduler would run in this process and
+    take CPU from the writer), configured through their environment."""
+    from distributed.deploy.subprocess import SubprocessCluster
 
-    settings = {"distributed.worker.daemon": False, "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
-                "distributed.scheduler.worker-saturation": 1.0}
-    # Ctrl-C reaches the whole process group: the workers ignore it (an ignored signal
+    # Ctrl-C reaches the whole process group: the cluster ignores it (an ignored signal
     # stays ignored in a started program) and this process closes the cluster instead.
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    saved = {k: os.environ.get(k) for k in LOCAL_ENVIRONMENT}
+    os.environ.update(LOCAL_ENVIRONMENT)
     try:
-        with dask.config.set(settings):
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, silence_logs=logging.ERROR,
-                                   scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})  # its /health: any port
+        cluster = SubprocessCluster(host="127.0.0.1", n_workers=workers, threads_per_worker=1, dashboard_address=None,
+                                    silence_logs=logging.ERROR, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     finally:
         signal.signal(signal.SIGINT, interrupt)
+        for k, v in saved.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
     try:
         yield cluster
     finally:

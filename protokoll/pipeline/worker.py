@@ -49,6 +49,10 @@ def load_nlp() -> None:
             pass
 
 
+def nlp_loaded() -> bool:
+    return _nlp is not None
+
+
 def init(stages, pids, max_memory_mb: int | None, tag: bool, max_size: int, converter_address: str | None,
          ocr_processes: int) -> None:
     """Once per worker: process group, niceness, signals, converter, spaCy pipeline."""

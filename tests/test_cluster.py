@@ -267,6 +267,21 @@ def test_a_local_cluster_is_stopped_on_sigterm_resumes_and_equals_a_local_import
     assert _diff(_hashes(db, archive), local) == []
 
 
+def test_a_local_cluster_dies_with_its_killed_import(archive, tmp_path):
+    db = tmp_path / "killed.db"
+    mark = f"CLUSTER_TEST_MARK={uuid.uuid4().hex}"
+    proc = _popen(db, archive, "--cluster", "local", "--workers", "2", "--no-tag",
+                  env={**ENV, mark.split("=")[0]: mark.split("=")[1]})
+    _when_committed(db, proc)
+    assert len(_marked(mark)) >= 5
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _marked(mark) == []  # scheduler, nannies, workers, their pools and LibreOffice
+
+
 def test_tagging_loads_spacy_once_per_worker(scheduler, small, tmp_path):
     _workers(scheduler)
     with Client(scheduler, timeout=30, set_as_default=False) as client:

@@ -33,12 +33,15 @@ stays on the client and does exactly what it does locally.
   local``; on a cluster, the scheduler's setting, which defaults to 1.1: with one thread,
   a second file waits on the worker and shares the blame).
 * A client killed with ``kill -9`` leaves its plugin on the workers (one pool each, idle)
-  until they restart; every other way of ending unregisters it.
+  until they restart; every other way of ending unregisters it. ``--cluster local``'s
+  scheduler and nannies die with the import however it ends (PR_SET_PDEATHSIG, set by
+  two small plugins), and their workers with them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -51,7 +54,7 @@ import uuid
 
 from concurrent.futures import CancelledError
 
-from distributed import Client, KilledWorker, WorkerPlugin, get_worker
+from distributed import Client, KilledWorker, NannyPlugin, SchedulerPlugin, WorkerPlugin, get_worker
 
 from protokoll import ingest
 from protokoll.errors import ClusterError, ProtokollError, os_reason
@@ -286,11 +289,45 @@ def _local_cluster(workers: int):
     finally:
         signal.signal(signal.SIGINT, interrupt)
         for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+            if v is None:
+                os.environ.pop(k)
+            else:
+                os.environ[k] = v
     try:
+        with Client(cluster, timeout=CONNECT_TIMEOUT, set_as_default=False) as client:
+            client.register_plugin(_SchedulerDiesWithImport(os.getpid()))
+            client.register_plugin(_NannyDiesWithImport(os.getpid()))
         yield cluster
     finally:
         cluster.close()
+
+
+def _die_with(parent: int) -> None:
+    """This process gets SIGKILL when ``parent`` (the import) ends, even by ``kill -9``:
+    its workers and their processes follow (they die with their parents)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it is gone already
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class _SchedulerDiesWithImport(SchedulerPlugin):
+    name = "protokoll-dies-with-import"
+
+    def __init__(self, parent: int):
+        self.parent = parent
+
+    async def start(self, scheduler) -> None:
+        _die_with(self.parent)
+
+
+class _NannyDiesWithImport(NannyPlugin):
+    name = "protokoll-dies-with-import"
+
+    def __init__(self, parent: int):
+        self.parent = parent
+
+    def setup(self, nanny) -> None:
+        _die_with(self.parent)
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """What the benchmarks share: timing, medians and ratios, the Markdown table, peak
 memory of a process tree from /proc, and `protokoll` CLI subprocesses.
 
-Benchmarks reach the product only through the CLI (:func:`run_import`, :func:`serving`)
+Benchmarks reach the product only through the CLI (:func:`run_import`, ``protokoll.background.serving``)
 or its stable public API (``protokoll.ingest.read``, ``protokoll.parsers.parse``,
 ``protokoll.nlp.load/tag``, ``protokoll.pipeline.process``, ``protokoll.store.open/save``),
 so they keep working while the code behind those names is reshaped.
@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterable, Sequence, Set
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,42 +170,3 @@ def run_import(paths, db: Path, workers: int | None, tag: bool, prefix: Sequence
         raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode} without a summary")
     return {"seconds": seconds, "summary": json.loads(out), "peak_mb": memory.hwm / 2**20, "exit": p.returncode,
             "cpu": usage.ru_utime + usage.ru_stime, "tree_mb": memory.pss / 2**20}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(db, *, command: Sequence[str] | None = None, timeout: float = 30.0):
-    """Run `protokoll serve DB` (or ``command`` + DB, e.g. plain ``datasette serve``) on
-    127.0.0.1 and a free port; yields the port."""
-    port = free_port()
-    args = [*(command or [PROTOKOLL, "serve"]), str(db), "--port", str(port)]
-    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"{args[0]} exited: {log.read().decode(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{args[0]} did not answer on {base}") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()

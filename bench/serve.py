@@ -40,10 +40,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench.common import percentile, serving
+from bench.common import percentile
 from bench.store import QUERIES
 from bench.synthetic import CLAUSES_PER_ITEM, ITEMS_PER_DOC, RECORD_BODIES, protocols
 from protokoll import planner, store
+from protokoll.background import serving
 from protokoll.records import stable_id
 
 CLIENTS = 4
@@ -346,11 +347,13 @@ def main(argv=None) -> int:
     every = [p for paths in pages.values() for p in paths]
     reference = [p for page in REFERENCE_PAGES for p in pages[page]]
 
-    with serving(path, command=DATASETTE) as port:
+    with serving(path, command=DATASETTE) as base:
+        port = urllib.parse.urlsplit(base).port
         warm(port, reference[:2])
         ref = timed_requests(port, reference, clients=CLIENTS, rounds=args.rounds)
 
-    with serving(path) as port:
+    with serving(path) as base:
+        port = urllib.parse.urlsplit(base).port
         warm(port, every[:3])
         started = time.perf_counter()
         ours = timed_requests(port, every, clients=CLIENTS, rounds=args.rounds)

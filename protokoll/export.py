@@ -67,6 +67,15 @@ def register(db, *, body=None, date_from=None, date_to=None) -> list[dict]:
 ORDER = "date, body, document_id, item_position, decision_position, clause_position"
 
 
+def register_of(dbs, **filters) -> list[dict]:
+    """:func:`register` of several databases (the shards of ``ingest --shard-by``) as one,
+    in the order one database gives: the rows of one date and body all stand in one shard
+    (a year's or a body's), so a stable sort of the shards' rows by date and body is it."""
+    rows = [r for db in dbs for r in register(db, **filters)]
+    rows.sort(key=lambda r: (r["date"] is not None, r["date"] or "", r["body"] is not None, r["body"] or ""))
+    return rows
+
+
 def row(values) -> dict:
     """One ``decision_register`` row (the values of :data:`COLUMNS`, in order) as an
     export row: ``amounts`` a list of numbers, whole amounts as ints."""

@@ -18,6 +18,10 @@ of them, its main source (:func:`main`). This module holds the two rules, pure:
   Two readings without any items agree when body and date are both known. One reading
   with items and one without do not (nothing to compare).
 
+The rule is symmetric (``same_meeting(a, b) == same_meeting(b, a)``: strings are compared
+in a fixed order, readings with as many items too), so which of two files is saved first
+does not decide whether they are one meeting.
+
 Titles alone are not enough: "Godkännande av dagordningen" opens every meeting of a body,
 so two undated meetings agree only if what was said under the items agrees too.
 
@@ -105,7 +109,7 @@ def bodies_alike(a: str, b: str) -> bool:
 
 
 def _items_agree(a: tuple[Item, ...], b: tuple[Item, ...]) -> bool:
-    short, long = sorted((a, b), key=len)
+    short, long = sorted((a, b), key=lambda r: (len(r), [(it.number, it.title) for it in r]))
     by_number = {}
     for it in long:
         by_number.setdefault(it.number, it)
@@ -145,6 +149,8 @@ def _fold_word(word: str) -> str:
 def _ratio(x: str, y: str) -> float:
     if x == y:
         return 1.0
+    if x > y:  # SequenceMatcher's ratio can depend on which string comes first
+        x, y = y, x
     return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio()
 
 

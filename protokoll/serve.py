@@ -3,6 +3,7 @@
     >>> from protokoll import serve
     >>> ds = serve.datasette("protokoll.db", archive="samples")
     >>> response = await ds.client.get("/protokoll/decision_register.json")
+    >>> ds = serve.datasette("arkiv/")   # a folder of shards (ingest --shard-by): every database, /-/sok searches all
 
 The configuration lives in the ``datasette/`` directory of the source tree, shipped as
 package data ``protokoll.datasette_config``: ``metadata.yml`` (titles, descriptions,
@@ -24,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from protokoll import paths, planner
+from protokoll.store import shards
 from protokoll.errors import PORT_FROM_1024, DatabaseError, ServerError, UnreadableFile, os_reason
 
 # Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
@@ -60,6 +62,13 @@ def database_name(db) -> str:
     return Path(db).stem
 
 
+def database_files(db) -> list[Path]:
+    """The files to serve: ``db``, or every database of a folder of shards (``ingest --shard-by``)."""
+    if Path(db).is_dir():
+        return [path for _name, path in shards.databases(db)]
+    return [Path(db)]
+
+
 def metadata(db, *, archive=None) -> dict:
     """``metadata.yml`` with its database section re-keyed to ``db``'s name.
 
@@ -71,15 +80,26 @@ def metadata(db, *, archive=None) -> dict:
     meta = copy.deepcopy(meta)
     databases = meta.get("databases") or {}
     if METADATA_DATABASE in databases:
-        databases[database_name(db)] = databases.pop(METADATA_DATABASE)
+        section = databases.pop(METADATA_DATABASE)
+        for path in database_files(db) if Path(db).is_dir() else [db]:
+            databases[database_name(path)] = copy.deepcopy(section)
     plugin = meta.setdefault("plugins", {}).setdefault("protokoll", {})
     plugin["archive"] = None if archive is None else str(Path(archive).resolve())
     return meta
 
 
 def check_database(db) -> Path:
-    """The database path, or a :class:`DatabaseError` when it is not a SQLite file."""
+    """The database path, or a :class:`DatabaseError` when it is not a SQLite file (or a
+    folder of shards holding no database, or one that is not a SQLite file)."""
     path = Path(db)
+    if path.is_dir():
+        files = database_files(path)
+        if not files:
+            raise DatabaseError("the folder of shards holds no database yet", path=db,
+                                hint="import into it first: protokoll ingest ARCHIVE --db FOLDER --shard-by year|body")
+        for file in files:
+            check_database(file)
+        return path
     if not path.is_file():
         raise DatabaseError("no such database file", path=db)
     with open(path, "rb") as f:
@@ -91,7 +111,10 @@ def check_database(db) -> Path:
 def must_be_immutable(db) -> bool:
     """True when SQLite could not read ``db`` as a changing file: it is in WAL mode in a
     folder where its index (``-shm``) cannot be made, such as a read-only medium. Nothing
-    can write to it there either, so serving it as immutable shows it as it is."""
+    can write to it there either, so serving it as immutable shows it as it is. A folder
+    of shards: when it is so for each of them."""
+    if Path(db).is_dir():
+        return all(must_be_immutable(path) for path in database_files(db))
     return paths.problem(db, folder_too=True) is not None and not os.path.exists(f"{db}-shm")
 
 
@@ -140,10 +163,12 @@ def datasette(db, *, archive=None, immutable: bool = False, settings: dict | Non
     path = check_database(db)
     archive = check_archive(archive)
     root = config_dir()
-    planner.refresh(path)  # plans that fit the archive's size (the register newest first)
+    files = [str(p) for p in database_files(path)]
+    for file in files:
+        planner.refresh(file)  # plans that fit the archive's size (the register newest first)
     return Datasette(
-        files=[] if immutable else [str(path)],
-        immutables=[str(path)] if immutable else [],
+        files=[] if immutable else files,
+        immutables=files if immutable else [],
         metadata=metadata(path, archive=archive),
         settings={**SETTINGS, **(settings or {})},
         plugins_dir=str(root / "plugins"),

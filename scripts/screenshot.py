@@ -9,7 +9,8 @@ Loads the bundled samples into a fresh database with `protokoll load`, starts a 
 (the first link on the home page) in the system's Chromium (driven by Playwright; no
 browser is downloaded) and saves it. The browser is $PROTOKOLL_CHROMIUM (a path or a
 command) when set, else the first of chromium, chromium-browser, google-chrome on PATH.
-tests/test_browser.py uses the same helpers and makes docs/screenshot.png the same way.
+tests/test_browser.py uses the same helpers and makes docs/screenshot.png the same way; the
+server is started by ``protokoll.background.serving``, shared with the benchmarks.
 """
 
 from __future__ import annotations
@@ -17,17 +18,15 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from protokoll.background import PROTOKOLL, serving
+
 ROOT = Path(__file__).resolve().parent.parent
-PROTOKOLL = Path(sys.executable).parent / "protokoll"
 CHROMIUM_ENV = "PROTOKOLL_CHROMIUM"  # a path or a command name; else the first of:
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_ARGS = [
@@ -44,47 +43,6 @@ def find_chromium() -> str | None:
     if configured:
         return shutil.which(configured)
     return next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(db, *, archive=None, command=None, timeout: float = 30.0):
-    """Run `protokoll serve DB` (or ``command`` + DB, e.g. plain ``datasette serve``) on
-    127.0.0.1 and a free port; yields its base URL."""
-    port = free_port()
-    args = [*(command or [str(PROTOKOLL), "serve"]), str(db), "--port", str(port)]
-    if archive is not None:
-        args += ["--archive", str(archive)]
-    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"{args[0]} exited: {log.read().decode(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"protokoll serve did not answer on {base}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @contextmanager

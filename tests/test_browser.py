@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from protokoll.background import serving
 from test_serve import SAMPLES, make_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     db = make_db(tmp_path_factory.mktemp("browser") / "protokoll.db")
-    with screenshot.serving(db, archive=SAMPLES) as base, screenshot.chromium() as browser:
+    with serving(db, archive=SAMPLES) as base, screenshot.chromium() as browser:
         yield db, base, browser
 
 
@@ -161,7 +162,7 @@ def lsvo_five_files(served, tmp_path_factory):
     r = subprocess.run([str(screenshot.PROTOKOLL), "ingest", str(archive), "--db", str(db)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
-    with screenshot.serving(db, archive=archive) as base:
+    with serving(db, archive=archive) as base:
         yield db, base, served[2]  # one Chromium per module (Playwright's sync API)
 
 

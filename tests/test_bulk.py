@@ -1,4 +1,4 @@
-"""Bulk import (protokoll.bulk, `protokoll ingest`, `protokoll status`) on real sample files.
+"""Bulk import (protokoll.pipeline, `protokoll ingest`, `protokoll status`) on real sample files.
 
 Every archive is built in tmp_path from the samples: nested folders, a zip, the same
 bytes under two names, a changed file, and files that are not protocols or are broken.
@@ -806,7 +806,7 @@ def test_finished_results_are_written_while_the_workers_work(tmp_path, caplog):
         (a / f"m{i:02d}.txt").write_text(f"Protokoll {i}\n\n§ 1 Val av justerare\n\nKommunstyrelsen beslutar\n"
                                          f"att utse Anna Berg {i}\n", encoding="utf-8")
     db = store.open(tmp_path / "p.db")
-    with caplog.at_level(logging.DEBUG, logger="protokoll.bulk"):
+    with caplog.at_level(logging.DEBUG, logger="protokoll.pipeline"):
         summary = bulk.import_archive([a], db, workers=2, tag=False)
     assert summary.imported == 40
     waiting, most = 0, 0

@@ -196,7 +196,7 @@ def test_a_missing_folder_is_one_error_line(db_file, tmp_path, command, samples=
     if command == "status":  # DB must exist: click's usage error, one Error: line and a Try hint
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert [line for line in r.stderr.splitlines() if line.startswith("Error:")] == [
-            f"Error: Invalid value for 'DB': File '{missing}' does not exist."]
+            f"Error: Invalid value for 'DB': Path '{missing}' does not exist."]  # DB may be a folder of shards
         return
     error, hint = one_error(r)
     if command == "serve":

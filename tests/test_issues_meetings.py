@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from protokoll import grouping, ingest, nlp, parsers, pipeline, store
-from protokoll.records import stable_id
+from protokoll.records import child_id, stable_id
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 LSVO = [f"lsvo-2024-12-13.{ext}" for ext in ("md", "docx", "odt", "rtf", "pdf")]
@@ -76,8 +76,9 @@ def test_ten_sample_files_are_two_meetings_served_from_their_pdfs(all_samples):
     assert [s[:2] for s in got["Samverkansgruppen"]] == [
         ("aldras.pdf", 1), ("aldras-scanned.pdf", 0), ("aldras.doc", 0), ("aldras.docx", 0), ("aldras.txt", 0)]
     rules = {name: rule for name, _, rule in got["LSVO"] + got["Samverkansgruppen"]}
-    assert rules["lsvo-2024-12-13.md"] == "first source"  # the first one saved opened the meeting
-    assert rules["lsvo-2024-12-13.pdf"] == "same body, date and items"
+    # the main source is the meeting's own reading; the others match it (whichever came first)
+    assert rules["lsvo-2024-12-13.pdf"] == rules["aldras.pdf"] == "main source"
+    assert rules["lsvo-2024-12-13.md"] == "same body, date and items"
     assert rules["aldras-scanned.pdf"] == "same body and items, no date"
 
 
@@ -114,8 +115,12 @@ def test_when_the_main_source_goes_the_next_one_is_served(tmp_path):
     pdf, docx = (protocols()[n] for n in ("lsvo-2024-12-13.pdf", "lsvo-2024-12-13.docx"))
     (meeting_id,) = db.execute("SELECT id FROM meetings").fetchone()
     store.remove_path(db, pdf.source.path)  # protokoll ingest --prune: the PDF was deleted
+    docx_id = stable_id(docx.source.sha256)
+    assert meeting_id == child_id(stable_id(pdf.source.sha256), "meeting")
     assert db.execute("SELECT id, document_id FROM meetings").fetchall() == [
-        (meeting_id, stable_id(docx.source.sha256))]  # same meeting, now from the .docx
+        (child_id(docx_id, "meeting"), docx_id)]  # the same meeting, now from the .docx and under its id
+    assert {r[0] for r in db.execute("SELECT DISTINCT meeting_id FROM meeting_sources")} == {
+        child_id(docx_id, "meeting")}
     alone = save(tmp_path / "docx.db", ["lsvo-2024-12-13.docx"])
     assert register(db) == register(alone)
     for name in LSVO:
@@ -148,7 +153,7 @@ def test_a_database_of_version_4_keeps_its_meetings_and_groups_new_files(tmp_pat
     db = store.open(tmp_path / "old.db")
     assert store.schema_version(db) == store.SCHEMA_VERSION
     assert db.execute("SELECT main, items, rule FROM meeting_sources").fetchall() == [
-        (1, len(protocols()["lsvo-2024-12-13.md"].items), "first source")]
+        (1, len(protocols()["lsvo-2024-12-13.md"].items), "main source")]
     store.save(db, protocols()["lsvo-2024-12-13.pdf"])
     assert [s[:2] for s in sources(db)["LSVO"]] == [("lsvo-2024-12-13.md", 1), ("lsvo-2024-12-13.pdf", 0)]
 

@@ -57,3 +57,13 @@ def test_the_configured_browser_wins_and_must_exist(bare_path, tmp_path, monkeyp
 
 def test_the_script_names_no_browser_path():
     assert "/usr/bin/chromium" not in (ROOT / "scripts" / "screenshot.py").read_text()
+
+
+def test_the_script_serves_with_the_packages_server():
+    """One copy of ``serving``: the script, the browser tests and bench.serve all start
+    the server through protokoll.background (the script's own copy is gone)."""
+    from bench import serve as bench_serve
+    from protokoll import background
+
+    assert screenshot.serving is background.serving is bench_serve.serving
+    assert screenshot.PROTOKOLL == background.PROTOKOLL

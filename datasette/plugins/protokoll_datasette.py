@@ -38,6 +38,7 @@ This module holds only the hooks; what they do is in :mod:`protokoll.web`.
 * Search page ``/<database>/sok?q=`` (``.json`` too): every item, the number of hits,
   pages of 20, matched words marked; the home page's search box leads there, and its
   first links are the register, the search and the documents to check.
+  ``/-/sok`` searches every served database (a folder of shards), newest meeting first.
 * Row pages of clauses, decisions, items and meetings are titled by the item (never an
   id) and link up to the decision, item, meeting and source file page.
 """
@@ -83,6 +84,7 @@ def extra_body_script(view_name, table):
 def register_routes():
     return [
         (r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source.source),
+        (r"^/-/sok(\.(?P<format>json))?$", searchpage.search_route),  # every database; before /<db>/sok
         (r"^/(?P<database>[^/.]+)/sok(\.(?P<format>json))?$", searchpage.search_route),
     ]
 

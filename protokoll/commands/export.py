@@ -7,16 +7,17 @@ from pathlib import Path
 
 import click
 
-from protokoll import export as exporting, paths, store
+from protokoll import export as exporting, paths
 from protokoll.cli_options import count, exit_codes, output_options
 from protokoll.errors import OutputError, os_reason
+from protokoll.store import shards
 
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "nl", ".ndjson": "nl"}
 _FLAGS = {"csv": "--csv", "xlsx": "--xlsx", "json": "--json", "nl": "--nl"}
 
 
 @click.command(epilog=exit_codes("the database cannot be read or the file cannot be written"))
-@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True))
 @click.option("--body", help="Only this body (as in meetings.body, any case), e.g. LSVO.")
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="First meeting date.")
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Last meeting date.")
@@ -39,6 +40,8 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
     DB is only read: it may be on a read-only medium. --body names a body in any
     case ("lsvo"). When the filters leave no rows, stderr says so (and lists the
     bodies if --body names none of them); the export then has only its header.
+    DB may be the folder of an import with --shard-by: its databases are exported as
+    one register, in date order.
 
     \b
     Examples:
@@ -46,6 +49,7 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
         protokoll export protokoll.db --xlsx -o beslutsregister.xlsx
         protokoll export protokoll.db --csv --dialect rfc4180 > register.csv
         protokoll export protokoll.db --json --body LSVO | jq '.[0]'
+        protokoll export arkiv/ -o beslutsregister.csv
     """
     output = None if output == "-" else output
     fmt = _format(fmt, output)
@@ -55,9 +59,8 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
         raise click.BadParameter("--from is after --to", param_hint="'--from'")
     if output:
         paths.check_writable(output)
-    db = store.open_read(db_path)
     date_from, date_to = (d and d.date().isoformat() for d in (date_from, date_to))
-    rows = exporting.register(db, body=body, date_from=date_from, date_to=date_to)
+    rows = exporting.register_of(shards.read_each(db_path), body=body, date_from=date_from, date_to=date_to)
     data = {
         "csv": lambda: exporting.to_csv(rows, dialect),
         "xlsx": lambda: exporting.to_xlsx(rows),
@@ -66,15 +69,15 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
     }[fmt]()
     _write(output, data)
     if not rows:
-        _nothing_matched(db, body, date_from, date_to)
+        _nothing_matched(db_path, body, date_from, date_to)
     elif output:
         click.echo(f"{count(len(rows), 'row')} written to {output}", err=True)
 
 
-def _nothing_matched(db, body, date_from, date_to) -> None:
+def _nothing_matched(db_path, body, date_from, date_to) -> None:
     """Say on stderr that the export has no rows, and why: which filter found nothing."""
-    if body is not None and not exporting.bodies(db, body):
-        known = ", ".join(exporting.bodies(db)) or "none"
+    if body is not None and not [b for db in shards.read_each(db_path) for b in exporting.bodies(db, body)]:
+        known = ", ".join(sorted({b for db in shards.read_each(db_path) for b in exporting.bodies(db)})) or "none"
         click.echo(f'Nothing matched: no meeting of the body "{body}" (the bodies are: {known}); '
                    "the export has only the header.", err=True)
         return

@@ -6,14 +6,16 @@ import json
 import os
 import signal
 import sys
+from contextlib import ExitStack
 
 import click
 from click.core import ParameterSource
 
 from protokoll import ingest as reading, log, paths, pipeline, store
 from protokoll.cli_options import EXIT_INTERRUPTED, count, exit_codes, progress_enabled, silent_option
-from protokoll.errors import DatabaseError, ProtokollError
+from protokoll.errors import DatabaseBusy, DatabaseError, ProtokollError
 from protokoll.progress import Progress
+from protokoll.store import shards
 
 
 def _cluster_address(ctx, param, value):
@@ -29,7 +31,12 @@ def _cluster_address(ctx, param, value):
 
 @click.command(epilog=exit_codes("some file failed, or the database cannot be written"))
 @click.argument("archive", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="The SQLite database to fill.")
+@click.option("--db", "db_path", required=True, type=click.Path(),
+              help="The SQLite database to fill; with --shard-by, the folder of databases.")
+@click.option("--shard-by", type=click.Choice(shards.BY),
+              help="Write one database per year of the meeting (FOLDER/2024.db) or per body "
+                   "(FOLDER/kommunstyrelsen.db) into the folder --db; failures go to FOLDER/_failures.db. "
+                   "Every later import into the folder needs the same --shard-by.")
 @click.option("-w", "--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Worker processes reading files in parallel.")
 @click.option("--cluster", metavar="ADDRESS", callback=_cluster_address,
@@ -56,8 +63,8 @@ def _cluster_address(ctx, param, value):
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", count=True, help="Log every file to stderr (-vv: more).")
 @click.option("--log-json", is_flag=True, help="Log one JSON object per line to stderr.")
-def ingest(archive, db_path, workers, cluster, retry_failed, timeout, max_size, max_memory, files_per_worker, tag,
-           prune, silent, quiet, as_json, verbose, log_json):
+def ingest(archive, db_path, shard_by, workers, cluster, retry_failed, timeout, max_size, max_memory, files_per_worker,
+           tag, prune, silent, quiet, as_json, verbose, log_json):
     """Import every protocol in ARCHIVE (folders, files, .zip archives) into the database.
 
     Files are chosen by content; others are skipped with a reason. Files already
@@ -75,6 +82,7 @@ def ingest(archive, db_path, workers, cluster, retry_failed, timeout, max_size, 
         protokoll ingest archive/ --db protokoll.db --retry-failed --json
         protokoll ingest archive/ --db protokoll.db --prune
         protokoll ingest archive/ --db protokoll.db --quiet --log-json 2> import.log
+        protokoll ingest archive/ --db arkiv/ --shard-by year
         protokoll ingest /mnt/archive --db arkiv.db --cluster tcp://sched:8786
         protokoll ingest archive/ --db protokoll.db --cluster local --workers 2
     """
@@ -84,10 +92,10 @@ def ingest(archive, db_path, workers, cluster, retry_failed, timeout, max_size, 
                                "(dask worker --nthreads N)")
     logging_on = log.configure(verbose, log_json)
     quiet = quiet or silent
-    paths.check_writable(db_path, DatabaseError, folder_too=True)  # before the walk: fail in a second
+    lock_path = _check_target(db_path, shard_by)  # before the walk: fail in a second
     signal.signal(signal.SIGTERM, _interrupt)
-    with pipeline.lock(db_path):
-        db = store.open(db_path)
+    with _locked(lock_path, db_path):
+        db = shards.Shards.create(db_path, shard_by) if shard_by else store.open(db_path)
         progress = Progress(label="ingest", enabled=progress_enabled(quiet) and not logging_on)
         with progress:
             try:
@@ -104,6 +112,39 @@ def ingest(archive, db_path, workers, cluster, retry_failed, timeout, max_size, 
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     report(summary, quiet)
     sys.exit(EXIT_INTERRUPTED if summary.interrupted else summary.exit_code)
+
+
+def _check_target(db_path: str, shard_by: str | None) -> str:
+    """What --db and --shard-by say together, checked; the path the import's lock goes beside."""
+    if not shard_by:
+        if os.path.isdir(db_path):
+            found = shards.shard_by(db_path)
+            raise click.UsageError(f"--db {db_path} is a folder: " + (
+                f"it holds databases sharded by {found}: add --shard-by {found}" if found
+                else "give a database file, or --shard-by year|body for a folder of databases"))
+        paths.check_writable(db_path, DatabaseError, folder_too=True)
+        return db_path
+    if os.path.isfile(db_path) or (not os.path.exists(db_path) and db_path.endswith(".db")):
+        raise click.UsageError(f"--shard-by writes a folder of databases, but --db {db_path} names a file: "
+                               "give a folder (arkiv/), or drop --shard-by")
+    folder = os.path.abspath(db_path)
+    if not os.path.isdir(folder):
+        paths.check_writable(folder, DatabaseError)  # its parent must let it be made
+        os.makedirs(folder)
+    paths.check_writable(os.path.join(folder, shards.MARKER), DatabaseError, folder_too=True)
+    return os.path.join(folder, shards.MARKER)
+
+
+def _locked(lock_path: str, db_path: str) -> ExitStack:
+    """The import's lock (one for a whole folder of shards), with a busy folder named as such."""
+    stack = ExitStack()
+    try:
+        stack.enter_context(pipeline.lock(lock_path))
+    except DatabaseBusy as e:
+        if lock_path == db_path:
+            raise
+        raise DatabaseBusy(e.reason.replace("this database", "this folder of databases"), path=db_path) from None
+    return stack
 
 
 def _interrupt(signum, frame):

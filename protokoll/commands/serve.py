@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import webbrowser
 
 import click
@@ -23,7 +24,7 @@ class _Setting(click.types.CompositeParamType):
 
 
 @click.command(epilog=exit_codes("the database cannot be read, or the port is in use"))
-@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("db", type=click.Path())
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback publishes the database.")
 @click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
@@ -38,7 +39,9 @@ class _Setting(click.types.CompositeParamType):
 @click.option("--setting", "settings", type=_Setting(), multiple=True,
               help="Override a Datasette setting, e.g. --setting sql_time_limit_ms 3000.")
 def serve(db, host, port, open_browser, archive, immutable, settings):
-    """Browse and search DB in Datasette, read-only.
+    """Browse and search DB in Datasette, read-only. DB may be the folder of an import
+    with --shard-by: every database in it is served, and the search page /-/sok searches
+    all of them.
 
     Starts Datasette with protokoll's configuration: Swedish and English titles
     and descriptions, facets (body, year, kind, outcome, organisation, party),
@@ -54,6 +57,7 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
         protokoll serve protokoll.db
         protokoll serve protokoll.db --archive samples --open
         protokoll serve protokoll.db --port 8080 --setting sql_time_limit_ms 3000
+        protokoll serve arkiv/ --archive /archive
     """
     import uvicorn
 
@@ -64,7 +68,7 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
                    "served as immutable, as it is now", err=True)
     ds = serving.datasette(db, archive=archive, immutable=immutable, settings=dict(settings))
     sock = serving.bind(host, port)
-    url = f"http://{host}:{port}/{serving.database_name(db)}"
+    url = f"http://{host}:{port}/" + ("" if os.path.isdir(db) else serving.database_name(db))
     click.echo(f"Serving {db} read-only at {url} (Ctrl+C stops)", err=True)
     if not _is_loopback(host):
         click.echo("Note: anyone who can reach this address sees every name in the database; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from protokoll import store
+from protokoll.store import shards
 from protokoll.cli_options import emit_rows, exit_codes, output_options
 
 # Documents and the meetings they record, by status, format, body and year: the same
@@ -33,7 +34,7 @@ SELECT path, stage, error_code, error FROM documents WHERE status = 'failed' ORD
 
 
 @click.command(epilog=exit_codes("the database cannot be read"))
-@click.argument("db_path", metavar="DB", type=click.Path(exists=True, dir_okay=False))
+@click.argument("db_path", metavar="DB", type=click.Path(exists=True))
 @click.option("--failed", is_flag=True, help="List the files that failed, with stage and reason.")
 @click.option("--workers", "per_worker", is_flag=True,
               help="List the workers of the last import (or the running one) with their files and files/s.")
@@ -43,23 +44,41 @@ def status(db_path, failed, per_worker, fmt):
     in a .docx and a .pdf is two documents, one meeting), by status, format, body and year.
 
     DB is only read (an older one is upgraded where it can be written): it may be on
-    a read-only medium.
+    a read-only medium. DB may be the folder of an import with --shard-by: its
+    databases are summed.
 
     \b
     Examples:
         protokoll status protokoll.db
         protokoll status protokoll.db --json
         protokoll status protokoll.db --failed --csv > failed.csv
+        protokoll status arkiv/ --json
         protokoll status protokoll.db --workers
     """
-    db = store.open_read(db_path)
-    if per_worker:
-        emit_rows(worker_rows(store.last_import(db)), fmt)
+    if per_worker:  # a folder of shards keeps it in its _failures.db
+        last = next((r for db in shards.read_each(db_path) if (r := store.last_import(db))), None)
+        emit_rows(worker_rows(last), fmt)
         return
-    rows = [dict(zip(("path", "stage", "error_code", "error"), r)) for r in db.execute(FAILED)] if failed else [
-        {"group": g, "value": v, "documents": n, "meetings": m} for g, v, n, m in db.execute(COUNTS)
-    ]
-    emit_rows(rows, fmt)
+    if failed:
+        rows = sorted((r for db in shards.read_each(db_path) for r in db.execute(FAILED).fetchall()),
+                      key=lambda r: r[0])
+        emit_rows([dict(zip(("path", "stage", "error_code", "error"), r)) for r in rows], fmt)
+        return
+    emit_rows(summed(db.execute(COUNTS).fetchall() for db in shards.read_each(db_path)), fmt)
+
+
+def summed(counts) -> list[dict]:
+    """The rows of :data:`COUNTS` of one or more databases (shards) added up per group and
+    value; meetings never span shards, so their counts add up too."""
+    order = {"status": 0, "format": 1, "body": 2, "year": 3}
+    total: dict[tuple, list[int]] = {}
+    for rows in counts:
+        for group, value, documents, meetings in rows:
+            n = total.setdefault((group, value), [0, 0])
+            n[0] += documents
+            n[1] += meetings
+    keys = sorted(total, key=lambda k: (order[k[0]], k[1] is not None, k[1] or ""))
+    return [{"group": g, "value": v, "documents": total[g, v][0], "meetings": total[g, v][1]} for g, v in keys]
 
 
 def worker_rows(last: dict | None) -> list[dict]:

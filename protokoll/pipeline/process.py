@@ -74,7 +74,7 @@ class Failure:
             return cls(path, "memory", "ran out of memory (over the per-worker ceiling)", stage or _stage_of(e), **kw)
         stage = stage or _stage_of(e)
         if not isinstance(e, (OSError, EOFError)):  # the message hides the exception: log where it was
-            logging.getLogger("protokoll.bulk").debug("%s failed in %s", path, stage, exc_info=e)
+            logging.getLogger("protokoll.pipeline").debug("%s failed in %s", path, stage, exc_info=e)
         return cls(path, "internal", describe(e), stage, **kw)
 
 

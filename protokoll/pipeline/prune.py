@@ -6,22 +6,21 @@ import logging
 import os
 from typing import Iterable
 
-from protokoll import store
-
-log = logging.getLogger("protokoll.bulk")
+log = logging.getLogger("protokoll.pipeline")
 
 
 def prune_paths(db, writer, roots: list[str], files: list[str], skipped: list[tuple[str, str]],
                 opened: set[str]) -> None:
-    """Remove from the store each path under ``roots`` that :func:`vanished` finds gone,
+    """Remove from the store (``writer.dbs``: the database or its shards; ``db`` is kept for
+    callers) each path under ``roots`` that :func:`vanished` finds gone,
     into ``writer.summary.pruned``. A root folder that held no files blocks its part."""
     blocked = [p for p, _reason in skipped]
     for root in roots:
         if os.path.isdir(root) and not any(_under(f, root) for f in files):
             writer.summary.skipped.append((root, "the folder holds no files: nothing under it is pruned"))
             blocked.append(root)
-    for path in vanished(store.stored_paths(db), roots, writer.seen, opened, blocked):
-        store.remove_path(db, path)
+    for path in vanished(writer.dbs.stored_paths(), roots, writer.seen, opened, blocked):
+        writer.dbs.remove_path(path)
         writer.summary.pruned.append(path)
         log.info("pruned %s", path, extra={"path": path, "status": "pruned"})
 

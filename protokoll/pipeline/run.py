@@ -37,10 +37,11 @@ from protokoll.pipeline.prune import prune_paths, vanished  # noqa: F401 - vanis
 from protokoll.pipeline.walk import Candidate, claims_document, iter_candidates, iter_files, read_files, select
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Protocol
+from protokoll.store import shards
 
 TALLY_EVERY = 10.0  # seconds between two records of the files per worker
 
-log = logging.getLogger("protokoll.bulk")
+log = logging.getLogger("protokoll.pipeline")
 log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on (-v, --log-json)
 
 
@@ -114,11 +115,11 @@ def import_archive(
     files_per_worker: int | None = DEFAULT_FILES_PER_WORKER, progress: Progress = SILENT, prune: bool = False,
     cluster: str | None = None, cluster_wait: float | None = None,
 ) -> Summary:
-    """Import every protocol under ``paths`` into ``db`` (a ``store.open`` database),
-    ``workers`` files at a time in a :class:`~.executor.LocalPool`, or on a Dask cluster:
-    ``cluster`` is a scheduler's address (``tcp://host:port``) or ``"local"`` (a
-    ``LocalCluster`` of ``workers`` processes), see :mod:`.cluster`; ``cluster_wait``:
-    seconds for the first worker to join (and without any worker mid-run).
+    """Import every protocol under ``paths`` into ``db`` (a ``store.open`` database, or a
+    ``store.shards.Shards`` folder), ``workers`` files at a time in a :class:`~.executor.LocalPool`,
+    or on a Dask cluster: ``cluster`` is a scheduler's address (``tcp://host:port``) or
+    ``"local"`` (a cluster of ``workers`` processes on this machine), see :mod:`.cluster`;
+    ``cluster_wait``: seconds for the first worker to join (and without any worker mid-run).
 
     Safe to interrupt at any moment and to run again: each document is committed on its
     own and files already in the store (same sha256) are not read by a worker again.
@@ -198,10 +199,11 @@ class Writer:
     def __init__(self, db, progress: Progress = SILENT, *, retry_failed: bool = False, select: bool = True,
                  record_unread: bool = True, record_workers: bool = True):
         self.db, self.progress, self.summary = db, progress, Summary()
+        self.dbs = shards.target(db)  # the database, or the shards of a folder (--shard-by)
         self.started, self.clock = store.now(), time.monotonic()
         self.retry_failed, self.select, self.record_unread = retry_failed, select, record_unread
-        self.known = store.known(db)  # sha256 -> ok | failed
-        self.paths_of = store.known_paths(db)  # sha256 -> its stored paths
+        self.known = self.dbs.known()  # sha256 -> ok | failed
+        self.paths_of = self.dbs.known_paths()  # sha256 -> its stored paths
         self.inflight: dict[str, list[str]] = {}  # sha256 -> other paths with the same bytes
         self.failed_now: dict[str, Failure] = {}  # sha256 -> its failure in this run
         self.seen: set[str] = set()  # every path the walk gave, read or not
@@ -217,7 +219,7 @@ class Writer:
         self.tallied = clock
         seconds = clock - self.clock
         try:
-            store.record_import(self.db, {"started": self.started, "seconds": round(seconds, 3),
+            self.dbs.record_import({"started": self.started, "seconds": round(seconds, 3),
                                           "workers": dict(sorted(executor.done_by.items()))})
         except Exception as e:  # the counts are worth no failed import
             log.warning("could not record the files per worker: %s", e)
@@ -314,7 +316,7 @@ class Writer:
         path = c.path if c is not None else result.path
         if isinstance(result, Protocol):
             try:
-                store.save(self.db, result, path=path)
+                self.dbs.save(result, path)
             except Exception as e:  # a store error on one document must not stop the import
                 result = Failure.from_error(path, e, "save")
         if isinstance(result, Failure):
@@ -340,8 +342,7 @@ class Writer:
     def record(self, f: Failure) -> None:
         if f.sha256 is not None or self.record_unread:
             sha = f.sha256 or store.unread_sha256(f.path)
-            store.record_failure(self.db, path=f.path, sha256=sha, format=f.format, error=f, stage=f.stage,
-                                 size=f.size)
+            self.dbs.record_failure(path=f.path, sha256=sha, format=f.format, error=f, stage=f.stage, size=f.size)
         self.failed(f)
 
     def failed(self, result: Failure) -> None:
@@ -367,7 +368,7 @@ class Writer:
         False, and forgets ``sha``, when no document holds those bytes any more (a save or a
         failure earlier in this run took its last path)."""
         try:
-            gone_now = store.add_path(self.db, sha, path)
+            gone_now = self.dbs.add_path(sha, path)
         except KeyError:
             self.known.pop(sha, None)
             self.paths_of.pop(sha, None)

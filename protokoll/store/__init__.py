@@ -4,7 +4,7 @@
     >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
     >>> doc_id = store.save(db, protocol)        # one document, one transaction
 
-Schema (``SCHEMA_VERSION`` 5; column names are stable, other modules build on them).
+Schema (``SCHEMA_VERSION`` 6; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
 same bytes gives the same ids. A document's id is a hash of its sha256; the id of every
 row under it (:func:`protokoll.records.child_id`) starts with the document's id, so one
@@ -19,12 +19,16 @@ document's rows sit together in each index. Children are deleted with their docu
                     'extract', from the document's own title; NULL if failed or
                     stored before version 4)
 ``document_paths``  document_id, path: every path the same bytes were found under
-``meetings``        id, document_id (its main source), body, date (YYYY-MM-DD), start,
-                    end (HH:MM), place: one row per meeting however many files hold it
+``meetings``        id (a child id of its main source's document id: it moves with the
+                    main source), document_id (its main source), body, date
+                    (YYYY-MM-DD), start, end (HH:MM), place: one row per meeting however
+                    many files hold it
 ``meeting_sources`` document_id, meeting_id, main (1 for the main source), items (how
                     many the file has), rule (why the file belongs to the meeting:
-                    :mod:`protokoll.grouping`)
-``readings``        document_id, protocol (the file's parse, zlib-compressed JSON)
+                    'main source', else the rule of :mod:`protokoll.grouping` by which
+                    it matches the main source; see :mod:`.meetings`)
+``readings``        document_id, protocol (the file's parse, zlib-compressed JSON; its
+                    source's path left out: the document's paths are its own rows)
 ``items``           id, meeting_id, position (0-based order in the document), number,
                     label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text
 ``decisions``       id, item_id, position, by, kind, outcome, text
@@ -36,9 +40,12 @@ document's rows sit together in each index. Children are deleted with their docu
                     :func:`.migrations.v4_to_v5`), page (where the clause starts; NULL
                     without pages or span)
 ``motions``         id, item_id, position, by, text
-``people``          id (canonical person id), name, variants (JSON), rule
-``organisations``   id (canonical organisation id), name, variants (JSON), rule
-                    (both shared by all documents: variants are merged, rows kept)
+``people``          id (canonical person id), name, variants (JSON), rule, names (JSON)
+``organisations``   id (canonical organisation id), name, variants (JSON), rule, names
+                    (both shared by all documents, every saved file adding to them, main
+                    source or not, and kept when documents go: ``names`` counts the files
+                    per spelling, ``name`` is the spelling most files give, ``variants``
+                    and ``rule`` the sorted unions; :func:`.sql.merge_canonicals`)
 ``attendance``      id, meeting_id, position, name, person_id, status, role, party,
                     organisation, organisation_id, paragraphs (JSON; [] = all)
 ``entities``        id, document_id, item_id (NULL for header/attendance), label,
@@ -65,7 +72,14 @@ attendance, entities) are those of its main source; the other files keep their
 ``documents``, ``document_paths``, ``warnings`` and ``quality`` rows and their reading.
 When the main source is deleted, the next one is served from its reading.
 
+No table depends on the order in which the files of an import are saved (one worker,
+several, or a cluster): every choice the store makes among files is made by a fixed rule
+over all of them (the main source, the meeting's id, each source's rule, a person's
+name), see :mod:`.meetings` and :func:`.sql.merge_canonicals`.
+
 A path belongs to one document at a time: the one for the bytes last found there.
+``documents.path`` is the first of the document's paths in code-point order (where the
+same bytes lie at several paths, never the one that happened to be read first).
 When a path is saved (:func:`save`), recorded as failed (:func:`record_failure`) or
 added to another document (:func:`add_path`: its bytes changed into bytes the store
 already has), every other document lets go of it. Such a document keeps its row if it
@@ -74,13 +88,15 @@ path was its last one it is deleted like a replaced version, and its id (with it
 ``replaces``) goes into ``replaces`` of the document that took the path.
 Paths are not removed because a file disappeared, unless asked (:func:`remove_path`,
 an import that prunes): without it a renamed file (``a.pdf`` -> ``c.pdf``, same
-bytes) is one document listing both paths, ``documents.path`` still the old one.
+bytes) is one document listing both paths, ``documents.path`` the first of them in
+code-point order (``a.pdf``).
 
 Modules: :mod:`.schema` (the DDL of this version, views, search indexes),
 :mod:`.migrations` (one function per version step, run in one transaction),
 :mod:`.rows` (a Protocol to rows, pure), :mod:`.meetings` (filing a document under its
 meeting, serving the main source, ``readings``), :mod:`.paths` (``document_paths`` and
-``replaces``), :mod:`.connection` (opening) and :mod:`.sql` (transaction, inserts).
+``replaces``), :mod:`.connection` (opening), :mod:`.sql` (transaction, inserts) and
+:mod:`.shards` (a folder of databases, one per year or body: ``ingest --shard-by``).
 """
 
 from __future__ import annotations
@@ -94,7 +110,7 @@ from protokoll.store import meetings, paths
 from protokoll.store.connection import BUSY_TIMEOUT_MS, open, open_read  # noqa: A004
 from protokoll.store.migrations import migrate, schema_version
 from protokoll.store.paths import add_path, known_paths, remove_path, stored_paths, unread_sha256
-from protokoll.store.rows import document_rows
+from protokoll.store.rows import canonical_rows, document_rows
 from protokoll.store.schema import INDEXES, SCHEMA_VERSION, TABLES, VIEWS
 from protokoll.store.sql import insert, now, transaction, unique
 
@@ -153,6 +169,7 @@ def record_failure(db, *, path, sha256, format, error, stage, size=None, importe
             cols = ", ".join(f"{k} = :{k}" for k in row if k != "id")
             db.execute(f"UPDATE documents SET {cols} WHERE id = :id", row)
             insert(db, "document_paths", [{"document_id": doc_id, "path": str(path)}], ignore=True)
+            paths.first_path(db, doc_id)
     return doc_id
 
 
@@ -184,7 +201,7 @@ def save(db: sqlite_utils.Database, protocol: Protocol, *, path=None, imported_a
             "kind": protocol.kind,
         }])
         insert(db, "document_paths", [{"document_id": doc_id, "path": path}])
-        for table, rows in document_rows(doc_id, protocol).items():
+        for table, rows in {**document_rows(doc_id, protocol), **canonical_rows(protocol)}.items():
             insert(db, table, rows)
         meetings.file(db, doc_id, protocol)
     return doc_id

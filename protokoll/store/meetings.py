@@ -4,35 +4,59 @@
 a new one) and keeps its parse (``readings``); :func:`serve` writes the meeting's rows
 from its main source, reading a kept parse where that source is not the one in hand;
 :func:`delete_document` deletes a document and serves its meeting from the next source.
+
+Nothing here depends on the order in which files are saved, given which files make up
+the meeting: the main source is chosen by :func:`grouping.rank`; the meeting's id is its
+main source's (:func:`meeting_id`), so it moves with the main source, as the ids of the
+items and everything under them always did (their rows are written anew then anyway);
+a source's ``rule`` is :data:`MAIN` for the main source and, for every other source, the
+rule by which it records the same meeting as the main source's reading (:data:`VIA` if
+it joined through a source that is no longer the main one and does not match the main
+one itself). Which meeting a file joins is decided against the main source's reading:
+where "records the same meeting" is not transitive (A like B, B like C, A unlike C) the
+grouping itself can still depend on the order; no file of the corpus does that.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
 
 from protokoll import grouping
 from protokoll.parsers.spans import with_spans
 from protokoll.records import Protocol, child_id, to_dict
-from protokoll.store.rows import meeting_rows
+from protokoll.store.rows import canonical_rows, meeting_rows
 from protokoll.store.sql import insert
+
+MAIN = "main source"
+VIA = "same meeting as another of its sources"
+
+
+def meeting_id(main_source: str) -> str:
+    """The id of a meeting: a child id of its main source's document id."""
+    return child_id(main_source, "meeting")
 
 
 def file(db, doc_id: str, protocol: Protocol) -> None:
     """Make the document a source of its meeting (:mod:`protokoll.grouping`): of a meeting
     already stored that it records too, or of a new one; then serve the meeting's main
     source. The parse is kept (``readings``) to serve it if the main source goes away."""
-    meeting_id, rule = _same_meeting(db, protocol)
-    if meeting_id is None:
-        meeting_id, rule = child_id(doc_id, "meeting"), "first source"
+    found, rule = _same_meeting(db, protocol)
+    if found is None:
+        found, rule = meeting_id(doc_id), MAIN
     insert(db, "meeting_sources", [{
-        "document_id": doc_id, "meeting_id": meeting_id, "main": 0, "items": len(protocol.items),
+        "document_id": doc_id, "meeting_id": found, "main": 0, "items": len(protocol.items),
         "rule": rule,
     }])
+    # Without the path it was read at: the document's paths are its own rows, and which
+    # copy of the same bytes was read first is no part of the parse (:func:`reading`).
+    kept = to_dict(protocol)
+    kept["source"] = {**kept["source"], "path": None}
     # default=repr: a value that is not JSON fails where it is stored as a row, not here
-    blob = zlib.compress(json.dumps(to_dict(protocol), ensure_ascii=False, default=repr).encode("utf-8"), 1)
+    blob = zlib.compress(json.dumps(kept, ensure_ascii=False, default=repr).encode("utf-8"), 1)
     insert(db, "readings", [{"document_id": doc_id, "protocol": blob}])
-    serve(db, meeting_id, (doc_id, protocol))
+    serve(db, found, (doc_id, protocol))
 
 
 def _same_meeting(db, protocol: Protocol) -> tuple[str | None, str | None]:
@@ -47,7 +71,7 @@ def _same_meeting(db, protocol: Protocol) -> tuple[str | None, str | None]:
         return None, None  # nothing to go by (grouping.same_meeting)
     where = "meetings.date = ?" if date else "meetings.date IS NULL AND meetings.body = ?"
     mine = None
-    for meeting_id, served_body, kind in db.execute(
+    for found, served_body, kind in db.execute(
         "SELECT meetings.id, meetings.body, documents.kind FROM meetings "
         f"JOIN documents ON documents.id = meetings.document_id WHERE {where} ORDER BY meetings.id",
         [date or body],
@@ -56,17 +80,18 @@ def _same_meeting(db, protocol: Protocol) -> tuple[str | None, str | None]:
             continue  # before reading the items
         mine = mine or grouping.reading(protocol)
         items = tuple(grouping.item(*row) for row in db.execute(
-            "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [meeting_id]))
+            "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [found]))
         served = grouping.Reading(kind, served_body, date, items)
         rule = grouping.same_meeting(mine, served)
         if rule:
-            return meeting_id, rule
+            return found, rule
     return None, None
 
 
-def serve(db, meeting_id: str, new: tuple[str, Protocol] | None = None) -> None:
-    """Serve the meeting from its main source (:func:`grouping.rank`), writing that
-    source's rows if it is not the one served; delete the meeting if no source is left.
+def serve(db, current: str, new: tuple[str, Protocol] | None = None) -> None:
+    """Serve the meeting ``current`` from its main source (:func:`grouping.rank`), writing
+    that source's rows, under the id :func:`meeting_id` gives it, if it is not the one
+    served; delete the meeting if no source is left.
 
     ``new`` is a source's id and protocol in hand. A meeting served from a database older
     than version 5 has no kept reading of that source: it stays as it is."""
@@ -75,31 +100,65 @@ def serve(db, meeting_id: str, new: tuple[str, Protocol] | None = None) -> None:
         "documents.sha256, readings.protocol IS NOT NULL FROM meeting_sources "
         "JOIN documents ON documents.id = meeting_sources.document_id "
         "LEFT JOIN readings ON readings.document_id = meeting_sources.document_id "
-        "WHERE meeting_sources.meeting_id = ?", [meeting_id]).fetchall()
-    row = db.execute("SELECT document_id FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+        "WHERE meeting_sources.meeting_id = ?", [current]).fetchall()
+    row = db.execute("SELECT document_id FROM meetings WHERE id = ?", [current]).fetchone()
     served = row[0] if row else None
     if not sources:
-        db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+        db.execute("DELETE FROM meetings WHERE id = ?", [current])
         return
     kept = {doc for doc, *_rest, has_reading in sources if has_reading}
     if served and served not in kept:
         return
     best = min((s for s in sources if s[0] in kept), key=lambda s: grouping.rank(*s[1:5]))[0]
-    if best != served:
-        if served:
-            db.execute("DELETE FROM entities WHERE document_id = ?", [served])
-            db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
-        protocol = new[1] if new and new[0] == best else reading(db, best)
-        for table, rows in meeting_rows(best, protocol, meeting_id).items():
-            insert(db, table, rows)
-    db.execute("UPDATE meeting_sources SET main = (document_id = ?) WHERE meeting_id = ?", [best, meeting_id])
+    if best == served:
+        return
+    if served:
+        db.execute("DELETE FROM entities WHERE document_id = ?", [served])
+        db.execute("DELETE FROM meetings WHERE id = ?", [current])
+    protocol = new[1] if new and new[0] == best else reading(db, best)
+    now = meeting_id(best)
+    for table, rows in canonical_rows(protocol).items():
+        insert(db, table, rows, ignore=True)  # counted when the file was saved; here only made sure of
+    for table, rows in meeting_rows(best, protocol, now).items():
+        insert(db, table, rows)
+    db.execute("UPDATE meeting_sources SET meeting_id = ?, main = (document_id = ?) WHERE meeting_id = ?",
+               [now, best, current])
+    _rules(db, now, best, protocol, new)
+
+
+def _rules(db, meeting: str, best: str, main: Protocol, new: tuple[str, Protocol] | None) -> None:
+    """Each source's rule against the meeting's new main source (module docstring); the
+    sources without a kept reading (stored before version 5) keep theirs."""
+    served = grouping.reading(main)
+    rules = []
+    for (doc_id,) in db.execute(
+            "SELECT meeting_sources.document_id FROM meeting_sources JOIN readings USING (document_id) "
+            "WHERE meeting_sources.meeting_id = ?", [meeting]).fetchall():
+        if doc_id == best:
+            rules.append((MAIN, doc_id))
+            continue
+        other = grouping.reading(new[1]) if new and new[0] == doc_id else _kept_reading(db, doc_id)
+        rules.append((grouping.same_meeting(other, served) or VIA, doc_id))
+    db.conn.executemany("UPDATE meeting_sources SET rule = ? WHERE document_id = ?", rules)
 
 
 def reading(db, doc_id: str) -> Protocol:
-    """The kept parse of a source; a reading stored before ``Decision.spans`` gets its
-    clauses' spans from the parser's function here, once."""
+    """The kept parse of a source, its source's path the document's (``documents.path``);
+    a reading stored before ``Decision.spans`` gets its clauses' spans from the parser's
+    function here, once."""
+    blob, path = db.execute("SELECT readings.protocol, documents.path FROM readings JOIN documents "
+                            "ON documents.id = readings.document_id WHERE document_id = ?", [doc_id]).fetchone()
+    protocol = with_spans(Protocol.from_dict(json.loads(zlib.decompress(blob))))
+    return dataclasses.replace(protocol, source=dataclasses.replace(protocol.source, path=path))
+
+
+def _kept_reading(db, doc_id: str) -> grouping.Reading:
+    """What :func:`grouping.same_meeting` needs of a kept parse, without making records of it."""
     (blob,) = db.execute("SELECT protocol FROM readings WHERE document_id = ?", [doc_id]).fetchone()
-    return with_spans(Protocol.from_dict(json.loads(zlib.decompress(blob))))
+    p = json.loads(zlib.decompress(blob))
+    meeting = p.get("meeting") or {}
+    return grouping.Reading(p.get("kind"), meeting.get("body"), meeting.get("date"), tuple(
+        grouping.item(it.get("number"), it.get("title"), it.get("text")) for it in p.get("items", ())))
 
 
 def delete_document(db, doc_id: str) -> None:

@@ -1,6 +1,6 @@
 """Bringing an older database up to :data:`~protokoll.store.schema.SCHEMA_VERSION`.
 
-Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v4_to_v5(db)``,
+Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v5_to_v6(db)``,
 and ``v0_to_v1`` for a file from before versions were recorded); :func:`migrate` runs the
 steps from the database's version on, in order, and then makes the indexes, views and
 search indexes those of the current schema, all inside one transaction (with foreign
@@ -30,6 +30,7 @@ ADDED = {
     2: {"votes": ("yes_means", "no_means")},
     4: {"documents": ("kind",)},
     5: {"clauses": ("page", "decided_amount"), "entities": ("role", "role_rule")},
+    6: {"people": ("names",), "organisations": ("names",)},
 }
 TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings")}
 
@@ -136,7 +137,7 @@ def v3_to_v4(db) -> None:
 
 def v4_to_v5(db) -> None:
     """One meeting for the files that record it: ``meeting_sources`` (each stored meeting's
-    document its first and main source) and ``readings`` (none for the files stored
+    document its only and main source) and ``readings`` (none for the files stored
     before). Also what version 4 gained on the way where a file lacks it: ``clauses.page``
     (NULL for older rows) and the amount roles (``entities.role``/``role_rule``,
     ``clauses.decided_amount``), worked out from the stored rows by the tagger's rules."""
@@ -146,11 +147,19 @@ def v4_to_v5(db) -> None:
     db.execute(
         "INSERT OR IGNORE INTO meeting_sources (document_id, meeting_id, main, items, rule) "
         "SELECT document_id, id, 1, (SELECT count(*) FROM items WHERE items.meeting_id = meetings.id), "
-        "'first source' FROM meetings")
+        "'main source' FROM meetings")
     _amount_roles(db)
 
 
-STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5}
+def v5_to_v6(db) -> None:
+    """``people.names`` and ``organisations.names``, NULL for the rows stored before: the
+    next file that names one counts its stored name as one file
+    (:func:`protokoll.store.sql.merge_canonicals`)."""
+    for table, columns in ADDED[6].items():
+        _add_columns(db, table, columns)
+
+
+STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6}
 
 
 def _amount_roles(db) -> None:

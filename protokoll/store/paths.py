@@ -4,6 +4,8 @@ and which documents a newer version of a file replaced (``documents.replaces``).
 A path belongs to one document at a time (see :mod:`protokoll.store`): :func:`release`
 takes it from every other document, deleting one left without a path;
 :func:`add_path` and :func:`remove_path` are the public ways to move and forget paths.
+``documents.path`` is the first of a document's paths in code-point order
+(:func:`first_path`), so it does not depend on which copy of the bytes was read first.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def add_path(db: sqlite_utils.Database, sha256: str, path) -> list[str]:
         doc_id = row[0]
         removed, history = release(db, path, doc_id)
         db.execute("INSERT OR IGNORE INTO document_paths (document_id, path) VALUES (?, ?)", [doc_id, path])
+        db.execute("UPDATE documents SET path = ? WHERE id = ? AND (path IS NULL OR path > ?)", [path, doc_id, path])
         if history:
             db.execute("UPDATE documents SET replaces = ? WHERE id = ?",
                        [json.dumps(unique(history + replaced(db, doc_id))), doc_id])
@@ -78,6 +81,13 @@ def release(db, path: str, keep_id: str) -> tuple[list[str], list[str]]:
         removed.append(old_sha)
         meetings.delete_document(db, old_id)
     return removed, history
+
+
+def first_path(db, doc_id: str) -> None:
+    """Make ``documents.path`` the first of the document's paths in code-point order."""
+    db.execute("UPDATE documents SET path = (SELECT min(path) FROM document_paths WHERE document_id = :id) "
+               "WHERE id = :id AND EXISTS (SELECT 1 FROM document_paths WHERE document_id = :id "
+               "AND path < documents.path)", {"id": doc_id})
 
 
 def replaced(db, doc_id: str) -> list[str]:

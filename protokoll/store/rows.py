@@ -1,9 +1,10 @@
 """The mapping from a :class:`~protokoll.records.Protocol` to rows: pure.
 
-:func:`meeting_rows` gives a meeting's rows as read from its main source (people,
-organisations, the meeting, its items and everything under them, attendance, entities),
-per table in foreign-key order; :func:`document_rows` the rows every saved file keeps of
-its own (warnings, quality). Ids are :func:`protokoll.records.child_id` of the
+:func:`meeting_rows` gives a meeting's rows as read from its main source (the meeting,
+its items and everything under them, attendance, entities), per table in foreign-key
+order; :func:`document_rows` the rows every saved file keeps of its own (warnings,
+quality); :func:`canonical_rows` its people and organisations, which every saved file
+adds to (:func:`protokoll.store.sql.merge_canonicals`). Ids are :func:`protokoll.records.child_id` of the
 document's id, so the same bytes give the same rows.
 """
 
@@ -16,7 +17,7 @@ from protokoll.parsers.spans import clause_spans
 from protokoll.records import Item, Protocol, child_id
 
 # Tables in the order their rows go in (a row's parent before it).
-MEETING_TABLES = ("people", "organisations", "meetings", "items", "decisions", "clauses", "motions",
+MEETING_TABLES = ("meetings", "items", "decisions", "clauses", "motions",
                   "attendance", "entities", "votes", "reservations", "conflicts", "sent_to")
 
 
@@ -45,14 +46,20 @@ def document_rows(doc_id: str, protocol: Protocol) -> dict[str, list[dict]]:
     }
 
 
+def canonical_rows(p: Protocol) -> dict[str, list[dict]]:
+    """The protocol's canonical people and organisations as rows; ``names`` counts this
+    file's spelling once (the tagger's choice, :attr:`Canonical.name`)."""
+    names = _Names(p)
+    return {"people": [_canonical_row(c) for c in names.people.values()],
+            "organisations": [_canonical_row(c) for c in names.orgs.values()]}
+
+
 def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[dict]]:
     """The meeting as read from its main source ``doc_id``: rows per table, in
     foreign-key order (:data:`MEETING_TABLES`)."""
     names = _Names(p)
     m = p.meeting
     rows: dict[str, list[dict]] = {table: [] for table in MEETING_TABLES}
-    rows["people"] = [_canonical_row(c) for c in names.people.values()]
-    rows["organisations"] = [_canonical_row(c) for c in names.orgs.values()]
     rows["meetings"] = [{
         "id": meeting_id, "document_id": doc_id, "body": m.body, "date": m.date,
         "start": m.start, "end": m.end, "place": m.place,
@@ -144,7 +151,8 @@ def _clause_row(decision_id, item_id, position, clause, span, money, item) -> di
 
 def _canonical_row(c) -> dict:
     return {"id": c.id, "name": c.name, "rule": c.rule,
-            "variants": json.dumps(sorted(set(c.variants)), ensure_ascii=False)}
+            "variants": json.dumps(sorted(set(c.variants)), ensure_ascii=False),
+            "names": json.dumps({c.name: 1}, ensure_ascii=False)}
 
 
 def _by_name(canonicals) -> dict[str, str]:

@@ -11,9 +11,10 @@ import sqlite_utils
 from protokoll import quality, search
 from protokoll.store.sql import transaction
 
-SCHEMA_VERSION = 5  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
+SCHEMA_VERSION = 6  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
 # 4: documents.kind, the quality table (backfilled from the stored items); 5: one meeting
-# for the files that record it (meeting_sources, readings)
+# for the files that record it (meeting_sources, readings); 6: people.names and
+# organisations.names (the spellings counted, so the name is not the order's)
 
 SET_VERSION = "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)"
 
@@ -106,13 +107,15 @@ CREATE TABLE IF NOT EXISTS people (
     id TEXT PRIMARY KEY,
     name TEXT,
     variants TEXT,
-    rule TEXT
+    rule TEXT,
+    names TEXT
 );
 CREATE TABLE IF NOT EXISTS organisations (
     id TEXT PRIMARY KEY,
     name TEXT,
     variants TEXT,
-    rule TEXT
+    rule TEXT,
+    names TEXT
 );
 CREATE TABLE IF NOT EXISTS attendance (
     id TEXT PRIMARY KEY,

@@ -12,40 +12,64 @@ from protokoll.errors import DatabaseBusy, DatabaseError
 
 
 def insert(db, table: str, rows: list[dict], *, ignore: bool = False) -> None:
-    """INSERT the rows (all with the same keys). People/organisations merge variants."""
+    """INSERT the rows (all with the same keys). People/organisations are merged with
+    the stored ones (:func:`merge_canonicals`) unless ``ignore``: then only the missing
+    ones go in."""
     if not rows:
         return
-    if table in ("people", "organisations"):
+    if table in ("people", "organisations") and not ignore:
         merge_canonicals(db, table, rows)
         return
     execute_insert(db, table, rows, "INSERT OR IGNORE" if ignore else "INSERT")
 
 
 def merge_canonicals(db, table: str, rows: list[dict]) -> None:
-    """Insert new people/organisations; for known ones take this row's name and rule and
-    the union of the variants, writing only rows that change (most names recur in every
-    meeting). An UPDATE, not INSERT OR REPLACE: replacing the row would delete it first,
-    which makes SQLite look for its children in four tables and gives it a new rowid."""
+    """Insert new people/organisations and add one saved file's to the known ones, so that
+    the row does not depend on the order in which files are saved:
+
+    * ``names`` counts, per spelling, the files that named it so (``Canonical.name``, the
+      tagger's choice in that file), and ``name`` is the spelling most files gave, a tie
+      going to the first in code-point order (upper case before lower, "Kommunstyrelsen"
+      before "Kommunstyrelsens");
+    * ``variants`` is the sorted union of every file's spellings;
+    * ``rule`` is every rule that found or merged it in some file (:func:`merged_rule`).
+
+    Reading and writing only the file's own rows keeps this cheap per file. A row stored
+    before version 6 has no ``names``: its stored name counts as one file. An UPDATE, not
+    INSERT OR REPLACE: replacing the row would delete it first, which makes SQLite look for
+    its children in four tables and gives it a new rowid."""
     ids = [row["id"] for row in rows]
     old = {}
     for start in range(0, len(ids), 500):  # under SQLite's limit on bound parameters
         chunk = ids[start:start + 500]
         old.update((r[0], r[1:]) for r in db.conn.execute(
-            f"SELECT id, name, rule, variants FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+            f"SELECT id, name, rule, variants, names FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk))
     new, changed = [], []
     for row in rows:
         if row["id"] not in old:
-            new.append(row)
+            new.append({**row, "rule": merged_rule(row["rule"])})
             continue
-        name, rule, variants = old[row["id"]]
-        merged = sorted(set(json.loads(variants or "[]")) | set(json.loads(row["variants"])))
-        merged_json = json.dumps(merged, ensure_ascii=False)
-        if (name, rule, variants) != (row["name"], row["rule"], merged_json):
-            changed.append([row["name"], row["rule"], merged_json, row["id"]])
+        name, rule, variants, names = old[row["id"]]
+        counts = json.loads(names) if names else ({name: 1} if name else {})
+        for spelling, files in json.loads(row["names"]).items():
+            counts[spelling] = counts.get(spelling, 0) + files
+        merged = json.dumps(sorted(set(json.loads(variants or "[]")) | set(json.loads(row["variants"]))),
+                            ensure_ascii=False)
+        chosen = min(counts, key=lambda s: (-counts[s], s)) if counts else None
+        changed.append([chosen, merged_rule(rule, row["rule"]), merged,
+                        json.dumps(dict(sorted(counts.items())), ensure_ascii=False), row["id"]])
     if new:
         execute_insert(db, table, new, "INSERT")
     if changed:
-        db.conn.executemany(f"UPDATE {table} SET name = ?, rule = ?, variants = ? WHERE id = ?", changed)
+        db.conn.executemany(f"UPDATE {table} SET name = ?, rule = ?, variants = ?, names = ? WHERE id = ?", changed)
+
+
+def merged_rule(*rules: str | None) -> str | None:
+    """The rules of several files as one: each part of "attendance+normalised-key" once,
+    sorted, the merge rule "normalised-key" last."""
+    parts = {p for r in rules if r for p in r.split("+")}
+    return "+".join(sorted(parts, key=lambda p: (p == "normalised-key", p))) or None
 
 
 def execute_insert(db, table, rows, verb) -> None:

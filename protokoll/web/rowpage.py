@@ -18,14 +18,16 @@ from protokoll.web.source import archive, source_url
 
 
 async def home_vars(datasette, request) -> dict:
-    """Per database with a register: the URLs of the register, search and check pages."""
+    """Per database with a register: the URLs of the register, search and check pages;
+    with more than one (a folder of shards), the URL of the search of all of them."""
     links = []
     for name, db in datasette.databases.items():
         if name != "_internal" and REGISTER in await db.view_names():
             links.append({"name": name, "register": datasette.urls.table(name, REGISTER),
                           "search": datasette.urls.path(f"/{name}/sok"),
                           "check": datasette.urls.table(name, "documents_to_check")})
-    return {"protokoll_home": links}
+    everything = datasette.urls.path("/-/sok") if len(links) > 1 else None
+    return {"protokoll_home": links, "protokoll_search_all": everything}
 
 
 async def row_vars(datasette, database, table, request) -> dict:

@@ -116,7 +116,8 @@ from protokoll.store.sql import insert, now, transaction, unique
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "INDEXES", "SCHEMA_VERSION", "TABLES", "VIEWS", "add_path", "known", "known_paths",
-    "last_import", "migrate", "open", "open_read", "record_failure", "record_import", "remove_path", "save", "schema_version", "stored_paths", "unread_sha256",
+    "last_import", "migrate", "open", "open_read", "record_failure", "record_import", "remove_path", "save",
+    "schema_version", "stored_paths", "unread_sha256",
 ]
 
 

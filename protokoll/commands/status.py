@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from protokoll import store
 from protokoll.store import shards
 from protokoll.cli_options import emit_rows, exit_codes, output_options
 
@@ -55,9 +54,8 @@ def status(db_path, failed, per_worker, fmt):
         protokoll status arkiv/ --json
         protokoll status protokoll.db --workers
     """
-    if per_worker:  # a folder of shards keeps it in its _failures.db
-        last = next((r for db in shards.read_each(db_path) if (r := store.last_import(db))), None)
-        emit_rows(worker_rows(last), fmt)
+    if per_worker:
+        emit_rows(worker_rows(shards.last_import(db_path)), fmt)
         return
     if failed:
         rows = sorted((r for db in shards.read_each(db_path) for r in db.execute(FAILED).fetchall()),

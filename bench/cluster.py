@@ -28,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import free_port, median, run_import, table
+from bench.common import median, run_import, table
 from bench.synthetic import generate, keep
+from protokoll.background import free_port
 
 MODES = ("local pool", "--cluster local", "scheduler + 2 workers")
 

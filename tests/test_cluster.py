@@ -342,6 +342,15 @@ def test_read_back_reads_members_of_nested_zips_and_urls_and_sees_changes(archiv
         read_back(member, sha256=hashlib.sha256(b"other bytes").hexdigest())
 
 
+@pytest.mark.parametrize("shard", [False, True])
+def test_a_local_import_reports_its_workers_by_pid(small, tmp_path, shard):
+    db = tmp_path / ("folder" if shard else "local.db")
+    _ingest(db, small, "--workers", "2", "--no-tag", *(["--shard-by", "year"] if shard else []))
+    status = subprocess.run([PROTOKOLL, "status", str(db), "--workers", "--json"], capture_output=True, text=True)
+    rows = json.loads(status.stdout)
+    assert sum(r["files"] for r in rows) == len(SMALL) and all(re.fullmatch(r"pid\d+", r["worker"]) for r in rows)
+
+
 def test_the_progress_line_shows_files_per_second_per_worker():
     progress = Progress(label="ingest")
     progress.workers = {"127.0.0.1:4001": 3, "127.0.0.1:4002": 1}

@@ -146,14 +146,16 @@ class TreeMemory:
 # --------------------------------------------------------------------------- the CLI
 
 
-def run_import(paths, db: Path, workers: int, tag: bool, prefix: Sequence[str] = (),
-               protokoll: str = PROTOKOLL) -> dict:
+def run_import(paths, db: Path, workers: int | None, tag: bool, prefix: Sequence[str] = (),
+               protokoll: str = PROTOKOLL, extra: Sequence[str] = ()) -> dict:
     """One `protokoll ingest --json` subprocess: wall ``seconds``, its JSON ``summary``,
     ``peak_mb`` (largest process), ``tree_mb`` (PSS sum), ``cpu`` (user + system seconds
     of the process and of its workers, which it waits for) and ``exit``. ``prefix`` runs
     it under another command, e.g. ``("taskset", "-c", "0")``; ``protokoll`` is the CLI
-    to run (another installation, for a reference)."""
-    cmd = [*prefix, protokoll, "ingest", *map(str, paths), "--db", str(db), "-w", str(workers), "--json", "--quiet"]
+    to run (another installation, for a reference); ``extra``: more options (``--cluster
+    ADDRESS``, where ``workers`` is None)."""
+    cmd = [*prefix, protokoll, "ingest", *map(str, paths), "--db", str(db), "--json", "--quiet", *extra]
+    cmd += ["-w", str(workers)] if workers is not None else []
     if not tag:
         cmd.append("--no-tag")
     started = time.perf_counter()

@@ -96,6 +96,11 @@ class UnreadableFile(ProtokollError):
     hint = "check that the file exists and that you may read it"
 
 
+class FileChanged(UnreadableFile):
+    code = "changed"
+    hint = "the file was changed while the import ran: run the import again"
+
+
 class TimeLimitExceeded(ProtokollError):
     code = "timeout"
     hint = "raise the per-file time limit, or import the file on its own"
@@ -119,6 +124,11 @@ class OutputError(ProtokollError):
 class ServerError(ProtokollError):
     code = "server"
     hint = "choose another port, or stop the program that uses it"
+
+
+class ClusterError(ProtokollError):
+    code = "cluster"
+    hint = "check that the Dask scheduler runs at that address and that its workers have joined"
 
 
 PORT_FROM_1024 = "choose a port from 1024 up, e.g. 8001"  # the hint for a privileged port

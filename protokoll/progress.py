@@ -20,6 +20,7 @@ class Progress:
         self.done = 0
         self.failed = 0
         self.extra: dict[str, int] = {}
+        self.workers: dict[str, int] = {}  # files done per worker (an import's executor fills it)
         self.started = time.monotonic()
         self._last_draw = 0.0
 
@@ -59,6 +60,8 @@ class Progress:
             parts.append(f"{k} {v}")
         if self.failed:
             parts.append(f"failed {self.failed}")
+        if len(self.workers) > 1:
+            parts.append("| " + worker_rates(self.workers, elapsed))
         return " ".join(parts)
 
     def _draw(self, force: bool = False) -> None:
@@ -76,6 +79,13 @@ class Progress:
             self._draw(force=True)
             self.stream.write("\n")
             self.stream.flush()
+
+
+def worker_rates(workers: dict[str, int], seconds: float, most: int = 8) -> str:
+    """``name rate/s`` per worker, the busiest first; past ``most`` workers, how many more."""
+    busiest = sorted(workers.items(), key=lambda kv: -kv[1])
+    text = " ".join(f"{name} {n / max(seconds, 1e-9):.1f}/s" for name, n in busiest[:most])
+    return text + (f" +{len(busiest) - most} workers" if len(busiest) > most else "")
 
 
 SILENT = Progress(enabled=False)

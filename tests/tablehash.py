@@ -2,7 +2,8 @@
 
 Rows are hashed as sorted JSON, so the order in which parallel workers committed does not
 count; what differs between two runs of the same import and is not data is left out: the
-time of import, rowids (``clause_rowid``), and the folders the archive was read from
+time of import, rowids (``clause_rowid``), the files per worker of the last import
+(``_meta``'s ``last_import``), and the folders the archive was read from
 (replaced by the names given in ``roots``). ``readings`` hold zlib-compressed JSON, hashed
 decompressed. FTS5's own shadow tables are left out; the indexed text is hashed through
 the FTS table itself.
@@ -16,6 +17,8 @@ import sqlite3
 import zlib
 
 VOLATILE = {"imported_at", "clause_rowid"}
+# Rows that say how an import ran, not what it stored: the files per worker of the last one.
+VOLATILE_ROWS = {"_meta": "key != 'last_import'"}
 FTS_SHADOW = ("_data", "_idx", "_docsize", "_config", "_content")
 
 
@@ -42,7 +45,8 @@ def table_hashes(path, roots: dict[str, str]) -> dict[str, str]:
         for name in names:
             if any(name == f + s for f in fts for s in FTS_SHADOW):
                 continue
-            cursor = db.execute(f'SELECT * FROM "{name}"')
+            where = f" WHERE {VOLATILE_ROWS[name]}" if name in VOLATILE_ROWS else ""
+            cursor = db.execute(f'SELECT * FROM "{name}"{where}')
             columns = [c[0] for c in cursor.description]
             keep = [i for i, c in enumerate(columns) if c not in VOLATILE]
             rows = sorted(

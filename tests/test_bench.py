@@ -46,7 +46,7 @@ def test_synthetic_records_are_the_asked_number_and_size():
     assert all(len(it.decisions[0].clauses) == synthetic.CLAUSES_PER_ITEM for r in records for it in r.items)
 
 
-@pytest.mark.parametrize("module", ["archive", "store", "serve", "scaling", "eval_corpus", "costs"])
+@pytest.mark.parametrize("module", ["archive", "store", "serve", "scaling", "eval_corpus", "costs", "cluster"])
 def test_benchmark_runs_as_a_module(module):
     out = subprocess.run([sys.executable, "-m", f"bench.{module}", "--help"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
@@ -73,3 +73,13 @@ def test_costs_measures_each_kind_and_the_writer():
     assert writer["documents"] == 2 * 4 and writer["pages"] == 2 * (38 + 2 + 22)
     assert writer["docs_per_cpu_s"] > 0 and writer["db_documents"] == 4 and writer["bytes_per_page"] > 0
     assert figures["memory"]["worker_mb"] >= figures["memory"]["python_mb"] > 0
+
+
+@pytest.mark.slow
+def test_cluster_benchmark_measures_three_executors_on_two_archives():
+    out = subprocess.run([sys.executable, "-m", "bench.cluster", "10", "--no-tag"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| synthetic") or line.startswith("| text")]
+    assert len(rows) == 6, out.stdout
+    assert all(float(r.split("|")[5]) > 0 and float(r.split("|")[7]) > 0 for r in rows)  # documents/s, start-up s

@@ -9,12 +9,24 @@ import sys
 from contextlib import ExitStack
 
 import click
+from click.core import ParameterSource
 
 from protokoll import ingest as reading, log, paths, pipeline, store
 from protokoll.cli_options import EXIT_INTERRUPTED, count, exit_codes, progress_enabled, silent_option
 from protokoll.errors import DatabaseBusy, DatabaseError, ProtokollError
 from protokoll.progress import Progress
 from protokoll.store import shards
+
+
+def _cluster_address(ctx, param, value):
+    if value is None:
+        return None
+    from protokoll.pipeline.cluster import check_address
+
+    try:
+        return check_address(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 @click.command(epilog=exit_codes("some file failed, or the database cannot be written"))
@@ -27,6 +39,10 @@ from protokoll.store import shards
                    "Every later import into the folder needs the same --shard-by.")
 @click.option("-w", "--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Worker processes reading files in parallel.")
+@click.option("--cluster", metavar="ADDRESS", callback=_cluster_address,
+              help="Read the files on a Dask cluster: its scheduler's tcp://HOST:PORT (every worker must see "
+                   "ARCHIVE at the same path), or 'local' for a cluster of --workers processes on this machine. "
+                   "The database is written here.")
 @click.option("--retry-failed", is_flag=True, help="Try files that failed in an earlier import again.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=pipeline.DEFAULT_TIMEOUT,
               show_default=True, help="Seconds one file may take before its worker is stopped.")
@@ -47,8 +63,8 @@ from protokoll.store import shards
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-v", "--verbose", count=True, help="Log every file to stderr (-vv: more).")
 @click.option("--log-json", is_flag=True, help="Log one JSON object per line to stderr.")
-def ingest(archive, db_path, shard_by, workers, retry_failed, timeout, max_size, max_memory, files_per_worker, tag, prune,
-           silent, quiet, as_json, verbose, log_json):
+def ingest(archive, db_path, shard_by, workers, cluster, retry_failed, timeout, max_size, max_memory, files_per_worker,
+           tag, prune, silent, quiet, as_json, verbose, log_json):
     """Import every protocol in ARCHIVE (folders, files, .zip archives) into the database.
 
     Files are chosen by content; others are skipped with a reason. Files already
@@ -67,7 +83,13 @@ def ingest(archive, db_path, shard_by, workers, retry_failed, timeout, max_size,
         protokoll ingest archive/ --db protokoll.db --prune
         protokoll ingest archive/ --db protokoll.db --quiet --log-json 2> import.log
         protokoll ingest archive/ --db arkiv/ --shard-by year
+        protokoll ingest /mnt/archive --db arkiv.db --cluster tcp://sched:8786
+        protokoll ingest archive/ --db protokoll.db --cluster local --workers 2
     """
+    ctx = click.get_current_context()
+    if cluster not in (None, "local") and ctx.get_parameter_source("workers") != ParameterSource.DEFAULT:
+        raise click.UsageError("--workers is for --cluster local: on a cluster, each worker host sets its own "
+                               "(dask worker --nthreads N)")
     logging_on = log.configure(verbose, log_json)
     quiet = quiet or silent
     lock_path = _check_target(db_path, shard_by)  # before the walk: fail in a second
@@ -80,7 +102,7 @@ def ingest(archive, db_path, shard_by, workers, retry_failed, timeout, max_size,
                 summary = pipeline.import_archive(
                     archive, db, workers=workers, retry_failed=retry_failed, timeout=timeout, max_size=max_size,
                     max_memory_mb=max_memory, tag=tag, files_per_worker=files_per_worker, progress=progress,
-                    prune=prune,
+                    prune=prune, cluster=cluster,
                 )
             except ProtokollError as e:
                 if tag and e.reason.startswith("a worker could not start"):

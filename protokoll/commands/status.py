@@ -35,8 +35,10 @@ SELECT path, stage, error_code, error FROM documents WHERE status = 'failed' ORD
 @click.command(epilog=exit_codes("the database cannot be read"))
 @click.argument("db_path", metavar="DB", type=click.Path(exists=True))
 @click.option("--failed", is_flag=True, help="List the files that failed, with stage and reason.")
+@click.option("--workers", "per_worker", is_flag=True,
+              help="List the workers of the last import (or the running one) with their files and files/s.")
 @output_options
-def status(db_path, failed, fmt):
+def status(db_path, failed, per_worker, fmt):
     """Show what the database DB holds: documents, and the meetings they record (one meeting
     in a .docx and a .pdf is two documents, one meeting), by status, format, body and year.
 
@@ -50,7 +52,11 @@ def status(db_path, failed, fmt):
         protokoll status protokoll.db --json
         protokoll status protokoll.db --failed --csv > failed.csv
         protokoll status arkiv/ --json
+        protokoll status protokoll.db --workers
     """
+    if per_worker:
+        emit_rows(worker_rows(shards.last_import(db_path)), fmt)
+        return
     if failed:
         rows = sorted((r for db in shards.read_each(db_path) for r in db.execute(FAILED).fetchall()),
                       key=lambda r: r[0])
@@ -71,3 +77,13 @@ def summed(counts) -> list[dict]:
             n[1] += meetings
     keys = sorted(total, key=lambda k: (order[k[0]], k[1] is not None, k[1] or ""))
     return [{"group": g, "value": v, "documents": total[g, v][0], "meetings": total[g, v][1]} for g, v in keys]
+
+
+def worker_rows(last: dict | None) -> list[dict]:
+    """One row per worker of the import that ``store.record_import`` kept: files, files/s."""
+    if not last:
+        return []
+    seconds = last.get("seconds") or 0
+    return [{"worker": name, "files": n, "files_per_second": round(n / seconds, 2) if seconds else None,
+             "seconds": seconds, "started": last.get("started")}
+            for name, n in sorted(last.get("workers", {}).items(), key=lambda kv: -kv[1])]

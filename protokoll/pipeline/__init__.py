@@ -4,7 +4,8 @@
   :func:`convert`, the same with errors as :class:`Failure` records;
 * :mod:`.walk` — folders and zip files into candidates, hashed and typed once;
 * :mod:`.executor` — where ``convert`` runs: :class:`Inline` or a :class:`LocalPool`
-  of worker processes (:mod:`.worker`), behind one small interface;
+  of worker processes (:mod:`.worker`), behind one small interface; :mod:`.cluster`
+  (imported only for ``cluster=``, as it imports Dask): the same on a Dask cluster;
 * :mod:`.run` — the single writer (:func:`import_archive` for ``protokoll ingest``,
   :func:`load_files` for ``protokoll load``): lock, skip known bytes, one transaction
   per document, failures, resume, prune (:mod:`.prune`).

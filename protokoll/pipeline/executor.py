@@ -5,7 +5,8 @@ One small interface, so the writer (:mod:`.run`) does not care where files are r
 * ``size``: how many files may be in flight; ``idle()``: one more may be submitted now;
 * ``submit(candidate)``, only when ``idle()``; ``results(wait)``: finished ``(candidate, Protocol | Failure)``
   pairs, waiting up to ``wait`` seconds for the first; ``busy``: files in flight;
-* ``close()``.
+* ``close()``; ``done_by``: files finished per worker name (a short name: ``pid1234``
+  for a local worker process), for the progress line and ``protokoll status``.
 
 :class:`Inline` runs each file in this process (``protokoll load``). :class:`LocalPool`
 runs them in worker processes, on :class:`pebble.ProcessPool`, which gives the per-file
@@ -30,6 +31,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from typing import Protocol as Interface
 
 import pebble
@@ -50,6 +52,7 @@ WORKER_NICENESS = worker.NICENESS
 class Executor(Interface):
     size: int
     busy: int
+    done_by: dict[str, int]
 
     def idle(self) -> bool: ...
     def submit(self, candidate: Candidate) -> None: ...
@@ -64,6 +67,7 @@ class Inline:
 
     def __init__(self, *, nlp=None, max_size: int = ingest.DEFAULT_MAX_SIZE, converter=None):
         self.nlp, self.max_size, self.converter = nlp, max_size, converter
+        self.done_by = {f"pid{os.getpid()}": 0}
         self._done: list[tuple[Candidate, Protocol | Failure]] = []
 
     @property
@@ -76,6 +80,7 @@ class Inline:
     def submit(self, c: Candidate) -> None:
         self._done.append((c, convert(c.path, c.data, nlp=self.nlp, max_size=self.max_size, sha256=c.sha256,
                                       format=c.format, converter=self.converter)))
+        self.done_by[f"pid{os.getpid()}"] += 1
 
     def results(self, wait: float | None = None) -> list[tuple[Candidate, Protocol | Failure]]:
         out, self._done = self._done, []
@@ -113,6 +118,8 @@ class LocalPool:
         self._running: dict[concurrent.futures.Future, tuple[Candidate, int]] = {}
         self._pool: pebble.ProcessPool | None = None
         self.worker_pids: list[int] = []  # the worker that did each finished file, in order
+        self.done_by: dict[str, int] = {}
+        self._lock = threading.Lock()  # for convert(), called from several threads
 
     def __enter__(self):
         return self
@@ -128,12 +135,28 @@ class LocalPool:
         return bool(self._free)
 
     def submit(self, c: Candidate) -> None:
+        self._schedule(c)
+
+    def _schedule(self, c: Candidate) -> concurrent.futures.Future:
         if self._pool is None:
             self._start()
         slot = self._free.pop()
         self._stages[slot], self._pids[slot] = 0, 0  # read, until the worker says otherwise
         future = self._pool.schedule(worker.work, (c.path, c.data, c.sha256, c.format, slot), timeout=self.timeout)
         self._running[future] = (c, slot)
+        return future
+
+    def convert(self, c: Candidate) -> Protocol | Failure:
+        """One file, waited for: for callers with threads of their own (the cluster's worker
+        plugin, one thread per slot). Thread-safe; ``c`` may come without its bytes (the
+        worker reads them from its path)."""
+        with self._lock:
+            future = self._schedule(c)
+        concurrent.futures.wait([future])
+        with self._lock:
+            if future not in self._running:  # the pool was closed meanwhile (the import ends)
+                return Failure(c.path, "internal", "the worker's pool was closed while it read the file", "read")
+            return self._finish(future)
 
     def _start(self) -> None:
         if self.tag:
@@ -149,13 +172,17 @@ class LocalPool:
             return []
         done, _ = concurrent.futures.wait(self._running, timeout=wait,
                                           return_when=concurrent.futures.FIRST_COMPLETED)
-        out = []
-        for future in done:
-            c, slot = self._running.pop(future)
-            out.append((c, self._outcome(future, c.path, slot)))
-            self.worker_pids.append(self._pids[slot])
-            self._free.append(slot)
-        return out
+        return [(self._running[future][0], self._finish(future)) for future in done]
+
+    def _finish(self, future) -> Protocol | Failure:
+        c, slot = self._running.pop(future)
+        result = self._outcome(future, c.path, slot)
+        pid = self._pids[slot]
+        self.worker_pids.append(pid)
+        if pid:
+            self.done_by[f"pid{pid}"] = self.done_by.get(f"pid{pid}", 0) + 1
+        self._free.append(slot)
+        return result
 
     def _outcome(self, future, path: str, slot: int) -> Protocol | Failure:
         try:

@@ -39,6 +39,8 @@ from protokoll.progress import SILENT, Progress
 from protokoll.records import Protocol
 from protokoll.store import shards
 
+TALLY_EVERY = 10.0  # seconds between two records of the files per worker
+
 log = logging.getLogger("protokoll.pipeline")
 log.addHandler(logging.NullHandler())  # silent unless the CLI turns logging on (-v, --log-json)
 
@@ -111,9 +113,13 @@ def import_archive(
     timeout: float = DEFAULT_TIMEOUT, max_size: int = ingest.DEFAULT_MAX_SIZE,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY, tag: bool = True,
     files_per_worker: int | None = DEFAULT_FILES_PER_WORKER, progress: Progress = SILENT, prune: bool = False,
+    cluster: str | None = None, cluster_wait: float | None = None,
 ) -> Summary:
     """Import every protocol under ``paths`` into ``db`` (a ``store.open`` database, or a
-    ``store.shards.Shards`` folder), ``workers`` files at a time in a :class:`~.executor.LocalPool`.
+    ``store.shards.Shards`` folder), ``workers`` files at a time in a :class:`~.executor.LocalPool`,
+    or on a Dask cluster: ``cluster`` is a scheduler's address (``tcp://host:port``) or
+    ``"local"`` (a cluster of ``workers`` processes on this machine), see :mod:`.cluster`;
+    ``cluster_wait``: seconds for the first worker to join (and without any worker mid-run).
 
     Safe to interrupt at any moment and to run again: each document is committed on its
     own and files already in the store (same sha256) are not read by a worker again.
@@ -131,12 +137,11 @@ def import_archive(
     for p, reason in skipped:
         writer.skip(p, reason)
     progress.set_total(len(files))
+    settings = dict(timeout=timeout, max_memory_mb=max_memory_mb, tag=tag, max_size=max_size,
+                    files_per_worker=files_per_worker)
     try:
-        with Service() as service:  # one LibreOffice for all workers, run by this process
-            with LocalPool(workers or os.cpu_count() or 1, timeout=timeout, max_memory_mb=max_memory_mb, tag=tag,
-                           max_size=max_size, files_per_worker=files_per_worker,
-                           converter_address=service.address) as pool:
-                writer.run(iter_candidates(files, max_size=max_size, progress=progress, opened=opened), pool)
+        with _executor(cluster, workers, cluster_wait, settings) as pool:
+            writer.run(iter_candidates(files, max_size=max_size, progress=progress, opened=opened), pool)
         if prune:
             prune_paths(db, writer, paths, files, skipped, opened)
     except KeyboardInterrupt:
@@ -145,13 +150,27 @@ def import_archive(
     return writer.summary
 
 
+@contextmanager
+def _executor(cluster: str | None, workers: int | None, cluster_wait: float | None, settings: dict):
+    if cluster is not None:
+        from protokoll.pipeline import cluster as dask_cluster
+
+        wait = {} if cluster_wait is None else {"workers_timeout": cluster_wait}
+        with dask_cluster.connect(cluster, workers=workers, **wait, **settings) as executor:
+            yield executor
+        return
+    with Service() as service:  # one LibreOffice for all workers, run by this process
+        with LocalPool(workers or os.cpu_count() or 1, converter_address=service.address, **settings) as pool:
+            yield pool
+
+
 def load_files(files: Iterable[str | os.PathLike], db, *, tag: bool = True, progress: Progress = SILENT) -> Summary:
     """Import each of ``files`` as it is, in this process (``protokoll load``): no folder
     walked, no archive opened, nothing skipped by its content (a file that is not a
     protocol is a failure); bytes that failed before are tried again, and a file that
     cannot be read at all is named, not recorded."""
     started = time.monotonic()
-    writer = Writer(db, progress, retry_failed=True, select=False, record_unread=False)
+    writer = Writer(db, progress, retry_failed=True, select=False, record_unread=False, record_workers=False)
     files = list(files)
     progress.set_total(len(files))
     try:
@@ -178,18 +197,43 @@ class Writer:
     to convert), feeds an executor, and commits each result in a transaction of its own."""
 
     def __init__(self, db, progress: Progress = SILENT, *, retry_failed: bool = False, select: bool = True,
-                 record_unread: bool = True):
+                 record_unread: bool = True, record_workers: bool = True):
         self.db, self.progress, self.summary = db, progress, Summary()
         self.dbs = shards.target(db)  # the database, or the shards of a folder (--shard-by)
+        self.started, self.clock = store.now(), time.monotonic()
         self.retry_failed, self.select, self.record_unread = retry_failed, select, record_unread
         self.known = self.dbs.known()  # sha256 -> ok | failed
         self.paths_of = self.dbs.known_paths()  # sha256 -> its stored paths
         self.inflight: dict[str, list[str]] = {}  # sha256 -> other paths with the same bytes
         self.failed_now: dict[str, Failure] = {}  # sha256 -> its failure in this run
         self.seen: set[str] = set()  # every path the walk gave, read or not
+        self.tallied = 0.0  # when the files per worker were last kept in the store
+        self.record_workers = record_workers
+
+    def tally(self, executor: Executor, *, now: bool = False) -> None:
+        """Keep the files done per worker in the store (``protokoll status``), every
+        :data:`TALLY_EVERY` seconds and at the end."""
+        clock = time.monotonic()
+        if not self.record_workers or (not now and clock - self.tallied < TALLY_EVERY):
+            return
+        self.tallied = clock
+        seconds = clock - self.clock
+        try:
+            self.dbs.record_import({"started": self.started, "seconds": round(seconds, 3),
+                                          "workers": dict(sorted(executor.done_by.items()))})
+        except Exception as e:  # the counts are worth no failed import
+            log.warning("could not record the files per worker: %s", e)
 
     def run(self, candidates: Iterable[Candidate | Failure], executor: Executor) -> None:
         done: list[tuple[Candidate, Protocol | Failure]] = []  # results to write once the workers are busy again
+        if self.progress is not SILENT:
+            self.progress.workers = executor.done_by  # files/s per worker in the progress line
+        try:
+            self._run(candidates, executor, done)
+        finally:
+            self.tally(executor, now=True)
+
+    def _run(self, candidates, executor: Executor, done: list) -> None:
         for item in candidates:
             self.summary.files += 1
             self.seen.add(item.path)
@@ -209,6 +253,7 @@ class Writer:
                     break
                 if done:
                     self.write(*done.pop(0))
+                    self.tally(executor)
                 else:
                     done.extend(executor.results())
             self.inflight[item.sha256] = []
@@ -219,6 +264,7 @@ class Writer:
         while executor.busy:
             for c, result in executor.results():
                 self.write(c, result)
+            self.tally(executor)
 
     def admit(self, item: Candidate) -> Candidate | None:
         """The candidate with its format when it is to be converted, else None (counted)."""

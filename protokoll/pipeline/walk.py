@@ -5,7 +5,11 @@
   their sha256), opening ``.zip`` archives in memory (nothing is ever extracted to disk;
   members are checked by :func:`protokoll.ingest.safezip.check_member` first);
 * :func:`select` gives a candidate's format by content (:mod:`protokoll.ingest.detect`),
-  the one detection the file gets: the executors pass it on to ``ingest.read``.
+  the one detection the file gets: the executors pass it on to ``ingest.read``;
+* :func:`read_back` reads a candidate's bytes again from its path (``a.zip!b.zip!c.docx``
+  included, through the same checks), where a cluster's worker is sent only the path
+  and sha256 (:meth:`Candidate.without_data`). A path with ``://`` (``s3://…``) is opened
+  through fsspec, which then needs the filesystem's package installed on the worker.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from typing import Iterable, Iterator
 
 from protokoll import ingest
 from protokoll.errors import (
-    CorruptFile, DecompressionBomb, FileTooLarge, ProtokollError, UnreadableFile, UnsupportedFormat, describe,
-    os_reason,
+    CorruptFile, DecompressionBomb, FileChanged, FileTooLarge, ProtokollError, UnreadableFile, UnsupportedFormat,
+    describe, os_reason,
 )
 from protokoll.ingest.detect import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, detect, is_archive
 from protokoll.ingest.safezip import check_member
@@ -39,21 +43,24 @@ class Candidate:
     their sha256 (computed here, once) and, once :func:`select` knew it, their format."""
 
     path: str
-    data: bytes = dataclasses.field(repr=False)
+    data: bytes | None = dataclasses.field(repr=False)
     sha256: str | None = None
     format: str | None = None
+    size: int | None = None  # of the bytes, kept when they are dropped
 
     def __post_init__(self):
         if self.sha256 is None:
             object.__setattr__(self, "sha256", hashlib.sha256(self.data).hexdigest())
+        if self.size is None:
+            object.__setattr__(self, "size", len(self.data))
 
     @property
     def suffix(self) -> str:
         return Path(self.path.rsplit("!", 1)[-1]).suffix.lower()
 
-    @property
-    def size(self) -> int:
-        return len(self.data)
+    def without_data(self) -> "Candidate":
+        """The same candidate without its bytes (read again by :func:`read_back`)."""
+        return dataclasses.replace(self, data=None)
 
 
 def iter_files(paths: Iterable[str | os.PathLike], skipped: list | None = None) -> Iterator[str]:
@@ -166,17 +173,9 @@ def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progre
     for info in sorted(infos, key=lambda i: i.filename):
         path = f"{container}!{info.filename}"
         try:
-            check_member(info, max_size)
-            with z.open(info) as f:
-                data = f.read(max_size + 1)
-            if len(data) > max_size:
-                raise DecompressionBomb(f"expands to more than the limit of {max_size:,} bytes")
+            data = _read_member(z, info, max_size)
         except ProtokollError as e:
             yield Failure.from_error(path, e, "read")
-            continue
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as e:
-            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
-            yield Failure(path, CorruptFile.code, f"cannot read the archive member: {describe(e)}", "read")
             continue
         suffix = Path(info.filename).suffix.lower()
         if depth < MAX_ZIP_DEPTH and is_archive(data[:8], suffix, io.BytesIO(data)):
@@ -187,6 +186,74 @@ def _members(z: zipfile.ZipFile, container: str, max_size: int, progress: Progre
                 yield Failure(path, CorruptFile.code, f"a broken zip archive: {describe(e)}", "read")
             continue
         yield Candidate(path, data)
+
+
+def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, max_size: int) -> bytes:
+    """One member's bytes, checked by ``safezip`` first and never more than ``max_size``."""
+    try:
+        check_member(info, max_size)
+        with z.open(info) as f:
+            data = f.read(max_size + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as e:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
+        raise CorruptFile(f"cannot read the archive member: {describe(e)}") from None
+    if len(data) > max_size:
+        raise DecompressionBomb(f"expands to more than the limit of {max_size:,} bytes")
+    return data
+
+
+def read_back(path: str, *, sha256: str | None = None, max_size: int = ingest.DEFAULT_MAX_SIZE) -> bytes:
+    """The bytes at ``path`` as :func:`iter_candidates` gave them: a file, a URL (fsspec),
+    or ``archive.zip!member`` (nested up to :data:`MAX_ZIP_DEPTH`), members read through the
+    same checks. Raises :class:`FileChanged` when their sha256 is not ``sha256`` (the file
+    changed since the walk), or the error of a file that cannot be read."""
+    parts = path.split("!")
+    outer = next((i for i in range(1, len(parts) + 1) if _is_file("!".join(parts[:i]))), len(parts))
+    try:
+        with _open("!".join(parts[:outer])) as f:
+            data = f.read(max_size + 1) if outer == len(parts) else _from_zip(f, parts[outer:], max_size)
+    except zipfile.BadZipFile as e:
+        raise CorruptFile(f"a broken zip archive: {describe(e)}", path=path) from None
+    except OSError as e:
+        raise UnreadableFile(os_reason(e), path=path) from None
+    if len(data) > max_size:
+        raise FileTooLarge(f"over the limit of {max_size:,} bytes", path=path)
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise FileChanged("its bytes changed since the archive was walked (another sha256)", path=path)
+    return data
+
+
+def _from_zip(f, rest: list[str], max_size: int, depth: int = 1) -> bytes:
+    """The member named by ``rest`` (names joined by "!", a name may hold "!" itself)."""
+    with zipfile.ZipFile(f) as z:
+        names = set(z.namelist())
+        for i in range(len(rest), 0, -1):  # the longest name that is a member
+            name = "!".join(rest[:i])
+            if name in names:
+                data = _read_member(z, z.getinfo(name), max_size)
+                if i == len(rest):
+                    return data
+                if depth >= MAX_ZIP_DEPTH:
+                    break
+                return _from_zip(io.BytesIO(data), rest[i:], max_size, depth + 1)
+    raise UnreadableFile(f"no member {'!'.join(rest)} in the archive (changed since the walk?)")
+
+
+def _is_file(path: str) -> bool:
+    if "://" in path:
+        import fsspec
+
+        fs, inner = fsspec.core.url_to_fs(path)
+        return fs.isfile(inner)
+    return os.path.isfile(path)
+
+
+def _open(path: str):
+    if "://" in path:
+        import fsspec
+
+        return fsspec.open(path, "rb").open()
+    return open(path, "rb")
 
 
 def select(candidate: Candidate) -> str:

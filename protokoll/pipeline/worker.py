@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from protokoll.pipeline.process import STAGES, Failure, convert
+from protokoll.pipeline.walk import read_back
 
 # Workers run this much nicer than the parent. The parent is the import's only writer: when
 # the workers take both cores, it waits for CPU, the workers then wait for it to hand out
@@ -46,6 +47,10 @@ def load_nlp() -> None:
             _nlp = nlp.load()
         except Exception:
             pass
+
+
+def nlp_loaded() -> bool:
+    return _nlp is not None
 
 
 def init(stages, pids, max_memory_mb: int | None, tag: bool, max_size: int, converter_address: str | None,
@@ -85,8 +90,10 @@ def init(stages, pids, max_memory_mb: int | None, tag: bool, max_size: int, conv
         _state["ceiling"] = _address_space() + max_memory_mb * 1024 * 1024
 
 
-def work(path: str, data: bytes, sha256: str, fmt: str | None, slot: int):
-    """One file: :func:`convert` under the memory ceiling, telling the parent its stage."""
+def work(path: str, data: bytes | None, sha256: str, fmt: str | None, slot: int):
+    """One file: :func:`convert` under the memory ceiling, telling the parent its stage.
+    Without ``data`` the bytes are read from ``path`` here (:func:`.walk.read_back`), and
+    must still have ``sha256``."""
     if _state["error"] is not None:
         return InitFailed(_state["error"])
     stages, hook = _state["stages"], _state["hook"]
@@ -98,6 +105,11 @@ def work(path: str, data: bytes, sha256: str, fmt: str | None, slot: int):
             hook(name, path)
 
     with _ceiling(_state["ceiling"]):
+        if data is None:  # sent the path only (a cluster's worker): read the bytes here
+            try:
+                data = read_back(path, sha256=sha256, max_size=_state["max_size"])
+            except Exception as e:
+                return Failure.from_error(path, e, "read")
         result = convert(path, data, nlp=_state["nlp"], max_size=_state["max_size"], on_stage=on_stage, sha256=sha256,
                          format=fmt, converter=_state["converter"])
         del data

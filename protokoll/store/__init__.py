@@ -115,14 +115,30 @@ from protokoll.store.schema import INDEXES, SCHEMA_VERSION, TABLES, VIEWS
 from protokoll.store.sql import insert, now, transaction, unique
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "INDEXES", "SCHEMA_VERSION", "TABLES", "VIEWS", "add_path", "known", "known_paths", "migrate",
-    "open", "open_read", "record_failure", "remove_path", "save", "schema_version", "stored_paths", "unread_sha256",
+    "BUSY_TIMEOUT_MS", "INDEXES", "SCHEMA_VERSION", "TABLES", "VIEWS", "add_path", "known", "known_paths",
+    "last_import", "migrate", "open", "open_read", "record_failure", "record_import", "remove_path", "save",
+    "schema_version", "stored_paths", "unread_sha256",
 ]
 
 
 def known(db: sqlite_utils.Database) -> dict[str, str]:
     """sha256 -> status ('ok' | 'failed') of every document, to skip files already imported."""
     return dict(db.execute("SELECT sha256, status FROM documents").fetchall())
+
+
+def record_import(db: sqlite_utils.Database, report: dict) -> None:
+    """Keep what the running (or last) import did (its start, seconds, files per worker)
+    in ``_meta`` as JSON, for ``protokoll status``: no table of its own, so no schema step."""
+    with transaction(db):
+        db.execute("INSERT OR REPLACE INTO _meta (key, value) VALUES ('last_import', ?)", [json.dumps(report)])
+
+
+def last_import(db: sqlite_utils.Database) -> dict | None:
+    """What :func:`record_import` kept, or None (no import recorded it yet)."""
+    if not db["_meta"].exists():
+        return None
+    row = db.execute("SELECT value FROM _meta WHERE key = 'last_import'").fetchone()
+    return json.loads(row[0]) if row else None
 
 
 def record_failure(db, *, path, sha256, format, error, stage, size=None, imported_at=None) -> str:  # noqa: A002

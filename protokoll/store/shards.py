@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections import OrderedDict
@@ -48,6 +49,7 @@ from protokoll.store.sql import transaction
 MARKER = "protokoll-shards.json"
 BY = ("year", "body")
 FAILURES = "_failures"
+LAST_IMPORT = "protokoll-last-import.json"  # the files per worker of the last import into a folder
 NONE = {"year": "_undated", "body": "_unknown"}
 SLUG_MAX = 60
 OPEN_MAX = 32  # shards an import keeps open at once
@@ -114,6 +116,17 @@ def read_each(db_path):
             db.close()
 
 
+def last_import(db_path) -> dict | None:
+    """What the last import into ``db_path`` (a database, or a folder of shards) kept of
+    its files per worker (``store.record_import``, :meth:`Shards.record_import`), or None."""
+    if not Path(db_path).is_dir():
+        return next((store.last_import(db) for db in read_each(db_path)), None)
+    try:
+        return json.loads((Path(db_path) / LAST_IMPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 class One:
     """One database (``store.open``): every call is the plain ``store`` function."""
 
@@ -134,6 +147,9 @@ class One:
 
     def add_path(self, sha: str, path: str) -> list[str]:
         return store.add_path(self.db, sha, path)
+
+    def record_import(self, report: dict) -> None:
+        store.record_import(self.db, report)
 
     def remove_path(self, path: str) -> list[str]:
         return store.remove_path(self.db, path)
@@ -243,6 +259,13 @@ class Shards:
         self._claim(str(path), FAILURES, sha256)
         store.record_failure(self.db(FAILURES), path=path, sha256=sha256, **failure)
         self.where[sha256] = FAILURES
+
+    def record_import(self, report: dict) -> None:
+        """The files per worker of the import (``protokoll status --workers``): beside the
+        shards in :data:`LAST_IMPORT` (no shard is made for it), replaced atomically."""
+        tmp = self.folder / f".{LAST_IMPORT}.tmp"
+        tmp.write_text(json.dumps(report) + "\n", encoding="utf-8")
+        os.replace(tmp, self.folder / LAST_IMPORT)
 
     def add_path(self, sha: str, path: str) -> list[str]:
         name = self.where.get(sha)

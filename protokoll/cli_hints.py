@@ -11,6 +11,7 @@ from __future__ import annotations
 from protokoll.errors import (
     PORT_FROM_1024, DatabaseError, FileTooLarge, ProtokollError, ServerError, TimeLimitExceeded,
 )
+from protokoll.store.shards import EMPTY_HINT as EMPTY_SHARDS_HINT, NOT_SHARDS_HINT
 
 CLI_HINTS = {
     FileTooLarge.hint: "raise the limit with --max-size if the file is genuine",
@@ -18,6 +19,8 @@ CLI_HINTS = {
     ServerError.hint: "choose another port with --port, or stop the program that uses it",
     PORT_FROM_1024: "choose a port from 1024 up, e.g. --port 8001",
     DatabaseError.hint: "check the database path; `protokoll status DB` shows what is in it",
+    NOT_SHARDS_HINT: "give a database file, or the --db folder of an import with --shard-by",
+    EMPTY_SHARDS_HINT: "import into it first: protokoll ingest ARCHIVE --db FOLDER --shard-by year|body",
 }
 
 

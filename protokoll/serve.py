@@ -3,7 +3,7 @@
     >>> from protokoll import serve
     >>> ds = serve.datasette("protokoll.db", archive="samples")
     >>> response = await ds.client.get("/protokoll/decision_register.json")
-    >>> ds = serve.datasette("arkiv/")   # a folder of shards (ingest --shard-by): every database, /-/sok searches all
+    >>> ds = serve.datasette("arkiv/")   # a folder of shards (a sharded import): every database, /-/sok searches all
 
 The configuration lives in the ``datasette/`` directory of the source tree, shipped as
 package data ``protokoll.datasette_config``: ``metadata.yml`` (titles, descriptions,
@@ -63,7 +63,7 @@ def database_name(db) -> str:
 
 
 def database_files(db) -> list[Path]:
-    """The files to serve: ``db``, or every database of a folder of shards (``ingest --shard-by``)."""
+    """The files to serve: ``db``, or every database of a folder of shards (a sharded import)."""
     if Path(db).is_dir():
         return [path for _name, path in shards.databases(db)]
     return [Path(db)]
@@ -96,7 +96,7 @@ def check_database(db) -> Path:
         files = database_files(path)
         if not files:
             raise DatabaseError("the folder of shards holds no database yet", path=db,
-                                hint="import into it first: protokoll ingest ARCHIVE --db FOLDER --shard-by year|body")
+                                hint=shards.EMPTY_HINT)
         for file in files:
             check_database(file)
         return path

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from protokoll import cli_hints, errors
 from protokoll.cli import cli
+from protokoll.store import shards
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +52,10 @@ def test_the_check_can_fail():
      "choose another port with --port, or stop the program that uses it (ss -ltnp 'sport = :8001' names it)"),
     (errors.ServerError("root", hint=errors.PORT_FROM_1024), "choose a port from 1024 up, e.g. --port 8001"),
     (errors.DatabaseError("bad"), "check the database path; `protokoll status DB` shows what is in it"),
+    (errors.DatabaseError("not shards", hint=shards.NOT_SHARDS_HINT),
+     "give a database file, or the --db folder of an import with --shard-by"),
+    (errors.DatabaseError("empty", hint=shards.EMPTY_HINT),
+     "import into it first: protokoll ingest ARCHIVE --db FOLDER --shard-by year|body"),
     (errors.DecompressionBomb("bomb"), errors.DecompressionBomb.hint),  # its own hint, kept
     (errors.FileTooLarge("x", hint="another hint"), "another hint"),
 ])

@@ -331,7 +331,7 @@ def test_usage_errors_are_one_line(tmp_path, by_year, archive):
         (("--db", tmp_path), 2, "is a folder"),
     ]
     (tmp_path / "loose.db").write_bytes(b"")
-    cases.append((("--db", tmp_path, "--shard-by", "body"), 1, "no --shard-by import made"))
+    cases.append((("--db", tmp_path, "--shard-by", "body"), 1, "no sharded import made"))
     for args, code, message in cases:
         done = run("ingest", one, *args)
         assert done.returncode == code and message in done.stderr, (args, done.stderr)

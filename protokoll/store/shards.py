@@ -47,6 +47,8 @@ from protokoll.store import meetings
 from protokoll.store.sql import transaction
 
 MARKER = "protokoll-shards.json"
+NOT_SHARDS_HINT = "give a database file, or the folder of a sharded import"
+EMPTY_HINT = "import into the folder first, sharded by year or body"
 BY = ("year", "body")
 FAILURES = "_failures"
 LAST_IMPORT = "protokoll-last-import.json"  # the files per worker of the last import into a folder
@@ -90,7 +92,7 @@ def shard_by(folder) -> str | None:
     except (OSError, ValueError, AttributeError):
         by = None
     if by not in BY:
-        raise DatabaseError(f"{MARKER} is damaged: it names no --shard-by (year or body)", path=folder,
+        raise DatabaseError(f"{MARKER} is damaged: it names no layout (year or body)", path=folder,
                             hint=f'write {{"shard_by": "year"}} or {{"shard_by": "body"}} into {marker}')
     return by
 
@@ -98,9 +100,8 @@ def shard_by(folder) -> str | None:
 def databases(folder) -> list[tuple[str, Path]]:
     """[(name, path)] of the shards of a folder made by ``ingest --shard-by``, by name."""
     if shard_by(folder) is None:
-        raise DatabaseError("not a folder of databases made by protokoll ingest --shard-by (no "
-                            f"{MARKER} in it)", path=folder, hint="give a database file, or the --db folder of "
-                            "an import with --shard-by")
+        raise DatabaseError(f"not a folder of databases made by a sharded import (no {MARKER} in it)",
+                            path=folder, hint=NOT_SHARDS_HINT)
     return [(p.stem, p) for p in sorted(Path(folder).glob("*.db")) if p.is_file()]
 
 
@@ -180,16 +181,16 @@ class Shards:
         that already holds databases of no layout, is a :class:`DatabaseError`."""
         folder = Path(folder)
         if folder.exists() and not folder.is_dir():
-            raise DatabaseError("--shard-by writes a folder of databases, and this is a file", path=folder,
-                                hint="give a folder (new or made by --shard-by), or drop --shard-by")
+            raise DatabaseError("a sharded import writes a folder of databases, and this is a file",
+                                path=folder, hint="give a folder (new or sharded before), or import without shards")
         found = shard_by(folder) if folder.is_dir() else None
         if found is not None and found != by:
             raise DatabaseError(f"this folder holds databases sharded by {found}, not by {by}", path=folder,
-                                hint=f"import with --shard-by {found}, or into another folder")
+                                hint=f"shard the import by {found}, or import into another folder")
         if found is None:
             if folder.is_dir() and any(folder.glob("*.db")):
-                raise DatabaseError("this folder holds databases that no --shard-by import made", path=folder,
-                                    hint="give a new or empty folder for --shard-by")
+                raise DatabaseError("this folder holds databases that no sharded import made", path=folder,
+                                    hint="give a new or empty folder for the shards")
             folder.mkdir(parents=True, exist_ok=True)
             (folder / MARKER).write_text(json.dumps({"shard_by": by}) + "\n", encoding="utf-8")
         return cls(folder, by, **options)

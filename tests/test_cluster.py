@@ -178,6 +178,26 @@ def test_an_import_on_the_cluster_equals_a_local_one(scheduler, archive, local, 
     assert all(w["worker"].startswith("127.0.0.1:") for w in workers)
 
 
+def test_an_archive_given_as_a_url_is_walked_and_read_through_fsspec(scheduler, archive, local, tmp_path):
+    """``file://`` stands for any fsspec filesystem (s3://, …): the client walks and hashes
+    the URL, the workers read each file (and the zip members) through it again."""
+    db = tmp_path / "url.db"
+    url = f"file://{archive}"
+    _ingest(db, url, "--cluster", scheduler, "--no-tag")
+    assert _diff(table_hashes(db, {url: "<archive>"}), local) == []
+    assert (f"{url}/0-bundle.zip!inner.zip!lsvo-2024-12-13.odt",) in _rows(db, "SELECT path FROM document_paths")
+    again = _ingest(db, url, "--cluster", scheduler, "--no-tag", "--json")
+    assert json.loads(again.stdout)["unchanged"] == 12  # the 10 samples and 2 zip members, known: nothing sent
+
+
+@pytest.mark.parametrize("url, words", [("file:///no/such/archive", "no such file or folder"),
+                                        ("nosuch://x/y", "cannot open this kind of URL")])
+def test_a_bad_archive_url_is_one_line(tmp_path, url, words):
+    done = subprocess.run([PROTOKOLL, "ingest", url, "--db", str(tmp_path / "x.db"), "--no-tag"],
+                          capture_output=True, text=True, env=ENV, timeout=60)
+    assert done.returncode == 1 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
 def test_a_worker_killed_mid_file_loses_nothing(scheduler, archive, local, tmp_path):
     _workers(scheduler)
     db = tmp_path / "cluster.db"

@@ -29,8 +29,21 @@ def _cluster_address(ctx, param, value):
         raise click.BadParameter(str(e)) from None
 
 
+class _Archive(click.Path):
+    """A file or folder that exists, or a URL that fsspec opens (``s3://bucket/archive``),
+    checked when the import walks it."""
+
+    def __init__(self):
+        super().__init__(exists=True)
+
+    def convert(self, value, param, ctx):
+        if "://" in str(value):
+            return str(value)
+        return super().convert(value, param, ctx)
+
+
 @click.command(epilog=exit_codes("some file failed, or the database cannot be written"))
-@click.argument("archive", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("archive", nargs=-1, required=True, type=_Archive())
 @click.option("--db", "db_path", required=True, type=click.Path(),
               help="The SQLite database to fill; with --shard-by, the folder of databases.")
 @click.option("--shard-by", type=click.Choice(shards.BY),
@@ -67,6 +80,9 @@ def ingest(archive, db_path, shard_by, workers, cluster, retry_failed, timeout, 
            tag, prune, silent, quiet, as_json, verbose, log_json):
     """Import every protocol in ARCHIVE (folders, files, .zip archives) into the database.
 
+    ARCHIVE may also be a URL that fsspec opens (s3://…, with its package, e.g. s3fs,
+    installed here and on every worker).
+
     Files are chosen by content; others are skipped with a reason. Files already
     imported (same bytes) are skipped in milliseconds, so the import can be stopped at
     any moment (Ctrl-C, kill) and run again to continue, e.g. every night. A file
@@ -85,6 +101,7 @@ def ingest(archive, db_path, shard_by, workers, cluster, retry_failed, timeout, 
         protokoll ingest archive/ --db arkiv/ --shard-by year
         protokoll ingest /mnt/archive --db arkiv.db --cluster tcp://sched:8786
         protokoll ingest archive/ --db protokoll.db --cluster local --workers 2
+        protokoll ingest s3://bucket/archive --db arkiv.db --cluster tcp://sched:8786
     """
     ctx = click.get_current_context()
     if cluster not in (None, "local") and ctx.get_parameter_source("workers") != ParameterSource.DEFAULT:

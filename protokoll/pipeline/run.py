@@ -34,7 +34,7 @@ from protokoll.pipeline.executor import (
 )
 from protokoll.pipeline.process import Failure
 from protokoll.pipeline.prune import prune_paths, vanished  # noqa: F401 - vanished is public here
-from protokoll.pipeline.walk import Candidate, claims_document, iter_candidates, iter_files, read_files, select
+from protokoll.pipeline.walk import Candidate, claims_document, iter_candidates, iter_files, is_url, read_files, select
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Protocol
 from protokoll.store import shards
@@ -131,7 +131,7 @@ def import_archive(
     started = time.monotonic()
     writer = Writer(db, progress, retry_failed=retry_failed)
     skipped: list[tuple[str, str]] = []
-    paths = [os.path.abspath(p) for p in paths]
+    paths = [str(p) if is_url(p) else os.path.abspath(p) for p in paths]
     files = list(iter_files(paths, skipped))
     opened: set[str] = set()  # zip archives whose member list was read
     for p, reason in skipped:

@@ -73,6 +73,9 @@ def iter_files(paths: Iterable[str | os.PathLike], skipped: list | None = None) 
     seen: set[tuple[int, int]] = set()
     skipped = [] if skipped is None else skipped
     for p in paths:
+        if is_url(p):
+            yield from _walk_url(str(p))
+            continue
         p = os.path.abspath(p)
         if os.path.isdir(p):
             yield from _walk(p, seen, skipped)
@@ -124,14 +127,12 @@ def iter_candidates(
     opened = set() if opened is None else opened
     for path in files:
         try:
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode):
-                raise UnreadableFile("not a regular file", path=path)
-            if st.st_size > max_size and not path.lower().endswith(".zip"):
-                raise FileTooLarge(f"{st.st_size:,} bytes is over the limit of {max_size:,}", path=path)
-            with open(path, "rb") as f:
+            size = _size(path)
+            if size > max_size and not path.lower().endswith(".zip"):
+                raise FileTooLarge(f"{size:,} bytes is over the limit of {max_size:,}", path=path)
+            with _open(path) as f:
                 head = f.read(8)
-                if is_archive(head, Path(path).suffix.lower(), path):
+                if is_archive(head, Path(path).suffix.lower(), f if is_url(path) else path):
                     with zipfile.ZipFile(f) as z:
                         yield from _members(z, path, max_size, progress, 1, opened)
                     continue
@@ -248,8 +249,44 @@ def _is_file(path: str) -> bool:
     return os.path.isfile(path)
 
 
+def is_url(path) -> bool:
+    """A path that fsspec opens (``s3://bucket/archive``, ``file:///mnt/archive``)."""
+    return "://" in str(path)
+
+
+def _walk_url(url: str) -> Iterator[str]:
+    """Every file under ``url`` (a folder or a file of an fsspec filesystem), sorted."""
+    import fsspec
+
+    try:
+        fs, root = fsspec.core.url_to_fs(url)
+        if not fs.exists(root):
+            raise UnreadableFile("no such file or folder", path=url)
+        files = sorted(fs.find(root)) if fs.isdir(root) else [root]
+    except ProtokollError:
+        raise
+    except (ImportError, ValueError) as e:  # an unknown protocol, or its package not installed
+        raise UnreadableFile(f"cannot open this kind of URL ({str(e).strip() or type(e).__name__})", path=url) from None
+    except OSError as e:
+        raise UnreadableFile(f"cannot list it: {os_reason(e)}", path=url) from None
+    yield from (url if f == root else fs.unstrip_protocol(f) for f in files)
+
+
+def _size(path: str) -> int:
+    """The size of a regular file (or fsspec URL); UnreadableFile for anything else."""
+    if is_url(path):
+        import fsspec
+
+        fs, inner = fsspec.core.url_to_fs(path)
+        return fs.size(inner)
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableFile("not a regular file", path=path)
+    return st.st_size
+
+
 def _open(path: str):
-    if "://" in path:
+    if is_url(path):
         import fsspec
 
         return fsspec.open(path, "rb").open()

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from distributed import Client
 
+from protokoll.background import free_port
 from protokoll import pipeline, store
 from protokoll.errors import ClusterError, FileChanged
 from protokoll.pipeline.walk import read_back
@@ -41,12 +42,6 @@ ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 SMALL = ("aldras.txt", "lsvo-2024-12-13.md", "aldras.docx", "lsvo-2024-12-13.docx")
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start(args: list[str], log: Path) -> subprocess.Popen:
@@ -70,7 +65,7 @@ def _stop(procs) -> None:
 def scheduler(tmp_path_factory):
     """A scheduler and two workers of one thread on 127.0.0.1: its address."""
     logs = tmp_path_factory.mktemp("dask")
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     procs = [_start(["scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
                     logs / "scheduler.log")]
     try:
@@ -322,7 +317,7 @@ def test_tagging_loads_spacy_once_per_worker(scheduler, small, tmp_path):
 ])
 def test_cli_errors_are_one_line_and_fast(small, tmp_path, address, code, words):
     started = time.monotonic()
-    done = _ingest(tmp_path / "x.db", small, "--cluster", address.format(free=_free_port()), check=False)
+    done = _ingest(tmp_path / "x.db", small, "--cluster", address.format(free=free_port()), check=False)
     assert time.monotonic() - started < 10
     assert done.returncode == code and words in done.stderr and "Traceback" not in done.stderr
     assert len([line for line in done.stderr.splitlines() if line.startswith("Error:")]) == 1
@@ -334,7 +329,7 @@ def test_workers_are_set_on_the_worker_hosts(small, tmp_path):
 
 
 def test_no_worker_joining_is_an_error(tmp_path, small):
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     procs = [_start(["scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
                     tmp_path / "scheduler.log")]
     try:

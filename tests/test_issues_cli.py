@@ -36,6 +36,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from protokoll.background import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOKOLL = Path(sys.executable).with_name("protokoll")
@@ -163,7 +164,7 @@ def test_writing_to_a_read_only_medium_is_one_error_line(db_file, tmp_path, comm
 @needs_ro_mount
 def test_serve_a_database_on_a_read_only_medium_then_ctrl_c(db_file, tmp_path):
     ro = _wal_copy(db_file, tmp_path / "dvd")
-    port = _free_port()
+    port = free_port()
     p = subprocess.Popen(on_read_only_medium(ro.parent, "serve", ro, "--port", port), stderr=subprocess.PIPE,
                          stdout=subprocess.DEVNULL, text=True)
     try:
@@ -259,12 +260,6 @@ def test_status_and_export_read_a_database_in_a_read_only_folder(locked_folder):
 # --------------------------------------------------------------------------- serve: port in use
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_on_a_port_in_use_is_one_error_line(db_file):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -335,7 +330,7 @@ def test_ctrl_c_exits_130(db_file, tmp_path, command, samples=ROOT / "samples"):
             "load": ["load", samples / "aldras-scanned.pdf", "--db", tmp_path / "p.db", "--no-tag"],
             "status": ["status", _many_failures(tmp_path / "failed.db"), "--failed", "--json"],
             "export": ["export", db_file, "--json"],
-            "serve": ["serve", db_file, "--port", _free_port()]}[command]
+            "serve": ["serve", db_file, "--port", free_port()]}[command]
     r, w = os.pipe()
     fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)  # a small pipe that nobody reads: the command blocks writing
     p = subprocess.Popen([str(PROTOKOLL), *map(str, args)], stdout=w, stderr=subprocess.PIPE, text=True)

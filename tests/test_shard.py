@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from protokoll.background import free_port
 from protokoll import pipeline, store
 from protokoll.store import shards
 from tablehash import VOLATILE, table_hashes
@@ -347,19 +347,13 @@ def test_usage_errors_are_one_line(tmp_path, by_year, archive):
 # --- serve FOLDER ----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str):
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, response.read().decode("utf-8", "replace")
 
 
 def test_serve_folder_serves_every_shard_and_searches_them_all(by_year, archive):
-    port = _free_port()
+    port = free_port()
     p = subprocess.Popen([PROTOKOLL, "serve", str(by_year), "--port", str(port), "--archive", str(archive)],
                          stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:

@@ -14,6 +14,7 @@ from click.core import ParameterSource
 from protokoll import ingest as reading, log, paths, pipeline, store
 from protokoll.cli_options import EXIT_INTERRUPTED, count, exit_codes, progress_enabled, silent_option
 from protokoll.errors import DatabaseBusy, DatabaseError, ProtokollError
+from protokoll.pipeline.walk import is_url
 from protokoll.progress import Progress
 from protokoll.store import shards
 
@@ -37,7 +38,7 @@ class _Archive(click.Path):
         super().__init__(exists=True)
 
     def convert(self, value, param, ctx):
-        if "://" in str(value):
+        if is_url(value):
             return str(value)
         return super().convert(value, param, ctx)
 

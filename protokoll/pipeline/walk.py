@@ -241,7 +241,7 @@ def _from_zip(f, rest: list[str], max_size: int, depth: int = 1) -> bytes:
 
 
 def _is_file(path: str) -> bool:
-    if "://" in path:
+    if is_url(path):
         import fsspec
 
         fs, inner = fsspec.core.url_to_fs(path)

@@ -562,3 +562,21 @@ def test_entities_name_their_item_by_position_and_older_records_by_number(tmp_pa
     got = db.execute("SELECT entities.text, items.number FROM entities LEFT JOIN items ON items.id = entities.item_id "
                      "WHERE entities.document_id = ? ORDER BY entities.rowid", [doc_id]).fetchall()
     assert got == [(old["text"], old["item"]) for old in raw["entities"]]
+
+
+def test_a_kept_parse_stored_anew_under_the_same_id_is_read_anew(db):
+    """The grouping compares each file of a meeting with its main source's kept parse,
+    remembered between saves (store/meetings.py); the memory is keyed by the kept bytes
+    too, so a parse kept anew under the same document id (another protokoll's reading of
+    the same file) is never answered from the old one."""
+    from protokoll import grouping
+    from protokoll.store import meetings
+
+    doc_id = store.save(db, protocol("lsvo"))
+    first = meetings._kept_reading(db, doc_id)
+    assert first.date == "2024-12-13" and first.items
+    other = protocol("aldras")
+    kept = meetings.zlib.compress(json.dumps(
+        {**meetings.to_dict(other), "source": {**meetings.to_dict(other.source), "path": None}}).encode())
+    db.execute("UPDATE readings SET protocol = ? WHERE document_id = ?", [kept, doc_id])
+    assert meetings._kept_reading(db, doc_id) == grouping.reading(other) != first

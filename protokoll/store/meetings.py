@@ -20,8 +20,10 @@ grouping itself can still depend on the order; no file of the corpus does that.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import zlib
+from collections import OrderedDict
 
 from protokoll import grouping
 from protokoll.parsers.spans import with_spans
@@ -42,7 +44,8 @@ def file(db, doc_id: str, protocol: Protocol) -> None:
     """Make the document a source of its meeting (:mod:`protokoll.grouping`): of a meeting
     already stored that it records too, or of a new one; then serve the meeting's main
     source. The parse is kept (``readings``) to serve it if the main source goes away."""
-    found, rule = _same_meeting(db, protocol)
+    mine = functools.cache(lambda: grouping.reading(protocol))  # only if a stored meeting is like it
+    found, rule = _same_meeting(db, protocol, mine)
     if found is None:
         found, rule = meeting_id(doc_id), MAIN
     insert(db, "meeting_sources", [{
@@ -56,10 +59,12 @@ def file(db, doc_id: str, protocol: Protocol) -> None:
     # default=repr: a value that is not JSON fails where it is stored as a row, not here
     blob = zlib.compress(json.dumps(kept, ensure_ascii=False, default=repr).encode("utf-8"), 1)
     insert(db, "readings", [{"document_id": doc_id, "protocol": blob}])
+    if mine.cache_info().currsize:
+        _remember((doc_id, len(blob), zlib.crc32(blob)), mine())
     serve(db, found, (doc_id, protocol))
 
 
-def _same_meeting(db, protocol: Protocol) -> tuple[str | None, str | None]:
+def _same_meeting(db, protocol: Protocol, mine) -> tuple[str | None, str | None]:
     """The stored meeting that ``protocol`` records too (compared with the reading that
     meeting serves), and the rule that matched; (None, None) if there is none.
 
@@ -70,19 +75,17 @@ def _same_meeting(db, protocol: Protocol) -> tuple[str | None, str | None]:
     if date is None and not body:
         return None, None  # nothing to go by (grouping.same_meeting)
     where = "meetings.date = ?" if date else "meetings.date IS NULL AND meetings.body = ?"
-    mine = None
-    for found, served_body, kind in db.execute(
-        "SELECT meetings.id, meetings.body, documents.kind FROM meetings "
+    for found, served_body, kind, served_doc in db.execute(
+        "SELECT meetings.id, meetings.body, documents.kind, meetings.document_id FROM meetings "
         f"JOIN documents ON documents.id = meetings.document_id WHERE {where} ORDER BY meetings.id",
         [date or body],
     ).fetchall():
         if body and served_body and not grouping.bodies_alike(body, served_body):
             continue  # before reading the items
-        mine = mine or grouping.reading(protocol)
-        items = tuple(grouping.item(*row) for row in db.execute(
-            "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [found]))
-        served = grouping.Reading(kind, served_body, date, items)
-        rule = grouping.same_meeting(mine, served)
+        served = _kept_reading(db, served_doc) or grouping.Reading(kind, served_body, date, tuple(
+            grouping.item(*row) for row in db.execute(
+                "SELECT number, title, text FROM items WHERE meeting_id = ? ORDER BY position", [found])))
+        rule = grouping.same_meeting(mine(), served)
         if rule:
             return found, rule
     return None, None
@@ -123,21 +126,21 @@ def serve(db, current: str, new: tuple[str, Protocol] | None = None) -> None:
         insert(db, table, rows)
     db.execute("UPDATE meeting_sources SET meeting_id = ?, main = (document_id = ?) WHERE meeting_id = ?",
                [now, best, current])
-    _rules(db, now, best, protocol, new)
+    _rules(db, now, best)
 
 
-def _rules(db, meeting: str, best: str, main: Protocol, new: tuple[str, Protocol] | None) -> None:
+def _rules(db, meeting: str, best: str) -> None:
     """Each source's rule against the meeting's new main source (module docstring); the
     sources without a kept reading (stored before version 5) keep theirs."""
-    served = grouping.reading(main)
-    rules = []
+    rules, served = [], None
     for (doc_id,) in db.execute(
             "SELECT meeting_sources.document_id FROM meeting_sources JOIN readings USING (document_id) "
             "WHERE meeting_sources.meeting_id = ?", [meeting]).fetchall():
         if doc_id == best:
             rules.append((MAIN, doc_id))
             continue
-        other = grouping.reading(new[1]) if new and new[0] == doc_id else _kept_reading(db, doc_id)
+        served = served or _kept_reading(db, best)  # a meeting of one source compares nothing
+        other = _kept_reading(db, doc_id)
         rules.append((grouping.same_meeting(other, served) or VIA, doc_id))
     db.conn.executemany("UPDATE meeting_sources SET rule = ? WHERE document_id = ?", rules)
 
@@ -152,13 +155,33 @@ def reading(db, doc_id: str) -> Protocol:
     return dataclasses.replace(protocol, source=dataclasses.replace(protocol.source, path=path))
 
 
-def _kept_reading(db, doc_id: str) -> grouping.Reading:
-    """What :func:`grouping.same_meeting` needs of a kept parse, without making records of it."""
-    (blob,) = db.execute("SELECT protocol FROM readings WHERE document_id = ?", [doc_id]).fetchone()
-    p = json.loads(zlib.decompress(blob))
-    meeting = p.get("meeting") or {}
-    return grouping.Reading(p.get("kind"), meeting.get("body"), meeting.get("date"), tuple(
-        grouping.item(it.get("number"), it.get("title"), it.get("text")) for it in p.get("items", ())))
+# What grouping.same_meeting needs of the last kept parses, by document id and the kept
+# bytes (so a parse kept anew under the same id is never answered from here): every file
+# of a meeting is compared with its main source, which is then read once, not per file.
+_READINGS: OrderedDict[tuple[str, int, int], grouping.Reading] = OrderedDict()
+_READINGS_KEPT = 512
+
+
+def _remember(key: tuple[str, int, int], reading_: grouping.Reading) -> None:
+    _READINGS[key] = reading_
+    _READINGS.move_to_end(key)
+    while len(_READINGS) > _READINGS_KEPT:
+        _READINGS.popitem(last=False)
+
+
+def _kept_reading(db, doc_id: str) -> grouping.Reading | None:
+    """What :func:`grouping.same_meeting` needs of a kept parse, without making records of
+    it; None for a source without one (stored before version 5)."""
+    row = db.execute("SELECT protocol FROM readings WHERE document_id = ?", [doc_id]).fetchone()
+    if row is None:
+        return None
+    key = (doc_id, len(row[0]), zlib.crc32(row[0]))
+    if key not in _READINGS:
+        p = json.loads(zlib.decompress(row[0]))
+        meeting = p.get("meeting") or {}
+        _remember(key, grouping.Reading(p.get("kind"), meeting.get("body"), meeting.get("date"), tuple(
+            grouping.item(it.get("number"), it.get("title"), it.get("text")) for it in p.get("items", ()))))
+    return _READINGS[key]
 
 
 def delete_document(db, doc_id: str) -> None:

@@ -35,6 +35,7 @@ import pypdfium2
 import pytest
 
 from protokoll.background import PROTOKOLL, serving
+from protokoll.web import feeds
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -106,6 +107,20 @@ def source_link(entry) -> str:
 
 
 # --- the register feed ------------------------------------------------------------------
+
+
+def test_feed_queries_are_canned_queries_with_a_tag_id_and_a_limit(server):
+    """The two queries as metadata.yml gives them (what protokoll.web.feeds documents), and
+    their HTML pages offer the .atom format."""
+    base, _, _ = server
+    _, _, body = fetch(f"{base}/protokoll.json")
+    queries = {q["name"]: q for q in json.loads(body)["queries"]}
+    for name in feeds.FEEDS:
+        sql = queries[name]["sql"]
+        assert f"'{feeds.TAG}' || r.clause_id as atom_id" in sql
+        assert sql.rstrip().endswith(f"limit {feeds.LIMIT}")
+        status, _, html = fetch(f"{base}/protokoll/{name}?q=medel")
+        assert status == 200 and f'href="/protokoll/{name}.atom?q=medel"' in html.decode()
 
 
 def test_register_feed_lists_the_newest_decisions_first(server):

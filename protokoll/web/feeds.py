@@ -61,7 +61,7 @@ def register_feed_vars(datasette, database: str, request) -> dict:
     """The register page's feed: the register of its body filter (``body`` or
     ``body__exact``) and search (``_search``, or ``_newest`` for a plain search)."""
     body = request.args.get("body") or request.args.get("body__exact") or ""
-    q = request.args.get("_newest") or request.args.get("_search") or ""
+    q = (request.args.get("_newest") or request.args.get("_search") or "").strip()
     return {"protokoll_feed": page_feed(datasette, database, REGISTER_FEED, body=body, q=q)}
 
 

@@ -81,11 +81,14 @@ def feed(base: str, path: str) -> dict:
     for e in root.findall(f"{A}entry"):
         entry = {name: e.find(f"{A}{name}").text for name in ("id", "title", "updated", "content")}
         entry["link"] = e.find(f"{A}link").get("href")
+        entry["author"] = e.findtext(f"{A}author/{A}name")
         assert entry["id"].startswith("tag:protokoll,2026:clause:")
         assert datetime.fromisoformat(entry["updated"]).tzinfo is not None
         assert urlparse(entry["link"]).scheme == "http" and urlparse(entry["link"]).netloc  # absolute
         entries.append(entry)
     assert len({e["id"] for e in entries}) == len(entries)  # ids unique
+    # RFC 4287 4.1.1: a feed names an author, or each of its entries does
+    assert root.find(f"{A}author/{A}name") is not None or entries and all(e["author"] for e in entries)
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{A}link")}
     return {"title": root.find(f"{A}title").text, "entries": entries, "links": links}
 
@@ -136,6 +139,7 @@ def test_register_feed_lists_the_newest_decisions_first(server):
         f"2025-02-11 {BUN} § 4 Ny förskola i Norrvik", f"2025-02-11 {BUN} § 4 Ny förskola i Norrvik",
         f"2025-02-11 {BUN} § 5 Medborgarförslag om kommunens webbplats", f"2025-02-11 {BUN} § 6 Delegationsbeslut"]
     assert entries[0]["updated"] == "2025-02-11T00:00:00+00:00"
+    assert entries[0]["author"] == BUN
     assert entries[4]["title"] == "2024-12-13 LSVO § 94/24 Val av justerare samt tid för justering"
     assert [e["title"] for e in entries[-3:]] == [
         "odaterat / undated Samverkansgruppen 1). Godkännande av dagordningen",

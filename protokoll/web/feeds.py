@@ -8,8 +8,9 @@ plugin over two canned queries of ``datasette/metadata.yml``:
   (``q``: the search page's Swedish, stemmed search of item titles and texts).
 
 Both at most :data:`LIMIT` entries. The queries give datasette-atom its ``atom_id`` (a tag
-URI of the clause id: :data:`TAG`), ``atom_title`` and ``atom_updated`` (the meeting
-date; for an undated meeting the day the file was imported); :func:`render_atom` adds
+URI of the clause id: :data:`TAG`), ``atom_title``, ``atom_updated`` (the meeting
+date; for an undated meeting the day the file was imported) and ``atom_author_name`` (the
+body that decided: Atom wants an author); :func:`render_atom` adds
 what only the server knows, absolute links: ``atom_link`` (the clause's row page) and
 ``atom_content_html`` (the clause, its amount, links to the decision and to the source
 file at its page, as the register links sources), then lets datasette-atom write the
@@ -128,6 +129,7 @@ def empty_feed(request) -> bytes:
     fg.id(request.url)
     fg.link(href=request.url, rel="self")
     fg.title("protokoll")
+    fg.author({"name": "protokoll"})  # Atom: a feed without entries names its author itself
     fg.updated(datetime.now(timezone.utc))
     return fg.atom_str(pretty=True)
 

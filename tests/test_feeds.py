@@ -338,3 +338,14 @@ def test_lomma_search_feed_for_forskola_is_the_search_pages_items(lomma):
         want = [c for c in expected if not body_name or c in {r["clause_id"] for r in register(
             db, "body = ?", [body_name])}]
         assert clause_ids(f["entries"]) == want
+
+
+def test_a_hostile_search_stays_text_in_pages_and_feeds(server):
+    base, _, _ = server
+    q = '"><script>alert(1)</script>'
+    for path in (f"/protokoll/sok?{urlencode({'q': q})}", f"/protokoll/decision_register?{urlencode({'_search': q})}"):
+        _, _, body = fetch(base + path)
+        assert "<script>alert(1)" not in body.decode()
+    for name in feeds.FEEDS:
+        f = feed(base, f"/protokoll/{name}.atom?{urlencode({'q': q})}")
+        assert f["title"].endswith(f"«{q}»")  # the search as text in the feed's title

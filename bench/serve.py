@@ -269,6 +269,10 @@ def user_pages(name: str, ids: dict[str, str]) -> dict[str, list[tuple[str, str]
         "canned `belopp_per_ar`": [("belopp per år", f"{db}/belopp_per_ar?threshold=100000")],
         "canned `organisation`": [("organisation", f"{db}/organisation?organisation=Region")],
         "canned `person`": [("person", f"{db}/person?person=Anna")],
+        "Atom feed `nya_beslut` (register), all and one body": [
+            ("feed register", f"{db}/nya_beslut.atom"), ("feed register body", f"{db}/nya_beslut.atom?body={body}")],
+        "Atom feed `nya_beslut`, a register search": search_paths(name, "/{db}/nya_beslut.atom?q={q}"),
+        "Atom feed `bevakning` (a search)": search_paths(name, "/{db}/bevakning.atom?q={q}"),
     }
     return {page: [(f"{page} | {label}", path) for label, path in paths] for page, paths in pages.items()}
 

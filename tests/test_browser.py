@@ -12,6 +12,7 @@ import io
 import re
 import sqlite3
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,33 @@ def test_search_page_finds_inflections_across_items(served):
     assert re.search(r"ks-2023-05-10\.docx", text)
     assert page.locator("ol.protokoll-hits mark").count() >= 1
     assert re.match(r"\d+ träff", page.locator("p.hit-count").inner_text())
+
+
+def test_highlighted_search_and_its_atom_feed(served):
+    """The search page marks the matched words, stemmed ("förskola" marks "förskolan" and
+    "Förskolorna": KS 2023-05-10 §§ 12-13), and its "Prenumerera" link is an Atom feed of
+    those items' decisions that the browser opens; the page is docs/search.png."""
+    _, base, browser = served
+    page = browser.new_page(viewport={"width": 1200, "height": 560})
+    page.goto(f"{base}/protokoll/sok?q=förskola")
+    marks = {m.lower() for m in page.locator("ol.protokoll-hits mark").all_inner_texts()}
+    assert {"förskolan", "förskolorna"} <= marks
+    feed = page.locator("link[rel=alternate][type='application/atom+xml']")
+    link = page.locator("a.protokoll-feed")
+    assert link.inner_text() == "Prenumerera / subscribe (Atom)"
+    assert feed.get_attribute("href") == link.get_attribute("href") == "/protokoll/bevakning.atom?q=f%C3%B6rskola"
+    page.screenshot(path=str(ROOT / "docs" / "search.png"))
+    assert (ROOT / "docs" / "search.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_navigation():
+        link.click()
+    response = page.request.get(page.url)
+    assert response.status == 200 and response.headers["content-type"].startswith("application/xml")
+    atom = ET.fromstring(response.body())
+    entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
+    titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in entries]
+    assert titles == ["2023-05-10 Kommunstyrelsen § 12 Budgeten för förskolan 2024"] * 2 + [
+        "2023-05-10 Kommunstyrelsen § 13 Förskolorna i Lyckeby"]
+    assert "Budgeten för förskolan 2024" in page.inner_text("body")  # the browser shows the feed
 
 
 # What a registrar reads first, in order (protokoll.web.REGISTER_COLUMNS as the view has them).

@@ -35,6 +35,12 @@ This module holds only the hooks; what they do is in :mod:`protokoll.web`.
   linking to their row pages; ``?_col=``/``?_nocol=`` give Datasette's own table.
 * Output format ``csv_excel`` (the register page's CSV link): the whole register as
   filtered on the page, streamed, in the Swedish-Excel CSV of ``protokoll export``.
+* Atom feeds (:mod:`protokoll.web.feeds`): the canned queries ``nya_beslut`` (the register
+  for a body and a search of its clauses) and ``bevakning`` (the decisions of the items a
+  search finds) as ``.atom``, written by datasette-atom with absolute links to each clause's
+  page and source page; the register and search pages link their feed (``.atom`` link and
+  ``<link rel="alternate">``). A searched register page marks the matched words of each
+  clause (FTS5 ``highlight()``, stemmed matches too).
 * Search page ``/<database>/sok?q=`` (``.json`` too): every item, the number of hits,
   pages of 20, matched words marked; the home page's search box leads there, and its
   first links are the register, the search and the documents to check.
@@ -48,7 +54,7 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from protokoll import web
-from protokoll.web import cells, facets, guard, newest, patches, register, rowpage, searchpage, source
+from protokoll.web import cells, facets, feeds, guard, newest, patches, register, rowpage, searchpage, source
 
 # Rows without a column, and the kept table counts (protokoll.web.patches): once per process.
 patches.install()
@@ -89,19 +95,26 @@ def register_routes():
     ]
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after datasette-atom's, so this "atom" (which calls it) wins
 def register_output_renderer():
-    return {
+    return [{
         "extension": web.CSV_FORMAT,
         "render": register.render_register_csv,
         "can_render": lambda table, view_name: view_name == "table" and table == web.REGISTER,
-    }
+    }, {
+        "extension": "atom",
+        "render": feeds.render_atom,
+        "can_render": feeds.can_render,
+    }]
 
 
 @hookimpl
 def extra_template_vars(template, database, table, request, datasette):
     if template == "table.html" and table == web.REGISTER:
-        return register.register_vars(datasette, database, request)
+        return {**register.register_vars(datasette, database, request),
+                **feeds.register_feed_vars(datasette, database, request)}
+    if template == "protokoll_search.html":
+        return feeds.search_feed_vars(datasette, database, request)
     if template == "row.html":
         return rowpage.row_vars(datasette, database, table, request)
     if template == "index.html":

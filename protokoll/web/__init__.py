@@ -4,9 +4,12 @@ of the plugin ``datasette/plugins/protokoll_datasette.py``, which only wires the
 * :mod:`~protokoll.web.guard`: the ASGI wrapper: read-only, no server paths, no full
   counts; :mod:`~protokoll.web.newest`: a plain search listed newest first from the index.
 * :mod:`~protokoll.web.register`: the register page's columns (:data:`REGISTER_COLUMNS`),
-  its CSV link, the whole register as a streamed Swedish-Excel CSV (:func:`register_csv`).
+  its CSV link, the whole register as a streamed Swedish-Excel CSV (:func:`register_csv`),
+  a searched page's clauses with the matched words marked.
 * :mod:`~protokoll.web.searchpage`: the search page ``/<db>/sok`` (:func:`search_items`)
   and the Swedish rewrite of the search box (:func:`swedish_fts`).
+* :mod:`~protokoll.web.feeds`: Atom feeds of the register and of any search (datasette-atom
+  over the canned queries ``nya_beslut`` and ``bevakning``), and the pages' feed links.
 * :mod:`~protokoll.web.rowpage`: row pages titled by their item, with links up
   (:func:`upward`); the home page's links.
 * :mod:`~protokoll.web.source`: the ``/-/source`` route, files only from the archive.

@@ -1,7 +1,9 @@
 """The decision register's page: its columns, its CSV link, the whole register as CSV.
 
 * :data:`REGISTER_COLUMNS`: the register page's columns, in order, with Swedish labels.
-* :func:`register_vars`: the template variables of the register page.
+* :func:`register_vars`: the template variables of the register page; on a searched page
+  (``_search``) its ``marks``: each shown clause with the matched words in ``<mark>``
+  (:func:`clause_marks`, FTS5 ``highlight()`` of the clause index, stemmed matches too).
 * :func:`register_csv`: the whole register, filtered as the page is, streamed as the
   Swedish-Excel CSV of ``protokoll export`` (:func:`protokoll.export.csv_chunks`).
 * :func:`body_script`: the table pages' script (column descriptions folded; on the
@@ -11,17 +13,20 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import threading
 from urllib.parse import quote
 
 from datasette.filters import Filters
 from datasette.plugins import pm
-from datasette.utils import await_me_maybe, path_with_replaced_args
+from datasette.utils import await_me_maybe, path_with_replaced_args, tilde_encode
 from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
 
-from protokoll import export
-from protokoll.web.searchpage import swedish_fts
+from protokoll import export, search
+from protokoll.web.newest import NEWEST
+from protokoll.web.searchpage import highlight, swedish_fts
 
 # The register page's columns, in order: (column of decision_register, label). A column the
 # view does not have is left out, so `decided_amount` (the money a clause decides) and
@@ -44,12 +49,39 @@ CSV_FILENAME = "beslutsregister.csv"
 
 
 def register_vars(datasette, database, request) -> dict:
-    """The register page: its columns (unless the URL chose columns) and CSV link."""
+    """The register page: its columns (unless the URL chose columns), CSV link, and on a
+    searched page the marked clauses (``marks``: an async function of the shown rows)."""
     chosen = "_col" in request.args or "_nocol" in request.args
     csv = datasette.urls.path(path_with_replaced_args(
         request, {"_next": None, "_size": None, "_nocount": None, "_facet": None},
         path=f"{request.path}.{CSV_FORMAT}"))
-    return {"protokoll_register": {"columns": None if chosen else REGISTER_COLUMNS, "csv_url": csv}}
+    q = request.args.get(NEWEST) or request.args.get("_search") or ""
+    expression = search.fts_expression(q)
+
+    async def marks(rows) -> dict:
+        return await clause_marks(datasette, database, expression, [row["clause_rowid"] for row in rows])
+
+    return {"protokoll_register": {"columns": None if chosen else REGISTER_COLUMNS, "csv_url": csv,
+                                   "marks": marks if expression else None}}
+
+
+MARK_SQL = """
+select clauses.rowid, clauses.id, highlight(clauses_fts, 0, char(2), char(3))
+from clauses_fts join clauses on clauses.rowid = clauses_fts.rowid
+where clauses_fts match :q and clauses_fts.rowid in (select value from json_each(:rowids))
+"""
+
+
+async def clause_marks(datasette, database: str, expression: str, rowids: list) -> dict:
+    """{clause rowid: the clause cell's HTML}: the clause with the words that ``expression``
+    (an FTS expression, :func:`protokoll.search.fts_expression`) matches in ``<mark>``,
+    widened to whole words ("förskol" marks "förskolan"), escaped, linking to its row page.
+    Only the clauses among ``rowids`` that match."""
+    rows = await datasette.get_database(database).execute(MARK_SQL, {
+        "q": expression, "rowids": json.dumps([r for r in rowids if isinstance(r, int)])})
+    return {rowid: Markup('<a href="{}">{}</a>').format(
+        escape(datasette.urls.row(database, "clauses", tilde_encode(clause_id))), highlight(marked))
+        for rowid, clause_id, marked in rows.rows}
 
 
 # Folds Datasette's <dl class="column-descriptions"> into a <details> element.

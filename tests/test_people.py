@@ -209,3 +209,12 @@ def test_tables_link_people_to_their_page(db, server):
     # A row page of the attendance too.
     (row,) = db.execute("SELECT id FROM attendance WHERE person_id = ?", [eva]).fetchall()
     assert f'href="/people/person/{eva}"' in _get(f"{server}/attendance/{row['id']}")[1]
+
+
+def test_the_person_query_lists_her_vote(server):
+    """The canned query "person" (by part of a name) has the votes too, in Swedish."""
+    status, body = _get(f"{server}/person.json?_shape=array&person=Lars+Berg")
+    assert status == 200
+    assert sorted(r["what"] for r in json.loads(body) if r["paragraph"] == "KF § 13") == [
+        "reservation / reserved against", "röst / voted: NEJ",
+        "yrkande / moved: Lars Berg (M) yrkar avslag på kommunstyrelsens förslag."]

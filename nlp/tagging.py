@@ -72,8 +72,18 @@ def tag(protocol: Protocol, nlp) -> Protocol:
     )
     return amount_roles(dataclasses.replace(
         protocol, entities=tuple(entities), canonicals=canonicals,
-        attendance=attendance, warnings=tuple(warnings),
+        attendance=attendance, warnings=tuple(warnings), items=with_member_ids(protocol.items),
     ))
+
+
+def with_member_ids(items) -> tuple:
+    """The items with each roll-call member's canonical id, made as an attendee's is (so a
+    member gets the id she has in the attendance list)."""
+    return tuple(
+        dataclasses.replace(it, votes=dataclasses.replace(it.votes, members=tuple(
+            dataclasses.replace(m, canonical=canonical_id("PER", person_key(m.name))) for m in it.votes.members)))
+        if it.votes is not None and it.votes.members else it
+        for it in items)
 
 
 class _Found(NamedTuple):

@@ -158,6 +158,7 @@ class Motion:
 class MemberVote:
     name: str
     vote: str  # "yes" | "no" | "abstain" | "absent"
+    canonical: str | None = None  # the person's canonical id (set by the tagger, as an attendee's)
 
 
 @dataclass(frozen=True)

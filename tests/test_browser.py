@@ -216,3 +216,36 @@ def test_the_demos_totals_count_one_meeting_once(lsvo_five_files):
     assert len(rows) == 59
     assert {Path(r["source"]).name for r in rows} == {"lsvo-2024-12-13.pdf"}  # the main source
     assert {len(r["sources"].split("; ")) for r in rows} == {5}  # and every file of the meeting
+
+
+def test_person_page_from_the_attendance_list(served, tmp_path):
+    """Issue 31: a person's page, reached from the attendance table, shows her attendance,
+    her vote in the roll call and her reservation (tests/data/people/README.md), and
+    links to the item; the README's docs/person.png."""
+    archive = tmp_path / "arkiv"
+    archive.mkdir()
+    fixture = Path(__file__).parent / "data" / "people" / "kf-2025-03-27.txt"
+    (archive / fixture.name).write_bytes(fixture.read_bytes())
+    db = tmp_path / "protokoll.db"
+    r = subprocess.run([str(screenshot.PROTOKOLL), "ingest", str(archive), "--db", str(db), "-q"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    with serving(db, archive=archive) as base:
+        page = served[2].new_page(viewport={"width": 1200, "height": 800})
+        page.goto(f"{base}/protokoll/attendance?name=Lars+Berg")
+        with page.expect_navigation():
+            page.locator("table.rows-and-columns td.col-person_id a.person").click()
+        assert re.match(rf"{base}/protokoll/person/[0-9a-f]+$", page.url)
+        assert page.locator("h1").inner_text() == "Lars Berg"
+        assert "närvarande vid 1 av 1" in page.locator("ul.attended").inner_text()
+        assert "1:e vice ordförande" in page.locator("table.attendance").inner_text()
+        vote = page.locator("table.votes tbody tr")
+        assert vote.count() == 1
+        assert vote.locator("td.vote").inner_text() == "NEJ"
+        assert "avslag på kommunstyrelsens förslag" in vote.inner_text()
+        assert "KF § 13" in page.locator("ul.reservations").inner_text()
+        page.screenshot(path=str(ROOT / "docs" / "person.png"))
+        with page.expect_navigation():
+            vote.locator("a.item").click()
+        assert "Försäljning av fastigheten Ekeby 4:12" in page.locator("h1").inner_text()
+    assert (ROOT / "docs" / "person.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

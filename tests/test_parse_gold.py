@@ -105,7 +105,9 @@ def test_items(name, path, parsed):
                 assert [(m["by"], norm(m["text"])) for m in g[field]] == [(m["by"], m["text"]) for m in expected]
             else:
                 assert [norm(x) for x in g[field]] == expected, (w["number"], field)
-        assert g["votes"] == w.get("votes"), w["number"]
+        votes = g["votes"] and {**g["votes"], "members": [
+            {k: v for k, v in m.items() if k != "canonical"} for m in g["votes"]["members"]]}
+        assert votes == w.get("votes"), w["number"]
 
 
 @pytest.mark.parametrize("name,path", CASES)

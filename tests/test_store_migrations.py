@@ -6,7 +6,7 @@ the store of that commit created them; v4 in three shapes, as version 4 gained c
 and amount roles on two branches without a new number). Its rows are real: the samples,
 parsed and tagged, saved by the current store into a fresh database and copied into the
 old tables column by column (the columns the old version had). Opening it with
-``store.open`` must give version 6 and the rows a fresh import gives, except what the old
+``store.open`` must give version 7 and the rows a fresh import gives, except what the old
 version did not store (each exception is named below), and a second open changes nothing.
 """
 
@@ -22,19 +22,26 @@ from protokoll import nlp, pipeline, search, store
 DATA = Path(__file__).parent / "data" / "store"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FILES = ("lsvo-2024-12-13.md", "aldras.txt")  # two meetings
+# and a meeting with a roll call by name (tests/data/people/README.md), for person_votes
+ROLL_CALL = Path(__file__).parent / "data" / "people" / "kf-2025-03-27.txt"
 WHEN = "2025-03-01T12:00:00+00:00"
 # schema file -> its version and the columns it lacks that the migration cannot refill
 # exactly (they stay NULL or are worked out without what only the parse knew)
-# (the spellings counted per person and organisation, ``names``, start at the next file)
+# (the spellings counted per person and organisation, ``names``, start at the next file).
+# ``person_votes`` (version 7) is backfilled from every version: from the kept parse of
+# the meeting's main source (5 and 6), else from ``votes.members`` and the person ids the
+# meeting's attendance and entities hold (1 to 4), which for this meeting is the same.
 NAMES = {"people": {"names"}, "organisations": {"names"}}
 OLD = {
-    "v1": (1, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES}),
+    "v1": (1, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES,
+               "votes": {"yes_means", "no_means"}}),  # what a vote meant: version 2
     "v2": (2, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES}),
     "v3": (3, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES}),
     "v4": (4, {"clauses": {"page"}, **NAMES}),
     "v4-pages": (4, NAMES),
     "v4-roles": (4, {"clauses": {"page"}, **NAMES}),
     "v5": (5, NAMES),
+    "v6": (6, {}),
 }
 # Only the parse knows: the quality of a document stored before version 4 is worked out
 # from its stored items, its declared item range unknown.
@@ -47,8 +54,8 @@ def fresh(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("fresh") / "fresh.db"
     db = store.open(path)
     tagger = nlp.load(use_model=False)
-    for name in FILES:
-        store.save(db, pipeline.process(SAMPLES / name, nlp=tagger), imported_at=WHEN)
+    for source in [SAMPLES / name for name in FILES] + [ROLL_CALL]:
+        store.save(db, pipeline.process(source, nlp=tagger), imported_at=WHEN)
     db.conn.close()
     return path
 
@@ -86,7 +93,7 @@ def _schema(db) -> dict:
 
 
 @pytest.mark.parametrize("shape", sorted(OLD))
-def test_an_older_database_arrives_at_version_6_with_the_rows_of_a_fresh_import(tmp_path, fresh, shape):
+def test_an_older_database_arrives_at_version_7_with_the_rows_of_a_fresh_import(tmp_path, fresh, shape):
     version, lacking = OLD[shape]
     path = tmp_path / f"{shape}.db"
     _old_database(path, shape, fresh)
@@ -96,7 +103,7 @@ def test_an_older_database_arrives_at_version_6_with_the_rows_of_a_fresh_import(
     old.close()
     db = store.open(path)
     want = store.open_read(fresh)
-    assert store.schema_version(db) == store.SCHEMA_VERSION == 6
+    assert store.schema_version(db) == store.SCHEMA_VERSION == 7
     assert _schema(db) == _schema(want)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     for table in want.table_names():
@@ -112,6 +119,11 @@ def test_an_older_database_arrives_at_version_6_with_the_rows_of_a_fresh_import(
             assert _rows(db, table, drop=gone) == _rows(want, table, drop=gone), table
             for column in gone:
                 assert db.execute(f"SELECT count(*) FROM [{table}] WHERE [{column}] IS NOT NULL").fetchone()[0] == 0
+    # Every member of the roll call has her row and her person, as in a fresh import.
+    assert "person_votes" not in old_tables
+    votes = "SELECT name, vote, person_id IS NOT NULL FROM person_votes ORDER BY item_id, position"
+    assert db.execute(votes).fetchall() == want.execute(votes).fetchall()
+    assert len(want.execute(votes).fetchall()) == 8
     # The amounts' roles (backfilled where the version had none) sum the same decided money.
     decided = "SELECT sum(decided_amount), count(decided_amount) FROM decision_register"
     assert db.execute(decided).fetchone() == want.execute(decided).fetchone() != (None, 0)
@@ -130,7 +142,7 @@ def test_a_second_open_changes_nothing(tmp_path, fresh, shape):
     db = store.open(path)
     statements = []
     db.conn.set_trace_callback(statements.append)
-    assert store.migrate(db) == 6
+    assert store.migrate(db) == 7
     db.conn.set_trace_callback(None)
     assert not [s for s in statements if not s.lstrip().upper().startswith(("SELECT", "PRAGMA"))], statements
     db.conn.close()

@@ -45,6 +45,10 @@ This module holds only the hooks; what they do is in :mod:`protokoll.web`.
   pages of 20, matched words marked; the home page's search box leads there, and its
   first links are the register, the search and the documents to check.
   ``/-/sok`` searches every served database (a folder of shards), newest meeting first.
+* Person page ``/<database>/person/<person id>`` (``.json`` too): the meetings a person
+  attended (roles, parties, "N of M" per body), every roll-call vote in Swedish with what
+  yes and no meant, reservations and jäv, each linking to the item and its source page
+  (:mod:`protokoll.web.people`); person ids and the people table's names link there.
 * Row pages of clauses, decisions, items and meetings are titled by the item (never an
   id) and link up to the decision, item, meeting and source file page.
 """
@@ -54,7 +58,7 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from protokoll import web
-from protokoll.web import cells, facets, feeds, guard, newest, patches, register, rowpage, searchpage, source
+from protokoll.web import cells, facets, feeds, guard, newest, patches, people, register, rowpage, searchpage, source
 
 # Rows without a column, and the kept table counts (protokoll.web.patches): once per process.
 patches.install()
@@ -92,6 +96,7 @@ def register_routes():
         (r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source.source),
         (r"^/-/sok(\.(?P<format>json))?$", searchpage.search_route),  # every database; before /<db>/sok
         (r"^/(?P<database>[^/.]+)/sok(\.(?P<format>json))?$", searchpage.search_route),
+        (r"^/(?P<database>[^/.]+)/person/(?P<person>[^/.]+)(\.(?P<format>json))?$", people.person_route),
     ]
 
 

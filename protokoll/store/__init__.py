@@ -54,6 +54,9 @@ document's rows sit together in each index. Children are deleted with their docu
                     'decided' | 'breakdown' | 'reference' and the rule that chose it)
 ``votes``           id, item_id, yes, no, abstain, yes_means, no_means (what a yes and a
                     no vote stood for), members (JSON [{name, vote}])
+``person_votes``    id, item_id, position, name (as written), person_id, vote (yes, no,
+                    abstain, absent): the roll-call's members one row each, the person
+                    resolved as an attendee is (so "how did X vote" is one query)
 ``reservations``    id, item_id, position, name, person_id
 ``conflicts``       id, item_id, position, name, person_id   (jäv)
 ``sent_to``         id, item_id, position, recipient, organisation_id

@@ -1,6 +1,6 @@
 """Bringing an older database up to :data:`~protokoll.store.schema.SCHEMA_VERSION`.
 
-Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v5_to_v6(db)``,
+Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v6_to_v7(db)``,
 and ``v0_to_v1`` for a file from before versions were recorded); :func:`migrate` runs the
 steps from the database's version on, in order, and then makes the indexes, views and
 search indexes those of the current schema, all inside one transaction (with foreign
@@ -13,6 +13,7 @@ reading its files again. A brand-new database gets the whole schema from
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import sqlite_utils
@@ -20,7 +21,7 @@ import sqlite_utils
 from protokoll import quality, search
 from protokoll.errors import DatabaseError
 from protokoll.parsers import quality as parse_quality
-from protokoll.records import Decision, Entity, Item
+from protokoll.records import Decision, Entity, Item, child_id
 from protokoll.store import schema
 from protokoll.store.sql import transaction
 
@@ -31,8 +32,9 @@ ADDED = {
     4: {"documents": ("kind",)},
     5: {"clauses": ("page", "decided_amount"), "entities": ("role", "role_rule")},
     6: {"people": ("names",), "organisations": ("names",)},
+    7: {},
 }
-TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings")}
+TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings"), 7: ("person_votes",)}
 
 # The clauses' decided amounts from their entities (the rule of rows._clause_row).
 DECIDED_AMOUNT = """
@@ -159,7 +161,57 @@ def v5_to_v6(db) -> None:
         _add_columns(db, table, columns)
 
 
-STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6}
+def v6_to_v7(db) -> None:
+    """What issue 31 added: ``person_votes`` (:func:`_v7_people`)."""
+    _v7_people(db)
+
+
+STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6, 6: v6_to_v7}
+
+
+def _v7_people(db) -> None:
+    """``person_votes``: a row per member of every stored roll call, filled exactly as an
+    import fills it (:func:`.rows.person_vote_rows`) from the kept parse of each meeting's
+    main source, the members' canonical ids made by the tagger's rule. A meeting stored
+    before version 5 has no kept parse: its members come from ``votes.members``, each
+    with the person id its canonical id gives where the meeting's attendance or its
+    document's entities have that person, else NULL (the name-only match needs the parse)."""
+    _create_tables(db, TABLES_ADDED[7])
+    todo = db.execute(
+        "SELECT DISTINCT items.meeting_id, meetings.document_id, readings.document_id IS NOT NULL FROM votes "
+        "JOIN items ON items.id = votes.item_id JOIN meetings ON meetings.id = items.meeting_id "
+        "LEFT JOIN readings ON readings.document_id = meetings.document_id "
+        "WHERE votes.members NOT IN ('[]', '') AND votes.members IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM person_votes WHERE person_votes.item_id = votes.item_id)").fetchall()
+    if not todo:
+        return
+    from protokoll.nlp.canonical import canonical_id, person_key  # the tagger's rule, loaded only when needed
+    from protokoll.nlp.tagging import with_member_ids
+    from protokoll.store import meetings, rows
+
+    out = []
+    for meeting_id, doc_id, kept in todo:
+        if kept:
+            p = meetings.reading(db, doc_id)
+            names = rows.protocol_names(p)
+            for i, it in enumerate(with_member_ids(p.items)):
+                if it.votes is not None and it.votes.members:
+                    out += rows.person_vote_rows(child_id(doc_id, "item", i), it.votes, names)
+            continue
+        known = {r[0] for r in db.execute(
+            "SELECT person_id FROM attendance WHERE meeting_id = ? UNION SELECT person_id FROM entities "
+            "WHERE document_id = ?", [meeting_id, doc_id]) if r[0]}
+        for item_id, members in db.execute(
+                "SELECT votes.item_id, votes.members FROM votes JOIN items ON items.id = votes.item_id "
+                "WHERE items.meeting_id = ?", [meeting_id]).fetchall():
+            for j, m in enumerate(json.loads(members or "[]")):
+                person = canonical_id("PER", person_key(m["name"]))
+                out.append({"id": child_id(item_id, "person_vote", j), "item_id": item_id, "position": j,
+                            "name": m["name"], "person_id": person if person in known else None,
+                            "vote": m["vote"]})
+    if out:
+        db.conn.executemany(f"INSERT INTO person_votes ({', '.join(out[0])}) VALUES ({', '.join('?' * len(out[0]))})",
+                            [list(r.values()) for r in out])
 
 
 def _amount_roles(db) -> None:

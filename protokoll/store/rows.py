@@ -18,7 +18,7 @@ from protokoll.records import Item, Protocol, child_id
 
 # Tables in the order their rows go in (a row's parent before it).
 MEETING_TABLES = ("meetings", "items", "decisions", "clauses", "motions",
-                  "attendance", "entities", "votes", "reservations", "conflicts", "sent_to")
+                  "attendance", "entities", "votes", "person_votes", "reservations", "conflicts", "sent_to")
 
 
 class _Names:
@@ -109,12 +109,25 @@ def _item_rows(item_id: str, meeting_id: str, i: int, it: Item, money: list, nam
         "abstain": v.abstain, "yes_means": v.yes_means, "no_means": v.no_means,
         "members": json.dumps([{"name": mv.name, "vote": mv.vote} for mv in v.members], ensure_ascii=False),
     }]
+    rows["person_votes"] = [] if v is None else person_vote_rows(item_id, v, names)
     for table, people in (("reservations", it.reservations), ("conflicts", it.conflicts)):
         rows[table] = [{"id": child_id(item_id, table, j), "item_id": item_id, "position": j,
                         "name": name, "person_id": names.person(None, name)} for j, name in enumerate(people)]
     rows["sent_to"] = [{"id": child_id(item_id, "sent_to", j), "item_id": item_id, "position": j,
                         "recipient": r, "organisation_id": names.org(r)} for j, r in enumerate(it.sent_to)]
     return rows
+
+
+def person_vote_rows(item_id: str, v, names: _Names) -> list[dict]:
+    """A roll call's members, one row each; the person resolved as an attendee's is (the
+    member's canonical id if the protocol has that person, else by the name as written)."""
+    return [{"id": child_id(item_id, "person_vote", j), "item_id": item_id, "position": j, "name": mv.name,
+             "person_id": names.person(mv.canonical, mv.name), "vote": mv.vote} for j, mv in enumerate(v.members)]
+
+
+def protocol_names(p: Protocol) -> _Names:
+    """The protocol's canonical people and organisations, as its rows resolve names."""
+    return _Names(p)
 
 
 def _entity_rows(doc_id: str, p: Protocol, positions, item_ids: dict[int, str], names: _Names) -> list[dict]:

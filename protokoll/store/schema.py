@@ -11,10 +11,11 @@ import sqlite_utils
 from protokoll import quality, search
 from protokoll.store.sql import transaction
 
-SCHEMA_VERSION = 6  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
+SCHEMA_VERSION = 7  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
 # 4: documents.kind, the quality table (backfilled from the stored items); 5: one meeting
 # for the files that record it (meeting_sources, readings); 6: people.names and
-# organisations.names (the spellings counted, so the name is not the order's)
+# organisations.names (the spellings counted, so the name is not the order's); 7: person_votes
+# (each roll-call member's vote, by person)
 
 SET_VERSION = "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)"
 
@@ -156,6 +157,14 @@ CREATE TABLE IF NOT EXISTS votes (
     yes_means TEXT,
     no_means TEXT
 );
+CREATE TABLE IF NOT EXISTS person_votes (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    position INTEGER,
+    name TEXT,
+    person_id TEXT REFERENCES people(id),
+    vote TEXT
+);
 CREATE TABLE IF NOT EXISTS reservations (
     id TEXT PRIMARY KEY,
     item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
@@ -212,6 +221,8 @@ CREATE INDEX IF NOT EXISTS entities_item ON entities(item_id, label);
 CREATE INDEX IF NOT EXISTS entities_person ON entities(person_id);
 CREATE INDEX IF NOT EXISTS entities_organisation ON entities(organisation_id);
 CREATE INDEX IF NOT EXISTS votes_item ON votes(item_id);
+CREATE INDEX IF NOT EXISTS person_votes_item ON person_votes(item_id);
+CREATE INDEX IF NOT EXISTS person_votes_person ON person_votes(person_id);
 CREATE INDEX IF NOT EXISTS reservations_item ON reservations(item_id);
 CREATE INDEX IF NOT EXISTS reservations_person ON reservations(person_id);
 CREATE INDEX IF NOT EXISTS conflicts_item ON conflicts(item_id);

@@ -12,9 +12,11 @@ of the plugin ``datasette/plugins/protokoll_datasette.py``, which only wires the
   over the canned queries ``nya_beslut`` and ``bevakning``), and the pages' feed links.
 * :mod:`~protokoll.web.rowpage`: row pages titled by their item, with links up
   (:func:`upward`); the home page's links.
+* :mod:`~protokoll.web.people`: the person page ``/<db>/person/<id>`` (attendance, votes,
+  reservations, jäv).
 * :mod:`~protokoll.web.source`: the ``/-/source`` route, files only from the archive.
 * :mod:`~protokoll.web.cells`, :mod:`~protokoll.web.facets`: Swedish amounts and links in
-  cells; the ``year`` facet.
+  cells (person ids to the person page); the ``year`` facet.
 * :mod:`~protokoll.web.patches`: two fixes to Datasette 0.65's classes.
 """
 

@@ -1,5 +1,6 @@
-"""Table cells as HTML: Swedish amounts, the register's links to row pages, and source
-links (``#page=N`` when the row has a page). JSON, CSV and .xlsx keep the values."""
+"""Table cells as HTML: Swedish amounts, the register's links to row pages, person ids
+and the people table's names linking to the person page, and source links (``#page=N``
+when the row has a page). JSON, CSV and .xlsx keep the values."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
+from protokoll.web.people import person_url
 from protokoll.web.register import REGISTER
 from protokoll.web.source import archive, source_url
 
@@ -26,6 +28,8 @@ def render_cell(row, value, column, table, database, datasette):
         if key in row.keys() and row[key]:
             url = datasette.urls.row(database, other, tilde_encode(row[key]))
             return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
+    if column == "person_id" or (table == "people" and column == "name"):
+        return _person_link(row, value, column, database, datasette)
     if column != "source" or not value:
         return None
     keys = row.keys()
@@ -37,6 +41,21 @@ def render_cell(row, value, column, table, database, datasette):
     url = source_url(datasette, database, document, page)
     label = Path(str(value)).name + (f", s. {page}" if page else "")
     return Markup(f'<a href="{escape(url)}" title="{escape(value)}">{escape(label)}</a>')
+
+
+def _person_link(row, value, column, database, datasette):
+    """A person id (an expanded foreign key is {"value", "label"}) or a people row's name as a
+    link to the person page, labelled with the person's name."""
+    if isinstance(value, dict):
+        person, label = value.get("value"), value.get("label")
+    elif column == "name":
+        person, label = (row["id"] if "id" in row.keys() else None), value
+    else:
+        person, label = value, value
+    if not person:
+        return None
+    url = person_url(datasette, database, str(person))
+    return Markup(f'<a class="person" href="{escape(url)}">{escape(label or person)}</a>')
 
 
 def swedish_number(value: float) -> str:

@@ -48,6 +48,11 @@ async def source(datasette, request, send):
         return Response.text("Not found", status=404)
     db = datasette.get_database(name)
     document = request.url_vars["document"]
+    from protokoll.web.privacy import withheld  # privacy imports this module's PLUGIN
+
+    refused = await withheld(datasette, db, document)
+    if refused is not None:
+        return refused
     found = await db.execute(
         "select path, format from documents where id = :id "
         "union all select p.path, d.format from document_paths p "

@@ -1,0 +1,140 @@
+"""What to look at before publishing a database: ``protokoll review DB``.
+
+    >>> from protokoll import review, store
+    >>> rows = review.review(store.open_read("protokoll.db"), database="protokoll")
+    >>> [(r["paragraph"], r["reason"]) for r in rows]
+    [('§ 41', 'personnummer'), ('§ 41', 'private individual'), ('§ 41', 'confidential matter'), …]
+
+One row per item and reason, in the order of the minutes (meeting date, body, item):
+
+* ``personnummer``: the item's title, Dnr, notes or text holds a personnummer or
+  samordningsnummer (:mod:`protokoll.privacy`, check digit validated); the detail lists
+  them masked, so the listing itself can be shared.
+* ``private individual``: people tagged in the item's text (PER entities) who are
+  neither in that meeting's attendance nor anyone the database knows as a member or an
+  official: in the attendance of any meeting, reserving or declaring jäv anywhere, or
+  presenting an item. Matched by canonical person id, and by name (case and spacing
+  aside) for a tag without one. A resident proposing a medborgarförslag, an applicant, a
+  neighbour in a planning matter: names a publisher may have to leave out.
+* ``confidential matter``: the item's title or text names a matter that the law
+  typically keeps confidential (individärenden in socialtjänst, skola, LSS;
+  :data:`protokoll.swedish.privacy.CONFIDENTIAL_TERMS`); the detail names each rule and
+  the words that matched.
+
+Each row says where: date, body, § (as written), title, the item's id and its Datasette
+path (``/<database>/items/<id>``), the source file and the item's page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from protokoll import privacy
+from protokoll.swedish.privacy import CONFIDENTIAL_TERMS
+
+COLUMNS = ("date", "body", "paragraph", "title", "reason", "detail", "link", "source", "page")
+REASONS = ("personnummer", "private individual", "confidential matter")
+_TERMS = [(rule, re.compile(pattern, re.IGNORECASE)) for rule, pattern in CONFIDENTIAL_TERMS]
+
+ITEMS_SQL = """
+select items.id, items.position, items.label, items.title, items.dnr, items.notes, items.text,
+       items.page, meetings.id as meeting_id, meetings.date, meetings.body, documents.path as source
+from items join meetings on meetings.id = items.meeting_id
+join documents on documents.id = meetings.document_id
+where documents.kind is null or documents.kind != 'agenda'
+order by meetings.date, meetings.body, documents.id, items.position
+"""
+PEOPLE_SQL = """
+select item_id, text, person_id from entities where label = 'PER' and item_id is not null
+order by item_id, start
+"""
+KNOWN_IDS_SQL = """
+select person_id from attendance where person_id is not null
+union select person_id from reservations where person_id is not null
+union select person_id from conflicts where person_id is not null
+"""
+KNOWN_NAMES_SQL = """
+select name from attendance where name is not null
+union select name from reservations where name is not null
+union select name from conflicts where name is not null
+union select value from items, json_each(items.presenters) where json_valid(items.presenters)
+"""
+
+
+def review(db, *, database: str = "protokoll") -> list[dict]:
+    """The rows to look at before publishing ``db`` (a ``sqlite3``/sqlite-utils
+    connection); ``database`` is the name Datasette serves it under (for ``link``)."""
+    people = _people(db)
+    known_ids, known_names = _known(db)
+    rows = []
+    for item in _items(db):
+        where = {
+            "date": item["date"], "body": item["body"], "paragraph": item["label"],
+            "title": privacy.mask(item["title"]), "link": f"/{database}/items/{item['id']}",
+            "source": item["source"], "page": item["page"],
+        }
+        for reason, detail in _reasons(item, people.get(item["id"], ()), known_ids, known_names):
+            rows.append({c: {**where, "reason": reason, "detail": detail}[c] for c in COLUMNS})
+    return rows
+
+
+def _items(db) -> Iterator[dict]:
+    cursor = db.execute(ITEMS_SQL)
+    names = [d[0] for d in cursor.description]
+    for values in cursor:
+        yield dict(zip(names, values))
+
+
+def _people(db) -> dict[str, list[tuple[str, str | None]]]:
+    out: dict[str, list] = {}
+    for item_id, text, person_id in db.execute(PEOPLE_SQL):
+        out.setdefault(item_id, []).append((text, person_id))
+    return out
+
+
+def _known(db) -> tuple[set[str], set[str]]:
+    ids = {pid for (pid,) in db.execute(KNOWN_IDS_SQL)}
+    names = {_key(name) for (name,) in db.execute(KNOWN_NAMES_SQL)}
+    return ids, names
+
+
+def _key(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _reasons(item: dict, people, known_ids: set, known_names: set) -> Iterator[tuple[str, str]]:
+    numbers = [f for field in ("title", "dnr", "notes", "text") for f in privacy.find(item[field] or "")]
+    if numbers:
+        yield "personnummer", "; ".join(
+            f"{privacy.mask(f.text)} ({'samordningsnummer' if f.coordination else 'personnummer'})"
+            for f in numbers)
+    private = _private(people, known_ids, known_names)
+    if private:
+        yield "private individual", ", ".join(private)
+    matters = _matters(f"{item['title'] or ''}\n{item['text'] or ''}")
+    if matters:
+        yield "confidential matter", "; ".join(matters)
+
+
+def _private(people, known_ids: set, known_names: set) -> list[str]:
+    """The names of the people tagged in an item who are nobody the database knows."""
+    out: list[str] = []
+    for text, person_id in people:
+        if person_id in known_ids or _key(text) in known_names:
+            continue
+        if text not in out:
+            out.append(text)
+    return out
+
+
+def _matters(text: str) -> list[str]:
+    """Each confidential-matter rule that ``text`` meets, with the words that met it."""
+    out: list[str] = []
+    for rule, pattern in _TERMS:
+        m = pattern.search(text)
+        if m:
+            found = f'{rule} ("{" ".join(m.group().split())}")'
+            if not any(o.startswith(rule + " (") for o in out):
+                out.append(found)
+    return out

@@ -106,9 +106,9 @@ def _key(name: str) -> str:
 def _reasons(item: dict, people, known_ids: set, known_names: set) -> Iterator[tuple[str, str]]:
     numbers = [f for field in ("title", "dnr", "notes", "text") for f in privacy.find(item[field] or "")]
     if numbers:
-        yield "personnummer", "; ".join(
+        yield "personnummer", "; ".join(dict.fromkeys(
             f"{privacy.mask(f.text)} ({'samordningsnummer' if f.coordination else 'personnummer'})"
-            for f in numbers)
+            for f in numbers))
     private = _private(people, known_ids, known_names)
     if private:
         yield "private individual", ", ".join(private)

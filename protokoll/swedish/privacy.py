@@ -29,7 +29,7 @@ CONFIDENTIAL_TERMS = (
     ("OSL 26 kap", r"\b(?:23|26)\s*kap\.?\s*(?:\d+\s*§\s*)?(?:osl|offentlighets- och sekretesslagen)\b"),
     ("bistånd enligt SoL/LSS", r"\b(?:ansökan om|ansöker om|beviljas|beviljar|avslag på|avslå|överklagande av"
                                r"|beslut om)\s+(?:\w+\s+){0,3}(?:bistånd|insats\w*|stöd)\s+enligt\s+"
-                               r"(?:\d+\s*kap\.?\s*)?(?:\d+\s*§\s*)?(?:\d+\s*p\.?\s*)?"
+                               r"(?:\d+\s*kap\.?\s*)?(?:\d+\s*§\s*)?(?:\d+\s*(?:p\.|punkt\w*)?\s*)?"
                                r"(?:sol|lss|socialtjänstlagen)\b"),
     ("LVU/LVM", r"\b(?:lvu|lvm)\b"),
     ("placering", r"\b(?:placering(?:en)?\s+(?:av|i|på)\s+(?:barn\w*|ungdom\w*|familjehem|hvb|jourhem"

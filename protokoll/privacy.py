@@ -55,6 +55,13 @@ PATTERN = re.compile(
     rf"(?<![0-9])(?P<date>{_digits(6)}(?:{_MARKER}{_digits(2)})?)"
     rf"(?:{_MARKER}(?P<sep>{_SEPARATOR}))?{_MARKER}(?P<serial>{_digits(4)})(?![0-9])"
 )
+# The same without markers, and without the look-behind (checked in :func:`find`): four
+# times as fast on text that holds no marker, which is nearly all text.
+PLAIN = re.compile(rf"[0-9]{{6}}(?:[0-9]{{2}})?(?P<sep>{_SEPARATOR})?[0-9]{{4}}(?![0-9])")
+_MARKED = ("\x02", "\x03", "<", "&lt;")
+# Values that are not text: an identifier (a run of hex digits: ids, sha256) and a JSON
+# list of numbers (``amounts``). A digit run inside them is no personnummer.
+_NOT_TEXT = re.compile(r"[0-9a-f]{16,64}|\[[0-9.,eE+\- ]*\]")
 _CLEAN = re.compile(_MARKER.replace(")*", ")+"))
 _PHONE_BEFORE = re.compile(rf"\b(?:{'|'.join(PHONE_CUES)})\.?(?:nr|nummer)?\.?:?\s*$", re.IGNORECASE)
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2212": "-"})
@@ -89,14 +96,20 @@ def _parse(candidate: str):
 
 def find(text: str) -> Iterator[Found]:
     """Every personnummer and samordningsnummer in ``text``, in order."""
-    if not text:
+    if not text or len(text) < 10:
         return
-    for m in PATTERN.finditer(text):
+    pattern = PATTERN if any(marker in text for marker in _MARKED) else PLAIN
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        pos = m.start() + 1
+        if m.start() and "0" <= text[m.start() - 1] <= "9":  # inside a longer number
+            continue
         parsed = _parse(m.group())
         if parsed is None:
             continue
         if not m.group("sep") and _PHONE_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             continue
+        pos = m.end()
         yield Found(m.start(), m.end(), m.group(), parsed.format(), parsed.is_coordination_number())
 
 
@@ -132,9 +145,11 @@ def contains(text) -> bool:
 
 def mask_value(value):
     """A stored value as it may be shown: text masked (:func:`mask`), numbers as they are,
-    a blob withheld (None): it cannot be checked."""
+    identifiers and JSON lists of numbers as they are (not text), a blob withheld (None):
+    it cannot be checked."""
     if isinstance(value, str):
-        return mask(value)
+        masked = mask(value)
+        return value if masked is not value and _NOT_TEXT.fullmatch(value) else masked
     if isinstance(value, (bytes, bytearray, memoryview)):
         return None
     return value

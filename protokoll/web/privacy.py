@@ -27,7 +27,9 @@ Limits, said plainly: the mask is of values as they are read, so a visitor who w
 SQL that cuts a number into pieces (``substr``, ``hex``) before it is read gets around
 it, and a search for a number still finds its row (with the number masked). An operator
 publishing on the open web who needs those closed too turns off arbitrary SQL
-(Datasette's ``allow_sql`` permission). The database keeps the original text: it is the
+(``--setting default_allow_sql off``; the canned queries keep working). A search
+snippet must be cut after masking (as the search page's excerpt is), never by FTS5's
+``snippet()``, which could cut a number in two before it is read. The database keeps the original text: it is the
 archive's reading of public records, and ``--show-personnummer`` serves it as it is.
 """
 

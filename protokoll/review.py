@@ -14,8 +14,12 @@ One row per item and reason, in the order of the minutes (meeting date, body, it
   neither in that meeting's attendance nor anyone the database knows as a member or an
   official: in the attendance of any meeting, reserving or declaring jäv anywhere, or
   presenting an item. Matched by canonical person id, and by name (case and spacing
-  aside) for a tag without one. A resident proposing a medborgarförslag, an applicant, a
-  neighbour in a planning matter: names a publisher may have to leave out.
+  aside). Nor is anyone the text itself makes a politician or an official: a name
+  followed by a party ("Anders Nilsson (C)"), or with a title or role beside it
+  ("projektledare Johanna Törning", "Johanna Törning, projektledare"); nor a first name
+  alone that begins a full name of the item or a known person ("Mats" of "Mats
+  Wennstig"). A resident proposing a medborgarförslag, an applicant, a neighbour in a
+  planning matter: names a publisher may have to leave out.
 * ``confidential matter``: the item's title or text names a matter that the law
   typically keeps confidential (individärenden in socialtjänst, skola, LSS;
   :data:`protokoll.swedish.privacy.CONFIDENTIAL_TERMS`); the detail names each rule and
@@ -31,11 +35,16 @@ import re
 from collections.abc import Iterator
 
 from protokoll import privacy
+from protokoll.swedish.names import MEMBER_TITLES, PARTIES, ROLE_SUFFIXES, ROLE_WORDS, ROLES
 from protokoll.swedish.privacy import CONFIDENTIAL_TERMS
 
 COLUMNS = ("date", "body", "paragraph", "title", "reason", "detail", "link", "source", "page")
 REASONS = ("personnummer", "private individual", "confidential matter")
 _TERMS = [(rule, re.compile(pattern, re.IGNORECASE)) for rule, pattern in CONFIDENTIAL_TERMS]
+_PARTY_AFTER = re.compile(rf"\s*\((?:{'|'.join(sorted(PARTIES, key=len, reverse=True))})\)")
+_ROLE_WORDS = {w.casefold() for w in (*ROLES, *ROLE_WORDS, *MEMBER_TITLES)}
+_WORD_BEFORE = re.compile(r"(\w+)[\s:(]*$")
+_WORD_AFTER = re.compile(r"\s*[,(]\s*(?:\w+\s+){0,2}?(\w+)")
 
 ITEMS_SQL = """
 select items.id, items.position, items.label, items.title, items.dnr, items.notes, items.text,
@@ -46,7 +55,8 @@ where documents.kind is null or documents.kind != 'agenda'
 order by meetings.date, meetings.body, documents.id, items.position
 """
 PEOPLE_SQL = """
-select item_id, text, person_id from entities where label = 'PER' and item_id is not null
+select entities.item_id, entities.text, entities.person_id, entities.start, entities."end"
+from entities where label = 'PER' and item_id is not null
 order by item_id, start
 """
 KNOWN_IDS_SQL = """
@@ -86,10 +96,10 @@ def _items(db) -> Iterator[dict]:
         yield dict(zip(names, values))
 
 
-def _people(db) -> dict[str, list[tuple[str, str | None]]]:
+def _people(db) -> dict[str, list[tuple]]:
     out: dict[str, list] = {}
-    for item_id, text, person_id in db.execute(PEOPLE_SQL):
-        out.setdefault(item_id, []).append((text, person_id))
+    for item_id, text, person_id, start, end in db.execute(PEOPLE_SQL):
+        out.setdefault(item_id, []).append((text, person_id, start, end))
     return out
 
 
@@ -109,7 +119,7 @@ def _reasons(item: dict, people, known_ids: set, known_names: set) -> Iterator[t
         yield "personnummer", "; ".join(dict.fromkeys(
             f"{privacy.mask(f.text)} ({'samordningsnummer' if f.coordination else 'personnummer'})"
             for f in numbers))
-    private = _private(people, known_ids, known_names)
+    private = _private(people, item["text"] or "", known_ids, known_names)
     if private:
         yield "private individual", ", ".join(private)
     matters = _matters(f"{item['title'] or ''}\n{item['text'] or ''}")
@@ -117,15 +127,37 @@ def _reasons(item: dict, people, known_ids: set, known_names: set) -> Iterator[t
         yield "confidential matter", "; ".join(matters)
 
 
-def _private(people, known_ids: set, known_names: set) -> list[str]:
-    """The names of the people tagged in an item who are nobody the database knows."""
+def _private(people, text: str, known_ids: set, known_names: set) -> list[str]:
+    """The names of the people tagged in an item who are nobody the database knows and
+    whom the text names neither with a party nor with a title or role."""
+    full = {_key(name) for name, *_ in people if len(name.split()) > 1} | known_names
     out: list[str] = []
-    for text, person_id in people:
-        if person_id in known_ids or _key(text) in known_names:
+    for name, person_id, start, end in people:
+        key = _key(name)
+        if person_id in known_ids or key in known_names or name in out:
             continue
-        if text not in out:
-            out.append(text)
+        if len(name.split()) > 1 and key.endswith("s") and key[:-1] in full:  # a genitive: "Gunilla Frostgårds"
+            continue
+        if len(name.split()) == 1 and any(f.startswith(key + " ") for f in full):
+            continue
+        if isinstance(start, int) and isinstance(end, int) and _official(text[max(0, start - 40):start], text[end:end + 40]):
+            continue
+        out.append(name)
     return out
+
+
+def _official(before: str, after: str) -> bool:
+    """True when the words around a name make it a politician's or an official's."""
+    if _PARTY_AFTER.match(after):
+        return True
+    words = [m.group(1) for m in (_WORD_BEFORE.search(before), _WORD_AFTER.match(after)) if m]
+    return any(_role(w) for w in words)
+
+
+def _role(word: str) -> bool:
+    word = word.casefold()
+    # "chef", "chefen", "projektledaren", "direktören": the word or its definite form
+    return word in _ROLE_WORDS or any(w.endswith(ROLE_SUFFIXES) for w in (word, word[:-1], word[:-2]))
 
 
 def _matters(text: str) -> list[str]:

@@ -309,3 +309,24 @@ def test_review_table_and_bad_paths(db, tmp_path):
     (tmp_path / "text.db").write_text("not a database")
     broken = subprocess.run([PROTOKOLL, "review", str(tmp_path / "text.db")], capture_output=True, text=True)
     assert broken.returncode == 1 and broken.stderr.startswith("Error: ") and "Traceback" not in broken.stderr
+
+
+# --- private individuals: who is not one ---------------------------------------------------
+
+PEOPLE = [  # (item text, the names tagged in it, the names listed as private)
+    ("Karin Holm har lämnat ett medborgarförslag.", ["Karin Holm"], ["Karin Holm"]),
+    ("Till ledamot utses Anders Nilsson (C).", ["Anders Nilsson"], []),  # a party: a politician
+    ("Frågan stäms av med Johanna Törning, projektledare för Link.", ["Johanna Törning"], []),
+    ("Enligt projektledare Johanna Törning är tidplanen hållen.", ["Johanna Törning"], []),
+    ("ECB-chefen Mario Draghi talade.", ["Mario Draghi"], []),  # a title in its definite form
+    ("Mats berättar om Mats Wennstigs besök.", ["Mats", "Mats Wennstigs"], ["Mats Wennstigs"]),  # a first name alone
+    ("Gunilla Frostgård (C) avsäger sig. Gunilla Frostgårds avsägelse godkänns.",
+     ["Gunilla Frostgård", "Gunilla Frostgårds"], []),  # her name in the genitive
+    ("Helena Berg föredrar ärendet för Erik Johansson.", ["Helena Berg", "Erik Johansson"], ["Erik Johansson"]),
+]
+
+
+@pytest.mark.parametrize("text, tagged, private", PEOPLE)
+def test_private_individuals(text, tagged, private):
+    people = [(name, None, text.index(name), text.index(name) + len(name)) for name in tagged]
+    assert review._private(people, text, set(), {"helena berg"}) == private

@@ -188,3 +188,23 @@ def test_the_demos_totals_count_one_meeting_once(lsvo_five_files):
     assert len(rows) == 59
     assert {Path(r["source"]).name for r in rows} == {"lsvo-2024-12-13.pdf"}  # the main source
     assert {len(r["sources"].split("; ")) for r in rows} == {5}  # and every file of the meeting
+
+
+def test_personnummer_masked_on_the_search_page_and_privacy_screenshot(tmp_path):
+    """The privacy fixture served (its § 41 holds a personnummer and a samordningsnummer):
+    the search page shows them masked; the page is docs/privacy.png."""
+    from protokoll.background import PROTOKOLL
+    from test_privacy import FIXTURE, LEAKS
+
+    (tmp_path / "arkiv").mkdir()
+    (tmp_path / "arkiv" / FIXTURE.name).write_bytes(FIXTURE.read_bytes())
+    db = tmp_path / "socialnamnden.db"
+    subprocess.run([PROTOKOLL, "ingest", str(tmp_path / "arkiv"), "--db", str(db), "--workers", "1", "-q"],
+                   check=True, timeout=300)
+    with serving(db, archive=tmp_path / "arkiv") as base, screenshot.chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 420})
+        page.goto(f"{base}/socialnamnden/sok?q=s%C3%B6kande")
+        hits = page.locator("ol.protokoll-hits").inner_text()
+        assert "19121212-XXXX" in hits and not LEAKS.search(page.content())
+        page.screenshot(path=str(ROOT / "docs" / "privacy.png"))
+    assert (ROOT / "docs" / "privacy.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

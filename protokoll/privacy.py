@@ -74,7 +74,7 @@ class Found:
     start: int
     end: int
     text: str  # as written (with any search markers in it)
-    number: str  # the number alone, normalised: "19121212-1212" → "121212-1212"
+    number: str  # the library's short form: "19121212-1212" → "121212+1212" (born 1912: over 100)
     coordination: bool  # a samordningsnummer (day + 60)
 
 

@@ -82,7 +82,7 @@ def review(db, *, database: str = "protokoll") -> list[dict]:
         where = {
             "date": item["date"], "body": item["body"], "paragraph": item["label"],
             "title": privacy.mask(item["title"]), "link": f"/{database}/items/{item['id']}",
-            "source": item["source"], "page": item["page"],
+            "source": privacy.mask(item["source"]), "page": item["page"],
         }
         for reason, detail in _reasons(item, people.get(item["id"], ()), known_ids, known_names):
             rows.append({c: {**where, "reason": reason, "detail": detail}[c] for c in COLUMNS})

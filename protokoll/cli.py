@@ -62,7 +62,7 @@ def cli():
     """
 
 
-from protokoll.commands import export, ingest, load, parse, serve, status, text  # noqa: E402
+from protokoll.commands import export, ingest, load, parse, review, serve, status, text  # noqa: E402
 
-for _command in (text.text, parse.parse, ingest.ingest, status.status, load.load, export.export, serve.serve):
+for _command in (text.text, parse.parse, ingest.ingest, status.status, load.load, export.export, serve.serve, review.review):
     cli.add_command(_command)

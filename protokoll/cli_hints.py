@@ -9,7 +9,7 @@ command that names the program holding a port) keeps its ending.
 from __future__ import annotations
 
 from protokoll.errors import (
-    PORT_FROM_1024, DatabaseError, FileTooLarge, ProtokollError, ServerError, TimeLimitExceeded,
+    DOWNLOAD_HINT, PORT_FROM_1024, DatabaseError, FileTooLarge, ProtokollError, ServerError, TimeLimitExceeded,
 )
 from protokoll.store.shards import EMPTY_HINT as EMPTY_SHARDS_HINT, NOT_SHARDS_HINT
 
@@ -20,6 +20,7 @@ CLI_HINTS = {
     PORT_FROM_1024: "choose a port from 1024 up, e.g. --port 8001",
     DatabaseError.hint: "check the database path; `protokoll status DB` shows what is in it",
     NOT_SHARDS_HINT: "give a database file, or the --db folder of an import with --shard-by",
+    DOWNLOAD_HINT: "leave --setting allow_download off, or add --show-personnummer (only where that is lawful)",
     EMPTY_SHARDS_HINT: "import into it first: protokoll ingest ARCHIVE --db FOLDER --shard-by year|body",
 }
 

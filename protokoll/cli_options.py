@@ -42,6 +42,16 @@ def output_options(fn):
     return fn
 
 
+def show_personnummer_option(what: str):
+    """--show-personnummer: personal identity numbers as stored, not masked."""
+    return click.option(
+        "--show-personnummer", is_flag=True,
+        help=f"Show personal identity numbers (personnummer, samordningsnummer) as stored in {what}. "
+             "By default they are masked (19121212-XXXX): under the GDPR an identity number is "
+             "personal data that publishing seldom needs, so it is left out unless you have a "
+             "lawful reason to show it.")
+
+
 def silent_option(fn):
     return click.option("-s", "--silent", is_flag=True, help="No progress output on stderr.")(fn)
 

@@ -131,6 +131,9 @@ class ClusterError(ProtokollError):
     hint = "check that the Dask scheduler runs at that address and that its workers have joined"
 
 
+# What to do when the whole database file is to be offered for download while the
+# server masks personal identity numbers (the file holds them as stored).
+DOWNLOAD_HINT = "leave allow_download off, or serve the numbers as stored (only where that is lawful)"
 PORT_FROM_1024 = "choose a port from 1024 up, e.g. 8001"  # the hint for a privileged port
 
 

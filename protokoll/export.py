@@ -22,6 +22,8 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
+from protokoll import privacy
+
 # The exported columns, in order (names as in the decision_register view).
 COLUMNS = (
     "date", "body", "paragraph", "title", "dnr", "decision_kind", "outcome", "clause",
@@ -45,8 +47,10 @@ def bodies(db, body: str | None = None) -> list[str]:
     return [b for b in stored if " ".join(b.split()).casefold() == want]
 
 
-def register(db, *, body=None, date_from=None, date_to=None) -> list[dict]:
+def register(db, *, body=None, date_from=None, date_to=None, mask: bool = True) -> list[dict]:
     """Rows of ``decision_register`` (only :data:`COLUMNS`), filtered by body and dates.
+    With ``mask`` (the default) personal identity numbers in the text are masked
+    (:func:`protokoll.privacy.mask`: "19121212-XXXX"); numbers stay numbers.
 
     ``body`` matches without regard to case (:func:`bodies`). Dates are ISO strings
     (YYYY-MM-DD), both ends included. Rows come in meeting date order, then as they
@@ -60,7 +64,7 @@ def register(db, *, body=None, date_from=None, date_to=None) -> list[dict]:
         {"body": body, "bodies": json.dumps(bodies(db, body) if body is not None else []),
          "date_from": date_from, "date_to": date_to},
     ).fetchall()
-    return [row(r) for r in rows]
+    return [row(tuple(privacy.mask_value(v) for v in r) if mask else r) for r in rows]
 
 
 # The order of the minutes: meeting date, body, document, then as in the protocol.
@@ -86,21 +90,23 @@ def row(values) -> dict:
     return out
 
 
-def to_csv(rows: list[dict], dialect: str = "excel-sv") -> bytes:
-    """The rows as CSV bytes in one of :data:`DIALECTS`."""
-    return b"".join(csv_chunks(rows, dialect))
+def to_csv(rows: list[dict], dialect: str = "excel-sv", *, columns=COLUMNS) -> bytes:
+    """The rows as CSV bytes in one of :data:`DIALECTS` (``columns``: the register's, or
+    another listing's, such as ``protokoll review``'s)."""
+    return b"".join(csv_chunks(rows, dialect, columns=columns))
 
 
-def csv_chunks(rows: Iterable[dict], dialect: str = "excel-sv", *, size: int = 500) -> Iterator[bytes]:
+def csv_chunks(rows: Iterable[dict], dialect: str = "excel-sv", *, size: int = 500,
+               columns=COLUMNS) -> Iterator[bytes]:
     """The rows as CSV in one of :data:`DIALECTS`, in pieces of about ``size`` rows (the
     first piece holds the BOM, if any, and the header): for streaming a large register."""
     d = DIALECTS[dialect]
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=d["delimiter"], lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     head = ("\ufeff" if d["bom"] else "").encode()
     for n, r in enumerate(rows, start=1):
-        writer.writerow([_csv_cell(r[c], d["decimal"]) for c in COLUMNS])
+        writer.writerow([_csv_cell(r[c], d["decimal"]) for c in columns])
         if n % size == 0:
             yield head + buf.getvalue().encode("utf-8")
             head = b""

@@ -26,7 +26,7 @@ import yaml
 
 from protokoll import paths, planner
 from protokoll.store import shards
-from protokoll.errors import PORT_FROM_1024, DatabaseError, ServerError, UnreadableFile, os_reason
+from protokoll.errors import DOWNLOAD_HINT, PORT_FROM_1024, DatabaseError, ServerError, UnreadableFile, os_reason
 
 # Datasette settings (`datasette --setting NAME VALUE`) every `protokoll serve` starts with.
 SETTINGS = {
@@ -69,11 +69,12 @@ def database_files(db) -> list[Path]:
     return [Path(db)]
 
 
-def metadata(db, *, archive=None) -> dict:
+def metadata(db, *, archive=None, show_personnummer: bool = False) -> dict:
     """``metadata.yml`` with its database section re-keyed to ``db``'s name.
 
     ``archive`` is the one directory whose files the source links may serve; without it
-    the source path is shown as text.
+    the source path is shown as text. ``show_personnummer`` serves personal identity
+    numbers as stored instead of masked (:mod:`protokoll.web.privacy`).
     """
     with open(config_dir() / "metadata.yml", encoding="utf-8") as f:
         meta = yaml.safe_load(f)
@@ -85,6 +86,7 @@ def metadata(db, *, archive=None) -> dict:
             databases[database_name(path)] = copy.deepcopy(section)
     plugin = meta.setdefault("plugins", {}).setdefault("protokoll", {})
     plugin["archive"] = None if archive is None else str(Path(archive).resolve())
+    plugin["show_personnummer"] = bool(show_personnummer)
     return meta
 
 
@@ -152,14 +154,21 @@ def check_archive(archive) -> Path | None:
     return path
 
 
-def datasette(db, *, archive=None, immutable: bool = False, settings: dict | None = None):
+def datasette(db, *, archive=None, immutable: bool = False, settings: dict | None = None,
+              show_personnummer: bool = False):
     """A configured, read-only :class:`datasette.app.Datasette` for ``db``.
 
     ``immutable`` opens the file as never changing (faster counts; only for a finished
     database, never one an import is writing to). ``settings`` override :data:`SETTINGS`.
+    Personal identity numbers are masked in everything served unless ``show_personnummer``;
+    while they are, the whole file cannot be offered for download (``allow_download``).
     """
     from datasette.app import Datasette
 
+    if not show_personnummer and (settings or {}).get("allow_download"):
+        raise ServerError("the whole database file holds personal identity numbers unmasked, "
+                          "so it cannot be offered for download while they are masked",
+                          hint=DOWNLOAD_HINT)
     path = check_database(db)
     archive = check_archive(archive)
     root = config_dir()
@@ -169,7 +178,7 @@ def datasette(db, *, archive=None, immutable: bool = False, settings: dict | Non
     return Datasette(
         files=[] if immutable else files,
         immutables=files if immutable else [],
-        metadata=metadata(path, archive=archive),
+        metadata=metadata(path, archive=archive, show_personnummer=show_personnummer),
         settings={**SETTINGS, **(settings or {})},
         plugins_dir=str(root / "plugins"),
         template_dir=str(root / "templates"),

@@ -139,6 +139,7 @@ HOMES = {
                                 "OTHER_LABELS", "JUSTERING_LABELS", "VOTE_TOTAL_ROWS"),
     "protokoll.nlp.vocab": ("MONEY_UNITS", "UNIT_SUFFIXES", "GROUP_UNITS", "NOT_MONEY_AFTER_MILLIONS"),
     "protokoll.nlp.amount_cues": ("DECIDED", "BREAKDOWN", "REFERENCE", "RATE"),
+    "protokoll.swedish.privacy": ("PHONE_CUES", "CONFIDENTIAL_TERMS"),
 }
 
 

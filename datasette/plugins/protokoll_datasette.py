@@ -49,6 +49,10 @@ This module holds only the hooks; what they do is in :mod:`protokoll.web`.
   attended (roles, parties, "N of M" per body), every roll-call vote in Swedish with what
   yes and no meant, reservations and jäv, each linking to the item and its source page
   (:mod:`protokoll.web.people`); person ids and the people table's names link there.
+* Personnummer: every value read through Datasette's connections has its personal
+  identity numbers masked ("19121212-XXXX"), so no page, API, export format or feed
+  shows one; source files whose text holds one are withheld; ``protokoll serve
+  --show-personnummer`` turns it off (:mod:`protokoll.web.privacy`).
 * Row pages of clauses, decisions, items and meetings are titled by the item (never an
   id) and link up to the decision, item, meeting and source file page.
 """
@@ -58,16 +62,17 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from protokoll import web
-from protokoll.web import cells, facets, feeds, guard, newest, patches, people, register, rowpage, searchpage, source
+from protokoll.web import cells, facets, feeds, guard, newest, patches, people, privacy, register, rowpage, searchpage, source
 
 # Rows without a column, and the kept table counts (protokoll.web.patches): once per process.
 patches.install()
 
 
 @hookimpl(trylast=True)  # after Datasette's own escape_fts, so this one wins
-def prepare_connection(conn):
+def prepare_connection(conn, datasette):
     # Datasette's search box matches escape_fts(:search); so do the canned queries.
     conn.create_function("escape_fts", 1, searchpage.swedish_fts, deterministic=True)
+    privacy.prepare_connection(conn, datasette)  # personnummer masked in every row read
 
 
 @hookimpl

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from protokoll import export as exporting, paths
-from protokoll.cli_options import count, exit_codes, output_options
+from protokoll.cli_options import count, exit_codes, output_options, show_personnummer_option
 from protokoll.errors import OutputError, os_reason
 from protokoll.store import shards
 
@@ -28,7 +28,8 @@ _FLAGS = {"csv": "--csv", "xlsx": "--xlsx", "json": "--json", "nl": "--nl"}
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write to this file instead of stdout: .csv, .xlsx, .json, .jsonl or .ndjson "
                    "(the format follows the suffix).")
-def export(db_path, body, date_from, date_to, fmt, dialect, output):
+@show_personnummer_option("the export")
+def export(db_path, body, date_from, date_to, fmt, dialect, output, show_personnummer):
     """Export the decision register of DB: one row per decision clause.
 
     Columns: date, body, paragraph, title, dnr, decision kind and outcome, clause,
@@ -37,6 +38,7 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
     file and page (the meeting's main source), and every file of the meeting (sources).
     CSV (the default) opens correctly in Swedish Excel; use --dialect rfc4180 for
     other programs. Text that starts with = + - @ never runs as a formula.
+    Personal identity numbers are masked (19121212-XXXX) unless --show-personnummer.
     DB is only read: it may be on a read-only medium. --body names a body in any
     case ("lsvo"). When the filters leave no rows, stderr says so (and lists the
     bodies if --body names none of them); the export then has only its header.
@@ -60,7 +62,8 @@ def export(db_path, body, date_from, date_to, fmt, dialect, output):
     if output:
         paths.check_writable(output)
     date_from, date_to = (d and d.date().isoformat() for d in (date_from, date_to))
-    rows = exporting.register_of(shards.read_each(db_path), body=body, date_from=date_from, date_to=date_to)
+    rows = exporting.register_of(shards.read_each(db_path), body=body, date_from=date_from, date_to=date_to,
+                                 mask=not show_personnummer)
     data = {
         "csv": lambda: exporting.to_csv(rows, dialect),
         "xlsx": lambda: exporting.to_xlsx(rows),

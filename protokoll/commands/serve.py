@@ -7,7 +7,7 @@ import webbrowser
 import click
 
 from protokoll import serve as serving
-from protokoll.cli_options import exit_codes
+from protokoll.cli_options import exit_codes, show_personnummer_option
 
 
 class _Setting(click.types.CompositeParamType):
@@ -38,7 +38,8 @@ class _Setting(click.types.CompositeParamType):
                    "Not while an import writes to it.")
 @click.option("--setting", "settings", type=_Setting(), multiple=True,
               help="Override a Datasette setting, e.g. --setting sql_time_limit_ms 3000.")
-def serve(db, host, port, open_browser, archive, immutable, settings):
+@show_personnummer_option("every page, API response, CSV/.xlsx download and feed, and send every source file")
+def serve(db, host, port, open_browser, archive, immutable, settings, show_personnummer):
     """Browse and search DB in Datasette, read-only. DB may be the folder of an import
     with --shard-by: every database in it is served, and the search page /-/sok searches
     all of them.
@@ -50,7 +51,10 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
     ("budget" finds "budgeten", "för" never matches "for"). Queries are limited
     to 1 s and 1,000 rows; there is no way to write to the database. A database in a
     folder that cannot be written (a read-only medium) is served as immutable.
-    Ctrl+C stops the server.
+    Personal identity numbers (personnummer, samordningsnummer, checked by their
+    check digit) are masked in everything served, and source files whose text holds
+    one are withheld, unless --show-personnummer is given. Run `protokoll review DB`
+    before publishing. Ctrl+C stops the server.
 
     \b
     Examples:
@@ -58,6 +62,7 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
         protokoll serve protokoll.db --archive samples --open
         protokoll serve protokoll.db --port 8080 --setting sql_time_limit_ms 3000
         protokoll serve arkiv/ --archive /archive
+        protokoll serve protokoll.db --show-personnummer     # internal use only
     """
     import uvicorn
 
@@ -66,7 +71,8 @@ def serve(db, host, port, open_browser, archive, immutable, settings):
         immutable = True
         click.echo("Note: the database's folder cannot be written (a read-only medium or folder): "
                    "served as immutable, as it is now", err=True)
-    ds = serving.datasette(db, archive=archive, immutable=immutable, settings=dict(settings))
+    ds = serving.datasette(db, archive=archive, immutable=immutable, settings=dict(settings),
+                           show_personnummer=show_personnummer)
     sock = serving.bind(host, port)
     url = f"http://{host}:{port}/" + ("" if os.path.isdir(db) else serving.database_name(db))
     click.echo(f"Serving {db} read-only at {url} (Ctrl+C stops)", err=True)

@@ -12,4 +12,6 @@ so every stage may import it.
   what a body does ("beslutar").
 - :mod:`.people`: titles and roles, name particles, party abbreviations.
 - :mod:`.lemmas`: the shipped set of Swedish lemmas (``data/sv_lemma_forms.txt.gz``).
+- :mod:`.privacy`: the words before a phone number, and the words of typically
+  confidential matters (read by :mod:`protokoll.privacy` and :mod:`protokoll.review`).
 """

@@ -18,6 +18,8 @@ of the plugin ``datasette/plugins/protokoll_datasette.py``, which only wires the
 * :mod:`~protokoll.web.cells`, :mod:`~protokoll.web.facets`: Swedish amounts and links in
   cells (person ids to the person page); the ``year`` facet.
 * :mod:`~protokoll.web.patches`: two fixes to Datasette 0.65's classes.
+* :mod:`~protokoll.web.privacy`: personnummer masked in every row read (the connections'
+  row factory), source files that hold one withheld, unless ``--show-personnummer``.
 """
 
 from protokoll.web.register import (

@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 
 from protokoll import export, search
 from protokoll.web.newest import NEWEST
+from protokoll.web.privacy import row_factory_of
 from protokoll.web.searchpage import highlight, swedish_fts
 
 # The register page's columns, in order: (column of decision_register, label). A column the
@@ -141,7 +142,7 @@ async def register_csv(datasette, request, database: str, functions: dict) -> Re
     where, params = await register_where(datasette, request, database)
     sql = (f"SELECT {', '.join(export.COLUMNS)} FROM {REGISTER}"
            + (f" WHERE {' AND '.join(where)}" if where else "") + f" ORDER BY {export.ORDER}")
-    return StreamedCSV(path, sql, params, functions)
+    return StreamedCSV(path, sql, params, functions, row_factory_of(datasette))
 
 
 def render_register_csv(datasette, request, database: str):
@@ -153,10 +154,11 @@ class StreamedCSV(Response):
     """A CSV download written while it is read: rows come from a read-only connection in
     a thread of its own (no time limit, no row cap), a few hundred rows at a time."""
 
-    def __init__(self, path, sql, params, functions):
+    def __init__(self, path, sql, params, functions, row_factory=None):
         super().__init__(b"", content_type="text/csv; charset=utf-8", headers={
             "content-disposition": f'attachment; filename="{CSV_FILENAME}"'})
         self.path, self.sql, self.params, self.functions = path, sql, params, functions
+        self.row_factory = row_factory  # privacy.row_factory: personnummer masked
 
     async def asgi_send(self, send):
         loop = asyncio.get_running_loop()
@@ -189,6 +191,7 @@ class StreamedCSV(Response):
             conn = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True)
             for name, fn in self.functions.items():
                 conn.create_function(name, 1, fn, deterministic=True)
+            conn.row_factory = self.row_factory
             conn.set_progress_handler(stop.is_set, 10_000)  # a closed download stops the query
             try:
                 rows = map(export.row, conn.execute(self.sql, self.params))

@@ -57,6 +57,11 @@ async def source(datasette, request, send):
     for path, fmt in found.rows:
         file = inside(root, path)
         if file is not None:
+            from protokoll.web.privacy import withheld  # privacy imports this module's PLUGIN
+
+            refused = await withheld(datasette, db, document)
+            if refused is not None:
+                return refused
             content_type, disposition = CONTENT_TYPES.get(fmt, ("application/octet-stream", "attachment"))
             await asgi_send_file(send, file, content_type=content_type, headers={
                 "content-disposition": f"{disposition}; filename*=UTF-8''{quote(file.name)}",

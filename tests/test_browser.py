@@ -251,7 +251,7 @@ def test_person_page_from_the_attendance_list(served, tmp_path):
     assert (ROOT / "docs" / "person.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_personnummer_masked_on_the_search_page_and_privacy_screenshot(tmp_path):
+def test_personnummer_masked_on_the_search_page_and_privacy_screenshot(served, tmp_path):
     """The privacy fixture served (its § 41 holds a personnummer and a samordningsnummer):
     the search page shows them masked; the page is docs/privacy.png."""
     from protokoll.background import PROTOKOLL
@@ -262,8 +262,8 @@ def test_personnummer_masked_on_the_search_page_and_privacy_screenshot(tmp_path)
     db = tmp_path / "socialnamnden.db"
     subprocess.run([PROTOKOLL, "ingest", str(tmp_path / "arkiv"), "--db", str(db), "--workers", "1", "-q"],
                    check=True, timeout=300)
-    with serving(db, archive=tmp_path / "arkiv") as base, screenshot.chromium() as browser:
-        page = browser.new_page(viewport={"width": 1200, "height": 420})
+    with serving(db, archive=tmp_path / "arkiv") as base:
+        page = served[2].new_page(viewport={"width": 1200, "height": 420})
         page.goto(f"{base}/socialnamnden/sok?q=s%C3%B6kande")
         hits = page.locator("ol.protokoll-hits").inner_text()
         assert "19121212-XXXX" in hits and not LEAKS.search(page.content())

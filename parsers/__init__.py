@@ -53,7 +53,7 @@ def parse(doc: Document) -> Protocol:
                 notes=tuple(b.notes),
                 sent_to=tuple(b.sent_to),
                 pages=_pages(lines_),
-                **_immediate(header, lines_),
+                **_immediate(header, lines[header.start:header.body_start], lines_),
             )
         )
     flds = _meeting.fields(split.front)
@@ -87,9 +87,10 @@ def _pages(lines: list[Line]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _immediate(header, lines: list[Line]) -> dict:
-    """An item justerad omedelbart (OJ) and the day of its own posting, where it states one."""
-    heading = " ".join(x for x in (header.label, header.title) if x)
+def _immediate(header, heading_lines: list[Line], lines: list[Line]) -> dict:
+    """An item justerad omedelbart (OJ: a marker in its heading lines, or said in its text)
+    and the day of its own posting, where it states one."""
+    heading = " ".join([header.label, header.title or "", *(ln.text for ln in heading_lines)])
     if not _posting.immediate(heading, "\n".join(ln.text for ln in lines)):
         return {}
     return {"immediate": True, "posted": _posting.item_posting(lines)}

@@ -41,14 +41,17 @@ def _alternatives(words) -> str:
 
 
 _PREFIX = rf"(?:(?:{_alternatives(vocab.POSTING_DATE_PREFIXES)})\s+)?"
-# A label at the start of a line, then what follows it (the value, maybe empty).
-_POSTED = re.compile(rf"^\s*{_PREFIX}(?:{_alternatives(vocab.POSTED_LABELS)})\b\s*(?:den\b)?[:.]?\s*(.*)$", re.I)
-_TAKEN_DOWN = re.compile(rf"^\s*{_PREFIX}(?:{_alternatives(vocab.TAKEN_DOWN_LABELS)})\b\s*(?:den\b)?[:.]?\s*(.*)$",
+# A date's label at the start of a line or after a gap (a form's second column: "anslags
+# uppsättande 2007-01-11 anslags nedtagande 2007-02-01"), then what follows it; the place's
+# label at the start of a line.
+_POSTED = re.compile(rf"(?:^|(?<=\s)){_PREFIX}(?:{_alternatives(vocab.POSTED_LABELS)})\b\s*(?:den\b)?[:.]?\s*(.*)$", re.I)
+_TAKEN_DOWN = re.compile(rf"(?:^|(?<=\s)){_PREFIX}(?:{_alternatives(vocab.TAKEN_DOWN_LABELS)})\b\s*(?:den\b)?[:.]?\s*(.*)$",
                          re.I)
 _KEPT_AT = re.compile(rf"^\s*(?:{_alternatives(vocab.KEPT_AT_LABELS)})\b\s*[:.]?\s*(.*)$", re.I)
 _ANNOUNCED = re.compile(rf"(?:{_alternatives(vocab.POSTING_ANNOUNCED)})\b(.*)$", re.I)
 _IMMEDIATE = re.compile(rf"(?<!\binte\s)(?<!\bej\s)\b(?:{_alternatives(vocab.IMMEDIATE_PHRASES)})\b", re.I)
 _MARKER = re.compile(rf"(?<![\w-])\(?(?:{_alternatives(vocab.IMMEDIATE_MARKERS)})\)?(?![\w-])")
+_CONTINUATION = re.compile(rf"^(?:{_alternatives(vocab.KEPT_AT_CONTINUATIONS)})\b\s*:?\s*", re.I)
 _ONLY_DATE = re.compile(r"^\s*(?:den\s+)?\S*\d{4}\S*\s*$", re.I)
 
 
@@ -90,6 +93,7 @@ def _date(lines: Sequence[Line], pattern: re.Pattern, next_line: bool = True) ->
 def _text(lines: Sequence[Line], pattern: re.Pattern) -> str | None:
     for i in range(len(lines)):
         value = _value(lines, i, pattern, next_line=True)
+        value = _CONTINUATION.sub("", value or "")
         if value and not _ONLY_DATE.match(value):
             return " ".join(value.replace("\t", " ").split())
     return None

@@ -259,6 +259,9 @@ TAKEN_DOWN_LABELS = (
     "anslaget togs ned", "anslags nedtagande", "anslagets nedtagande", "anslaget sitter uppe till",
 )
 KEPT_AT_LABELS = ("protokollets förvaringsplats", "förvaringsplats för protokollet", "förvaringsplats")
+# The rest of a label broken over two lines in a form ("Förvaringsplats" / "för protokollet
+# Kommunhuset"): dropped from the start of the value.
+KEPT_AT_CONTINUATIONS = ("för protokollet",)
 # A sentence that gives the day the justering was announced, where a date follows it on
 # the same line: "Justeringen har tillkännagivits genom anslag 2024-10-30".
 POSTING_ANNOUNCED = (

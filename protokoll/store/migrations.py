@@ -1,6 +1,6 @@
 """Bringing an older database up to :data:`~protokoll.store.schema.SCHEMA_VERSION`.
 
-Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v5_to_v6(db)``,
+Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v6_to_v7(db)``,
 and ``v0_to_v1`` for a file from before versions were recorded); :func:`migrate` runs the
 steps from the database's version on, in order, and then makes the indexes, views and
 search indexes those of the current schema, all inside one transaction (with foreign
@@ -31,6 +31,8 @@ ADDED = {
     4: {"documents": ("kind",)},
     5: {"clauses": ("page", "decided_amount"), "entities": ("role", "role_rule")},
     6: {"people": ("names",), "organisations": ("names",)},
+    7: {"meetings": ("posted", "taken_down", "kept_at", "appeal_last_day", "appeal_note"),
+        "items": ("immediate", "appeal_last_day", "appeal_note")},
 }
 TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings")}
 
@@ -159,7 +161,33 @@ def v5_to_v6(db) -> None:
         _add_columns(db, table, columns)
 
 
-STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6}
+def v6_to_v7(db) -> None:
+    """What version 7 added (:func:`_v7_appeal`)."""
+    _v7_appeal(db)
+
+
+STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6, 6: v6_to_v7}
+
+# Why a meeting stored before version 7 has no last day to appeal.
+NOT_READ = "posting not read: stored before schema version 7 (import the file again)"
+
+
+def _v7_appeal(db) -> None:
+    """The ANSLAG/BEVIS block and the last day to appeal (:mod:`protokoll.appeal`): the
+    columns, NULL for the rows stored before, and ``appeal_note`` saying why (:data:`NOT_READ`).
+
+    None of it can be backfilled exactly. The posting (``meetings.posted``, ``taken_down``,
+    ``kept_at``) stands in the protocol's front matter, which no stored row holds (the stored
+    readings are parses made before the block was read), so the last days to appeal are
+    unknown too. ``items.immediate`` (OJ) stays NULL: an "OJ" beside the § heading is not
+    stored (only the label and title as read), so the stored text alone would miss it.
+    Importing the file again fills them all.
+    """
+    for table, columns in ADDED[7].items():
+        _add_columns(db, table, columns)
+    for table in ("meetings", "items"):
+        db.execute(f"UPDATE [{table}] SET appeal_note = ? WHERE appeal_last_day IS NULL AND appeal_note IS NULL",
+                   [NOT_READ])
 
 
 def _amount_roles(db) -> None:

@@ -319,7 +319,13 @@ def test_a_migrated_database_says_why_it_has_no_last_day(tmp_path, loaded):
     conn.close()
     db = store.open(path)
     assert db.execute("SELECT posted, appeal_last_day, appeal_note FROM meetings").fetchall() == [(None, None, NOT_READ)]
-    assert db.execute("SELECT immediate, appeal_last_day, appeal_note FROM items").fetchall() == [(None, None, NOT_READ)]
+    assert db.execute("SELECT immediate, appeal_last_day, appeal_note FROM items").fetchall() == [(None, None, None)]
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO decisions (id, item_id, kind) VALUES ('dd', 'i', 'decision')")
+    conn.execute("INSERT INTO clauses (id, decision_id, item_id, text) VALUES ('c', 'dd', 'i', 'att anta')")
+    conn.commit()
+    conn.close()
+    assert db.execute("SELECT appeal_last_day, appeal_note FROM decision_register").fetchall() == [(None, NOT_READ)]
     db.close()
 
 

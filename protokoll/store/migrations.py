@@ -174,7 +174,9 @@ NOT_READ = "posting not read: stored before schema version 7 (import the file ag
 
 def _v7_appeal(db) -> None:
     """The ANSLAG/BEVIS block and the last day to appeal (:mod:`protokoll.appeal`): the
-    columns, NULL for the rows stored before, and ``appeal_note`` saying why (:data:`NOT_READ`).
+    columns, NULL for the rows stored before, and the meetings' ``appeal_note`` saying why
+    (:data:`NOT_READ`; ``decision_register`` shows an item's note or else its meeting's, so the
+    items are not rewritten: an update of an item re-indexes its text for search).
 
     None of it can be backfilled exactly. The posting (``meetings.posted``, ``taken_down``,
     ``kept_at``) stands in the protocol's front matter, which no stored row holds (the stored
@@ -185,9 +187,8 @@ def _v7_appeal(db) -> None:
     """
     for table, columns in ADDED[7].items():
         _add_columns(db, table, columns)
-    for table in ("meetings", "items"):
-        db.execute(f"UPDATE [{table}] SET appeal_note = ? WHERE appeal_last_day IS NULL AND appeal_note IS NULL",
-                   [NOT_READ])
+    db.execute("UPDATE meetings SET appeal_note = ? WHERE appeal_last_day IS NULL AND appeal_note IS NULL",
+               [NOT_READ])
 
 
 def _amount_roles(db) -> None:

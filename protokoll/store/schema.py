@@ -241,7 +241,8 @@ CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
 # ``decided_amount`` the sum of the decided ones only: the money the clause decides.
 # ``page`` is where the clause starts, or the item's page for a clause without one.
 # ``appeal_last_day`` is the item's (protokoll.appeal: the protocol's, an OJ item's own) for
-# a decision, never for a proposal; ``appeal_note`` says why a decision has none.
+# a decision, never for a proposal; ``appeal_note`` says why a decision has none (the item's
+# note, else its meeting's).
 VIEWS = f"""
 DROP VIEW IF EXISTS decision_register;
 CREATE VIEW decision_register AS
@@ -256,7 +257,8 @@ SELECT
     decisions.kind AS decision_kind,
     decisions.outcome AS outcome,
     CASE WHEN decisions.kind = 'decision' THEN items.appeal_last_day END AS appeal_last_day,
-    CASE WHEN decisions.kind = 'decision' THEN items.appeal_note ELSE '{appeal.PROPOSAL}' END AS appeal_note,
+    CASE WHEN decisions.kind = 'decision' THEN COALESCE(items.appeal_note, meetings.appeal_note)
+         ELSE '{appeal.PROPOSAL}' END AS appeal_note,
     decisions."by" AS decided_by,
     decisions.position AS decision_position,
     clauses.position AS clause_position,

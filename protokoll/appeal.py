@@ -36,8 +36,6 @@ import datetime
 import re
 from functools import lru_cache
 
-import holidays
-
 from protokoll.records import Item, Protocol
 
 WEEKS = 3  # kommunallagen 13 kap. 5 §
@@ -56,7 +54,10 @@ _NOT_MUNICIPAL = re.compile(r"\b(?:riksbank\w*|direktionen|bolagsstämma\w*|ungd
 
 
 @lru_cache(maxsize=None)
-def _calendar(year: int) -> holidays.HolidayBase:
+def _calendar(year: int):
+    """Sweden's holidays of ``year`` and the next (imported when first needed: ~40 ms)."""
+    import holidays
+
     return holidays.SE(years=(year, year + 1), categories=CATEGORIES, include_sundays=False)
 
 

@@ -48,8 +48,11 @@ AGENDA = "an agenda: nothing is decided"
 PROPOSAL = "a proposal, not a decision"
 
 # The last word of the bodies whose decisions can be appealed by laglighetsprövning:
-# "Kommunfullmäktige", "Regionstyrelsen", "Socialnämnden", "Kommunstyrelsens arbetsutskott".
-_MUNICIPAL = re.compile(r"(?:fullmäktige|styrelsen?s?|nämnden?s?|utskott(?:et)?)\b", re.I)
+# "Kommunfullmäktige", "Regionstyrelsen", "Socialnämnden", "Kommunstyrelsens arbetsutskott",
+# a kommunalförbund's "Förbundsdirektionen".
+_MUNICIPAL = re.compile(r"(?:fullmäktige|styrelsen?s?|nämnden?s?|utskott(?:et)?|förbundsdirektion(?:en)?)\b", re.I)
+# Bodies that are not: the Riksbank's "Direktionen" (a word of its own; a kommunalförbund's is
+# "Förbundsdirektionen"), a company's stämma, a youth council (ungdomsfullmäktige advises).
 _NOT_MUNICIPAL = re.compile(r"\b(?:riksbank\w*|direktionen|bolagsstämma\w*|ungdomsfullmäktige)\b", re.I)
 
 

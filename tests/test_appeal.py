@@ -96,7 +96,7 @@ def test_the_calendar_is_the_public_holidays_and_the_three_eves_of_lag_1930_173(
 @pytest.mark.parametrize("body, municipal", [
     ("Kommunfullmäktige", True), ("Kommunstyrelsen", True), ("Barn- och utbildningsnämnden", True),
     ("Regionstyrelsen", True), ("Regionfullmäktige", True), ("Kommunstyrelsens arbetsutskott", True),
-    ("BUN", True), (None, True),
+    ("BUN", True), (None, True), ("Förbundsdirektionen", True),
     ("Direktionen", False), ("Samverkansgruppen", False), ("Ungdomsfullmäktige", False),
 ])
 def test_which_bodies_decisions_can_be_appealed(body, municipal):

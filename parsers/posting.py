@@ -103,7 +103,9 @@ def immediate(heading: str, text: str) -> bool:
     """Whether an item was justerad omedelbart: an "OJ" marker in its heading (label and
     title as read) or a phrase of :data:`vocab.IMMEDIATE_PHRASES` in its text ("inte
     omedelbart justerad" is not one)."""
-    return bool(_MARKER.search(heading) or _IMMEDIATE.search(text))
+    if _MARKER.search(heading):
+        return True
+    return vocab.IMMEDIATE_STEM in text.lower() and bool(_IMMEDIATE.search(text))
 
 
 def item_posting(lines: Sequence[Line]) -> str | None:

@@ -277,3 +277,4 @@ IMMEDIATE_PHRASES = (
     "justerad omedelbart", "justerat omedelbart",
 )
 IMMEDIATE_MARKERS = ("OJ",)
+IMMEDIATE_STEM = "omedelbar"  # in every one of IMMEDIATE_PHRASES: a quick test before the pattern

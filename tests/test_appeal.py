@@ -23,7 +23,7 @@ from protokoll import appeal, export, ingest, parsers, pipeline, store
 from protokoll.background import serving
 from protokoll.parsers import posting as posting_parser
 from protokoll.parsers.lines import Line
-from protokoll.records import Item, Posting
+from protokoll.records import Item, Posting, Protocol, to_dict
 from protokoll.store.migrations import NOT_READ
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,6 +196,9 @@ def test_oj_items_in_the_fixture():
     assert deadline == ("2025-04-09", None)
     assert [appeal.item_deadline(deadline, it) for it in p.items] == [
         ("2025-04-09", None), (None, appeal.IMMEDIATE), (None, appeal.IMMEDIATE)]
+    # The JSON of `protokoll parse --json` (and of a stored reading) gives them back.
+    again = Protocol.from_dict(json.loads(json.dumps(to_dict(p))))
+    assert again == p and again.posting == p.posting and again.items[1].immediate
 
 
 def test_a_notice_on_the_last_page_before_a_midsummer_weekend():

@@ -21,6 +21,7 @@ from . import body as _body
 from . import cover as _cover
 from . import items as _items
 from . import meeting as _meeting
+from . import posting as _posting
 from . import spans as _spans
 from .lines import Line, to_lines
 
@@ -52,6 +53,7 @@ def parse(doc: Document) -> Protocol:
                 notes=tuple(b.notes),
                 sent_to=tuple(b.sent_to),
                 pages=_pages(lines_),
+                **_immediate(header, lines[header.start:header.body_start], lines_),
             )
         )
     flds = _meeting.fields(split.front)
@@ -69,6 +71,7 @@ def parse(doc: Document) -> Protocol:
         warnings=(*doc.warnings, *split.warnings),
         kind=kind,
         declared=_cover.declared(cover),
+        posting=_posting.posting(split.front, split.bodies[-1] if split.bodies else ()),
     ))
 
 
@@ -82,6 +85,15 @@ def _pages(lines: list[Line]) -> tuple[tuple[int, int], ...]:
             out.append((offset, ln.page))
         offset += len(ln.text) + 1
     return tuple(out)
+
+
+def _immediate(header, heading_lines: list[Line], lines: list[Line]) -> dict:
+    """An item justerad omedelbart (OJ: a marker in its heading lines, or said in its text)
+    and the day of its own posting, where it states one."""
+    heading = " ".join([header.label, header.title or "", *(ln.text for ln in heading_lines)])
+    if not _posting.immediate(heading, "\n".join(ln.text for ln in lines)):
+        return {}
+    return {"immediate": True, "posted": _posting.item_posting(lines)}
 
 
 def _proposals(item: Item) -> Item:

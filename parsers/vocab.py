@@ -244,3 +244,37 @@ EXTRACT_CERTIFICATIONS = (
 # Labels before the range of items a cover declares ("Paragrafer §27-§45",
 # "Paragraf: § 1 - § 3", "Ärenden 13-24", "Ärenden §§ 15-38"); "§§ 88–92" alone too.
 DECLARED_LABELS = ("paragrafer", "paragraf", "paragraferna", "ärenden", "ärende", "ärendenummer", "§§")
+
+# The ANSLAG/BEVIS block (parsers/posting.py): a label, then its value on the line (after
+# a colon or a column gap) or alone on the next line. A date label may start with one of
+# POSTING_DATE_PREFIXES ("Datum då anslaget sätts upp", "Datum när anslaget tas ned").
+POSTING_DATE_PREFIXES = ("datum då", "datum när", "datum för", "datum")
+POSTED_LABELS = (
+    "anslaget sätts upp", "anslaget sattes upp", "anslaget har satts upp", "anslaget uppsatt",
+    "anslaget uppsättes", "anslag uppsatt", "anslags uppsättande", "anslagets uppsättande",
+    "anslaget publiceras", "anslaget publicerat", "anslaget publicerades", "anslagsdatum",
+)
+TAKEN_DOWN_LABELS = (
+    "anslaget tas ned", "anslaget tas ner", "anslaget tas bort", "anslaget nedtas", "anslaget nertas",
+    "anslaget togs ned", "anslags nedtagande", "anslagets nedtagande", "anslaget sitter uppe till",
+)
+KEPT_AT_LABELS = ("protokollets förvaringsplats", "förvaringsplats för protokollet", "förvaringsplats")
+# The rest of a label broken over two lines in a form ("Förvaringsplats" / "för protokollet
+# Kommunhuset"): dropped from the start of the value.
+KEPT_AT_CONTINUATIONS = ("för protokollet",)
+# A sentence that gives the day the justering was announced, where a date follows it on
+# the same line: "Justeringen har tillkännagivits genom anslag 2024-10-30".
+POSTING_ANNOUNCED = (
+    "justeringen har tillkännagivits genom anslag", "justeringen har tillkännagetts genom anslag",
+    "justeringen har tillkännagivits på kommunens anslagstavla", "tillkännagivande om justering",
+    "justeringen tillkännagiven genom anslag", "protokollet anslaget",
+)
+# Omedelbar justering of an item: these phrases in its text, or IMMEDIATE_MARKERS (as a
+# word, upper case) beside its § heading ("KS § 31 OJ", "§ 12 (OJ)").
+IMMEDIATE_PHRASES = (
+    "omedelbart justerad", "omedelbart justerat", "omedelbart justerade", "omedelbart justeras",
+    "omedelbart justerats", "omedelbar justering", "justeras omedelbart", "justerades omedelbart",
+    "justerad omedelbart", "justerat omedelbart",
+)
+IMMEDIATE_MARKERS = ("OJ",)
+IMMEDIATE_STEM = "omedelbar"  # in every one of IMMEDIATE_PHRASES: a quick test before the pattern

@@ -26,8 +26,8 @@ from protokoll import privacy
 
 # The exported columns, in order (names as in the decision_register view).
 COLUMNS = (
-    "date", "body", "paragraph", "title", "dnr", "decision_kind", "outcome", "clause",
-    "amount", "decided_amount", "amounts", "sent_to", "source", "page", "sources",
+    "date", "body", "paragraph", "title", "dnr", "decision_kind", "outcome", "appeal_last_day",
+    "appeal_note", "clause", "amount", "decided_amount", "amounts", "sent_to", "source", "page", "sources",
 )
 DIALECTS = {
     "excel-sv": {"delimiter": ";", "decimal": ",", "bom": True},
@@ -150,7 +150,7 @@ def to_xlsx(rows: list[dict]) -> bytes:
 def _xlsx_cell(cell, name: str, value) -> None:
     if value is None or value == []:
         return
-    if name == "date":
+    if name in ("date", "appeal_last_day"):
         cell.value = datetime.date.fromisoformat(value)
         cell.number_format = "yyyy-mm-dd"
     elif name in ("amount", "decided_amount"):

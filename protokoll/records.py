@@ -194,6 +194,8 @@ class Item:
     notes: tuple[str, ...] = ()
     sent_to: tuple[str, ...] = ()
     pages: tuple[tuple[int, int], ...] = ()
+    immediate: bool = False  # omedelbart justerad (OJ): justerad at the meeting itself
+    posted: str | None = None  # YYYY-MM-DD: the item's own posting, where the item states it
 
     def page_at(self, offset: int) -> int | None:
         """The page of the character at ``offset`` in ``text``, or None without pages."""
@@ -236,6 +238,17 @@ class Canonical:
 
 
 @dataclass(frozen=True)
+class Posting:
+    """The ANSLAG/BEVIS block: the day the justering was announced on the notice board
+    (``posted``), the day the notice comes down (``taken_down``), both YYYY-MM-DD, and
+    where the protocol is kept (``kept_at``, as written)."""
+
+    posted: str | None = None
+    taken_down: str | None = None
+    kept_at: str | None = None
+
+
+@dataclass(frozen=True)
 class Protocol:
     source: Source
     meeting: Meeting = field(default_factory=Meeting)
@@ -246,6 +259,7 @@ class Protocol:
     warnings: tuple[str, ...] = ()
     kind: str = "protocol"  # one of DOCUMENT_KINDS, from the document's own title
     declared: tuple[str, str] | None = None  # first and last item number the cover states
+    posting: Posting | None = None  # the ANSLAG/BEVIS block; None where the protocol has none
 
     def item_of(self, entity: Entity) -> Item | None:
         """The entity's item (None for the header/attendance or a position out of range)."""
@@ -305,6 +319,7 @@ class Protocol:
             warnings=tuple(d.get("warnings") or ()),
             kind=d.get("kind") or "protocol",
             declared=tuple(d["declared"]) if d.get("declared") else None,
+            posting=Posting(**d["posting"]) if d.get("posting") else None,
         )
 
 

@@ -109,7 +109,7 @@ def test_highlighted_search_and_its_atom_feed(served):
 
 # What a registrar reads first, in order (protokoll.web.REGISTER_COLUMNS as the view has them).
 LABELS = ["Datum", "Organ", "§", "Ärende", "Beslut / att-sats", "Belopp som beslutas", "Belopp i satsen", "Utfall",
-          "Källa med sida", "Alla källfiler"]
+          "Sista dag att överklaga", "Källa med sida", "Alla källfiler"]
 
 
 def test_register_page_row_links_and_readme_screenshot(served):
@@ -269,3 +269,31 @@ def test_personnummer_masked_on_the_search_page_and_privacy_screenshot(served, t
         assert "19121212-XXXX" in hits and not LEAKS.search(page.content())
         page.screenshot(path=str(ROOT / "docs" / "privacy.png"))
     assert (ROOT / "docs" / "privacy.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_decisions_still_open_to_appeal_page_and_screenshot(served, tmp_path):
+    """The canned query "beslut som fortfarande kan överklagas", reached from the register's
+    description: the OJ fixture posted today and three weeks ago (open: § 30 of each; its
+    OJ §§ 31-32 have no last day) and 60 days ago (passed). Saves docs/appeal.png."""
+    from test_appeal import open_db
+
+    from protokoll import appeal
+
+    browser = served[2]  # one Chromium per module
+    path, posted = open_db(tmp_path)
+    with serving(path, archive=tmp_path) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 640})
+        page.goto(f"{base}/protokoll/decision_register")
+        with page.expect_navigation():
+            page.locator("a[href='overklagbara']").click()
+        assert page.url == f"{base}/protokoll/overklagbara"
+        assert page.locator("h1").inner_text().startswith("Beslut som fortfarande kan överklagas")
+        rows = page.locator("table.rows-and-columns tbody tr")
+        assert rows.count() == 2
+        assert rows.nth(0).locator("td.col-paragraph").inner_text() == "KS § 30"
+        assert [rows.nth(i).locator("td.col-appeal_last_day").inner_text() for i in range(2)] == [
+            appeal.last_day(posted["today"]), appeal.last_day(posted["three weeks ago"])]
+        source = rows.nth(0).locator("td.col-source a")  # the file, served from the archive
+        assert source.inner_text() == f"ks-oj-{posted['today'].isoformat()}.txt"
+        page.screenshot(path=str(ROOT / "docs" / "appeal.png"))
+    assert (ROOT / "docs" / "appeal.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -21,8 +21,10 @@ document's rows sit together in each index. Children are deleted with their docu
 ``document_paths``  document_id, path: every path the same bytes were found under
 ``meetings``        id (a child id of its main source's document id: it moves with the
                     main source), document_id (its main source), body, date
-                    (YYYY-MM-DD), start, end (HH:MM), place: one row per meeting however
-                    many files hold it
+                    (YYYY-MM-DD), start, end (HH:MM), place, posted, taken_down,
+                    kept_at (the ANSLAG/BEVIS block), appeal_last_day, appeal_note (the
+                    last day to appeal, or why none: :mod:`protokoll.appeal`): one row per
+                    meeting however many files hold it
 ``meeting_sources`` document_id, meeting_id, main (1 for the main source), items (how
                     many the file has), rule (why the file belongs to the meeting:
                     'main source', else the rule of :mod:`protokoll.grouping` by which
@@ -30,7 +32,9 @@ document's rows sit together in each index. Children are deleted with their docu
 ``readings``        document_id, protocol (the file's parse, zlib-compressed JSON; its
                     source's path left out: the document's paths are its own rows)
 ``items``           id, meeting_id, position (0-based order in the document), number,
-                    label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text
+                    label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text,
+                    immediate (1: justerad omedelbart, OJ), appeal_last_day, appeal_note
+                    (the meeting's, an OJ item's own: :func:`protokoll.appeal.item_deadline`)
 ``decisions``       id, item_id, position, by, kind, outcome, text
 ``clauses``         id, decision_id, item_id, position, text, start/end (offsets of
                     the clause in the item's text, ``Decision.spans``; NULL if not found), amounts (JSON

@@ -32,7 +32,8 @@ ADDED = {
     4: {"documents": ("kind",)},
     5: {"clauses": ("page", "decided_amount"), "entities": ("role", "role_rule")},
     6: {"people": ("names",), "organisations": ("names",)},
-    7: {},
+    7: {"meetings": ("posted", "taken_down", "kept_at", "appeal_last_day", "appeal_note"),
+        "items": ("immediate", "appeal_last_day", "appeal_note")},
 }
 TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings"), 7: ("person_votes",)}
 
@@ -162,7 +163,9 @@ def v5_to_v6(db) -> None:
 
 
 def v6_to_v7(db) -> None:
-    """What issue 31 added: ``person_votes`` (:func:`_v7_people`)."""
+    """What issue 31 added: the ANSLAG/BEVIS block and the last day to appeal
+    (:func:`_v7_appeal`), and ``person_votes`` (:func:`_v7_people`)."""
+    _v7_appeal(db)
     _v7_people(db)
 
 
@@ -212,6 +215,29 @@ def _v7_people(db) -> None:
     if out:
         db.conn.executemany(f"INSERT INTO person_votes ({', '.join(out[0])}) VALUES ({', '.join('?' * len(out[0]))})",
                             [list(r.values()) for r in out])
+
+
+# Why a meeting stored before version 7 has no last day to appeal.
+NOT_READ = "posting not read: stored before schema version 7 (import the file again)"
+
+
+def _v7_appeal(db) -> None:
+    """The ANSLAG/BEVIS block and the last day to appeal (:mod:`protokoll.appeal`): the
+    columns, NULL for the rows stored before, and the meetings' ``appeal_note`` saying why
+    (:data:`NOT_READ`; ``decision_register`` shows an item's note or else its meeting's, so the
+    items are not rewritten: an update of an item re-indexes its text for search).
+
+    None of it can be backfilled exactly. The posting (``meetings.posted``, ``taken_down``,
+    ``kept_at``) stands in the protocol's front matter, which no stored row holds (the stored
+    readings are parses made before the block was read), so the last days to appeal are
+    unknown too. ``items.immediate`` (OJ) stays NULL: an "OJ" beside the § heading is not
+    stored (only the label and title as read), so the stored text alone would miss it.
+    Importing the file again fills them all.
+    """
+    for table, columns in ADDED[7].items():
+        _add_columns(db, table, columns)
+    db.execute("UPDATE meetings SET appeal_note = ? WHERE appeal_last_day IS NULL AND appeal_note IS NULL",
+               [NOT_READ])
 
 
 def _amount_roles(db) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from protokoll import quality
+from protokoll import appeal, quality
 from protokoll.parsers.spans import clause_spans
 from protokoll.records import Item, Protocol, child_id
 
@@ -58,11 +58,14 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
     """The meeting as read from its main source ``doc_id``: rows per table, in
     foreign-key order (:data:`MEETING_TABLES`)."""
     names = _Names(p)
-    m = p.meeting
+    m, posting = p.meeting, p.posting
+    deadline = appeal.deadline(p)
     rows: dict[str, list[dict]] = {table: [] for table in MEETING_TABLES}
     rows["meetings"] = [{
         "id": meeting_id, "document_id": doc_id, "body": m.body, "date": m.date,
         "start": m.start, "end": m.end, "place": m.place,
+        "posted": posting and posting.posted, "taken_down": posting and posting.taken_down,
+        "kept_at": posting and posting.kept_at, "appeal_last_day": deadline[0], "appeal_note": deadline[1],
     }]
     rows["attendance"] = [{
         "id": child_id(meeting_id, "attendance", i), "meeting_id": meeting_id, "position": i,
@@ -80,6 +83,8 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
         item_ids[i] = child_id(doc_id, "item", i)
         for table, item_rows in _item_rows(item_ids[i], meeting_id, i, it, money.get(i, []), names).items():
             rows[table] += item_rows
+        last, note = appeal.item_deadline(deadline, it)
+        rows["items"][-1].update(immediate=int(it.immediate), appeal_last_day=last, appeal_note=note)
     rows["entities"] = _entity_rows(doc_id, p, positions, item_ids, names)
     return rows
 

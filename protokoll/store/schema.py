@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from protokoll import quality, search
+from protokoll import appeal, quality, search
 from protokoll.store.sql import transaction
 
 SCHEMA_VERSION = 7  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
 # 4: documents.kind, the quality table (backfilled from the stored items); 5: one meeting
 # for the files that record it (meeting_sources, readings); 6: people.names and
-# organisations.names (the spellings counted, so the name is not the order's); 7: person_votes
-# (each roll-call member's vote, by person)
+# organisations.names (the spellings counted, so the name is not the order's); 7: the
+# ANSLAG/BEVIS block and the last day to appeal (meetings.posted … appeal_note, items.immediate,
+# appeal_last_day, appeal_note) and person_votes (each roll-call member's vote, by person)
 
 SET_VERSION = "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)"
 
@@ -48,7 +49,12 @@ CREATE TABLE IF NOT EXISTS meetings (
     date TEXT,
     start TEXT,
     "end" TEXT,
-    place TEXT
+    place TEXT,
+    posted TEXT,
+    taken_down TEXT,
+    kept_at TEXT,
+    appeal_last_day TEXT,
+    appeal_note TEXT
 );
 CREATE TABLE IF NOT EXISTS meeting_sources (
     document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
@@ -73,7 +79,10 @@ CREATE TABLE IF NOT EXISTS items (
     dnr TEXT,
     presenters TEXT,
     notes TEXT,
-    text TEXT
+    text TEXT,
+    immediate INTEGER,
+    appeal_last_day TEXT,
+    appeal_note TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
     id TEXT PRIMARY KEY,
@@ -205,6 +214,7 @@ CREATE INDEX IF NOT EXISTS meetings_date ON meetings(date);
 CREATE INDEX IF NOT EXISTS meeting_sources_meeting ON meeting_sources(meeting_id);
 CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
 CREATE INDEX IF NOT EXISTS items_kind ON items(kind);
+CREATE INDEX IF NOT EXISTS items_appeal_last_day ON items(appeal_last_day);
 CREATE INDEX IF NOT EXISTS decisions_item ON decisions(item_id);
 CREATE INDEX IF NOT EXISTS decisions_outcome ON decisions(outcome);
 CREATE INDEX IF NOT EXISTS clauses_decision ON clauses(decision_id);
@@ -240,7 +250,10 @@ CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
 # clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none),
 # ``decided_amount`` the sum of the decided ones only: the money the clause decides.
 # ``page`` is where the clause starts, or the item's page for a clause without one.
-VIEWS = """
+# ``appeal_last_day`` is the item's (protokoll.appeal: the protocol's, an OJ item's own) for
+# a decision, never for a proposal; ``appeal_note`` says why a decision has none (the item's
+# note, else its meeting's).
+VIEWS = f"""
 DROP VIEW IF EXISTS decision_register;
 CREATE VIEW decision_register AS
 SELECT
@@ -253,6 +266,9 @@ SELECT
     items.dnr AS dnr,
     decisions.kind AS decision_kind,
     decisions.outcome AS outcome,
+    CASE WHEN decisions.kind = 'decision' THEN items.appeal_last_day END AS appeal_last_day,
+    CASE WHEN decisions.kind = 'decision' THEN COALESCE(items.appeal_note, meetings.appeal_note)
+         ELSE '{appeal.PROPOSAL}' END AS appeal_note,
     decisions."by" AS decided_by,
     decisions.position AS decision_position,
     clauses.position AS clause_position,

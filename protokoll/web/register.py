@@ -41,6 +41,7 @@ REGISTER_COLUMNS = (
     ("decided_amount", "Belopp som beslutas"),
     ("amount", "Belopp i satsen"),
     ("outcome", "Utfall"),
+    ("appeal_last_day", "Sista dag att överklaga"),
     ("source", "Källa med sida"),
     ("sources", "Alla källfiler"),
 )

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 
 # The exported columns, in order (names as in the decision_register view).
 COLUMNS = (
-    "date", "body", "paragraph", "title", "dnr", "decision_kind", "outcome", "clause",
+    "date", "body", "paragraph", "title", "dnr", "case_key", "decision_kind", "outcome", "clause",
     "amount", "decided_amount", "amounts", "sent_to", "source", "page", "sources",
 )
 DIALECTS = {

@@ -1,6 +1,6 @@
 """Bringing an older database up to :data:`~protokoll.store.schema.SCHEMA_VERSION`.
 
-Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v5_to_v6(db)``,
+Each version step is a function in :data:`STEPS` (``v1_to_v2(db)`` … ``v6_to_v7(db)``,
 and ``v0_to_v1`` for a file from before versions were recorded); :func:`migrate` runs the
 steps from the database's version on, in order, and then makes the indexes, views and
 search indexes those of the current schema, all inside one transaction (with foreign
@@ -21,7 +21,7 @@ from protokoll import quality, search
 from protokoll.errors import DatabaseError
 from protokoll.parsers import quality as parse_quality
 from protokoll.records import Decision, Entity, Item
-from protokoll.store import schema
+from protokoll.store import cases, schema
 from protokoll.store.sql import transaction
 
 # Columns that a version step adds (in the order of the current tables); every other
@@ -31,8 +31,9 @@ ADDED = {
     4: {"documents": ("kind",)},
     5: {"clauses": ("page", "decided_amount"), "entities": ("role", "role_rule")},
     6: {"people": ("names",), "organisations": ("names",)},
+    7: {"meetings": ("organisation",), "items": ("case_id",)},
 }
-TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings")}
+TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings"), 7: ("cases",)}
 
 # The clauses' decided amounts from their entities (the rule of rows._clause_row).
 DECIDED_AMOUNT = """
@@ -159,7 +160,27 @@ def v5_to_v6(db) -> None:
         _add_columns(db, table, columns)
 
 
-STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6}
+def v6_to_v7(db) -> None:
+    """Version 7's additions, one function per part of issue 31."""
+    _v7_cases(db)
+
+
+def _v7_cases(db) -> None:
+    """Cases across meetings: ``meetings.organisation``, ``items.case_id`` and the ``cases``
+    table. ``organisation`` stays NULL for the meetings stored before (it is read from a
+    protocol's front matter, which no table keeps), so their items' cases are scoped to
+    their own meeting (:mod:`protokoll.store.cases`); ``case_id`` and ``cases`` are then
+    backfilled exactly from the stored ``items.dnr``. Importing a file again gives its
+    meeting the organisation and joins its cases with other meetings'."""
+    from protokoll.store import cases
+
+    for table, columns in ADDED[7].items():
+        _add_columns(db, table, columns)
+    _create_tables(db, TABLES_ADDED[7])
+    cases.backfill(db)
+
+
+STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6, 6: v6_to_v7}
 
 
 def _amount_roles(db) -> None:

@@ -15,6 +15,7 @@ import json
 from protokoll import quality
 from protokoll.parsers.spans import clause_spans
 from protokoll.records import Item, Protocol, child_id
+from protokoll.store.cases import case_id
 
 # Tables in the order their rows go in (a row's parent before it).
 MEETING_TABLES = ("meetings", "items", "decisions", "clauses", "motions",
@@ -62,7 +63,7 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
     rows: dict[str, list[dict]] = {table: [] for table in MEETING_TABLES}
     rows["meetings"] = [{
         "id": meeting_id, "document_id": doc_id, "body": m.body, "date": m.date,
-        "start": m.start, "end": m.end, "place": m.place,
+        "start": m.start, "end": m.end, "place": m.place, "organisation": m.organisation,
     }]
     rows["attendance"] = [{
         "id": child_id(meeting_id, "attendance", i), "meeting_id": meeting_id, "position": i,
@@ -80,6 +81,7 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
         item_ids[i] = child_id(doc_id, "item", i)
         for table, item_rows in _item_rows(item_ids[i], meeting_id, i, it, money.get(i, []), names).items():
             rows[table] += item_rows
+        rows["items"][-1]["case_id"] = case_id(m.organisation, meeting_id, it.dnr)
     rows["entities"] = _entity_rows(doc_id, p, positions, item_ids, names)
     return rows
 

@@ -11,10 +11,11 @@ import sqlite_utils
 from protokoll import quality, search
 from protokoll.store.sql import transaction
 
-SCHEMA_VERSION = 6  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
+SCHEMA_VERSION = 7  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS (automerge 16);
 # 4: documents.kind, the quality table (backfilled from the stored items); 5: one meeting
 # for the files that record it (meeting_sources, readings); 6: people.names and
-# organisations.names (the spellings counted, so the name is not the order's)
+# organisations.names (the spellings counted, so the name is not the order's); 7 (cases):
+# meetings.organisation, items.case_id and the cases table (protokoll.store.cases)
 
 SET_VERSION = "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)"
 
@@ -47,7 +48,8 @@ CREATE TABLE IF NOT EXISTS meetings (
     date TEXT,
     start TEXT,
     "end" TEXT,
-    place TEXT
+    place TEXT,
+    organisation TEXT
 );
 CREATE TABLE IF NOT EXISTS meeting_sources (
     document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
@@ -72,7 +74,8 @@ CREATE TABLE IF NOT EXISTS items (
     dnr TEXT,
     presenters TEXT,
     notes TEXT,
-    text TEXT
+    text TEXT,
+    case_id TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
     id TEXT PRIMARY KEY,
@@ -177,6 +180,17 @@ CREATE TABLE IF NOT EXISTS sent_to (
     recipient TEXT,
     organisation_id TEXT REFERENCES organisations(id)
 );
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY,
+    organisation TEXT,
+    key TEXT,
+    dnr TEXT,
+    first_date TEXT,
+    last_date TEXT,
+    items INTEGER,
+    meetings INTEGER,
+    bodies TEXT
+);
 CREATE TABLE IF NOT EXISTS warnings (
     id TEXT PRIMARY KEY,
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -196,6 +210,8 @@ CREATE INDEX IF NOT EXISTS meetings_date ON meetings(date);
 CREATE INDEX IF NOT EXISTS meeting_sources_meeting ON meeting_sources(meeting_id);
 CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
 CREATE INDEX IF NOT EXISTS items_kind ON items(kind);
+CREATE INDEX IF NOT EXISTS items_case ON items(case_id);
+CREATE INDEX IF NOT EXISTS cases_key ON cases(key);
 CREATE INDEX IF NOT EXISTS decisions_item ON decisions(item_id);
 CREATE INDEX IF NOT EXISTS decisions_outcome ON decisions(outcome);
 CREATE INDEX IF NOT EXISTS clauses_decision ON clauses(decision_id);
@@ -229,6 +245,8 @@ CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
 # clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none),
 # ``decided_amount`` the sum of the decided ones only: the money the clause decides.
 # ``page`` is where the clause starts, or the item's page for a clause without one.
+# ``case_key`` is the item's case (``cases.key``: its diarienummer normalised,
+# parsers/dnr.py), ``case_id`` the row of ``cases`` (the case page /<db>/arende/<case_id>).
 VIEWS = """
 DROP VIEW IF EXISTS decision_register;
 CREATE VIEW decision_register AS
@@ -240,6 +258,7 @@ SELECT
     items.position AS item_position,
     items.title AS title,
     items.dnr AS dnr,
+    cases.key AS case_key,
     decisions.kind AS decision_kind,
     decisions.outcome AS outcome,
     decisions."by" AS decided_by,
@@ -263,12 +282,14 @@ SELECT
     items.id AS item_id,
     decisions.id AS decision_id,
     clauses.id AS clause_id,
-    clauses.rowid AS clause_rowid
+    clauses.rowid AS clause_rowid,
+    items.case_id AS case_id
 FROM clauses
 JOIN decisions ON decisions.id = clauses.decision_id
 JOIN items ON items.id = decisions.item_id
 JOIN meetings ON meetings.id = items.meeting_id
 JOIN documents ON documents.id = meetings.document_id
+LEFT JOIN cases ON cases.id = items.case_id
 WHERE documents.kind IS NOT 'agenda';
 """ + quality.VIEW
 

@@ -40,7 +40,11 @@ This module holds only the hooks; what they do is in :mod:`protokoll.web`.
   first links are the register, the search and the documents to check.
   ``/-/sok`` searches every served database (a folder of shards), newest meeting first.
 * Row pages of clauses, decisions, items and meetings are titled by the item (never an
-  id) and link up to the decision, item, meeting and source file page.
+  id) and link up to the decision, item, meeting and source file page, and to the item's case.
+* Case page ``/<database>/arende/<case id>`` (``.json`` too): every item of one case (a
+  diarienummer in one organisation) across bodies and meetings in date order, with its
+  decisions in short and links to each item and its source page; the ``cases`` table's
+  keys, the register's ``case_key`` cells and items' ``case_id`` cells link there.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from protokoll import web
-from protokoll.web import cells, facets, guard, newest, patches, register, rowpage, searchpage, source
+from protokoll.web import cases, cells, facets, guard, newest, patches, register, rowpage, searchpage, source
 
 # Rows without a column, and the kept table counts (protokoll.web.patches): once per process.
 patches.install()
@@ -86,6 +90,7 @@ def register_routes():
         (r"^/-/source/(?P<database>[^/]+)/(?P<document>[0-9a-f]+)$", source.source),
         (r"^/-/sok(\.(?P<format>json))?$", searchpage.search_route),  # every database; before /<db>/sok
         (r"^/(?P<database>[^/.]+)/sok(\.(?P<format>json))?$", searchpage.search_route),
+        (cases.ROUTE, cases.case_page),
     ]
 
 

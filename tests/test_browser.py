@@ -12,6 +12,7 @@ import io
 import re
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ def test_search_page_finds_inflections_across_items(served):
 
 
 # What a registrar reads first, in order (protokoll.web.REGISTER_COLUMNS as the view has them).
-LABELS = ["Datum", "Organ", "§", "Ärende", "Beslut / att-sats", "Belopp som beslutas", "Belopp i satsen", "Utfall",
+LABELS = ["Datum", "Organ", "§", "Ärende", "Diarienummer", "Beslut / att-sats", "Belopp som beslutas", "Belopp i satsen", "Utfall",
           "Källa med sida", "Alla källfiler"]
 
 
@@ -188,3 +189,38 @@ def test_the_demos_totals_count_one_meeting_once(lsvo_five_files):
     assert len(rows) == 59
     assert {Path(r["source"]).name for r in rows} == {"lsvo-2024-12-13.pdf"}  # the main source
     assert {len(r["sources"].split("; ")) for r in rows} == {5}  # and every file of the meeting
+
+
+def test_case_page_follows_one_case_through_three_meetings(tmp_path):
+    """A case (data/cases: one förskoleplan from the barn- och utbildningsnämnd through
+    kommunstyrelsen to kommunfullmäktige) opened from the cases table; its page lists the
+    three items in date order with working links, and is the README's docs/case.png."""
+    cases_dir = Path(__file__).parent / "data" / "cases"
+    db = tmp_path / "arenden.db"
+    done = subprocess.run([str(Path(sys.executable).parent / "protokoll"), "ingest", str(cases_dir / "ekeby"),
+                           str(cases_dir / "vasterby"), "--db", str(db), "--workers", "1", "-q"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with serving(db, archive=cases_dir) as base, screenshot.chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 760})
+        page.goto(f"{base}/arenden/cases?organisation=Ekeby+kommun&key=KS+2025%3A112")
+        with page.expect_navigation():
+            page.locator("td.col-key a").first.click()
+        assert "/arenden/arende/" in page.url
+        assert page.locator("h1").inner_text() == "Ärende KS 2025:112"
+        items = page.locator("li.case-item")
+        assert [items.nth(i).locator("a.item-link").inner_text().split(" ", 3)[:3] for i in range(items.count())] == [
+            ["BUN", "§", "14"], ["KS", "§", "45"], ["KF", "§", "30"]]
+        assert [d.split(" · ")[0] for d in page.locator("li.case-item div.meta").all_inner_texts()] == [
+            "2025-03-11", "2025-04-02", "2025-04-24"]
+        assert "att anta förskoleplan 2026–2030." in items.nth(2).inner_text()
+        page.screenshot(path=str(ROOT / "docs" / "case.png"))
+        source = items.nth(1).locator("a.source-link")
+        assert source.inner_text().startswith("KS_2025-04-02.txt, s. ")
+        response = page.request.get(base + source.get_attribute("href").split("#")[0])
+        assert response.status == 200 and "KS § 45" in response.text()
+        with page.expect_navigation():
+            items.nth(2).locator("a.item-link").click()
+        assert "/arenden/items/" in page.url and page.title().startswith("KF § 30 ")
+        assert "Ärende: KS 2025:112" in page.locator("ul.protokoll-upward").inner_text()
+    assert (ROOT / "docs" / "case.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

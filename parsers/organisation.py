@@ -13,7 +13,8 @@ genitive "Lomma kommuns" too), "Region <Name>", "<Name> landsting" and the autho
    kommun, Stora sessionssalen", "Protokollets förvaringsplats: Lomma kommun". The first
    such line counts.
 2. Else the document's own organisation is the one it names most often, if it names it
-   more than twice as often as any other (a protocol names its municipality throughout;
+   at least twice and more than twice as often as any other (a protocol names its
+   municipality throughout, while one named once may be a party to one matter;
    Lomma's name 25 times beside Region Skåne's 5, Riksbanken everywhere in the bank's
    minutes). A joint body whose protocol names its members' organisations about as often
    (a regional group of Region Blekinge and its municipalities) has none.
@@ -36,6 +37,7 @@ _ORG = re.compile(
     rf"(?<![\w-])(?:(?P<name>{_NAME}(?:\s(?i:läns))?)\s(?P<word>(?i:{_WORDS}))s?"
     rf"|(?i:{vocab.REGION_WORD})\s(?P<region>{_NAME})"
     rf"|(?P<authority>(?i:{'|'.join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True))})))(?![\w-])")
+MIN_NAMED = 2  # named once only, an organisation is as likely a party to one matter ("Parter är …")
 _LABELLED = re.compile(r"^[^:\d]{2,40}:\s*")
 
 
@@ -57,7 +59,7 @@ def organisation(front: list[str], lines: list[str]) -> str | None:
     if not counts:
         return None
     (best, n), *rest = counts.most_common()
-    if rest and n <= 2 * rest[0][1]:
+    if n < MIN_NAMED or (rest and n <= 2 * rest[0][1]):
         return None
     return _preferred(spelt[best])
 

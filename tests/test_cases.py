@@ -78,6 +78,8 @@ def test_different_registers_are_different_cases():
     ([], ["Region Blekinge", "Region Blekinge", "Karlskrona kommun"], None),
     # people's organisations in an attendance list are no letterhead (rule 1)
     (["Mats Berggren, Region Blekinge", "Gunilla Råberg, Karlskrona kommun"], [], None),
+    # named once, as a party to one matter (data/layouts/stadsstyrelsen-fi.txt): not enough
+    ([], ["Parter är Staden Sjöstad och Grannby kommun."], None),
     ([], [], None),
 ])
 def test_organisation_rule(front, lines, want):

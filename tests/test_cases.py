@@ -291,3 +291,20 @@ def test_a_version_6_database_gets_its_case_keys_from_the_stored_numbers(three_m
     fresh = sqlite3.connect(three_meetings)
     assert sorted(db.execute("SELECT clause_id, case_key FROM decision_register").fetchall()) == \
         sorted(fresh.execute("SELECT clause_id, case_key FROM decision_register").fetchall())
+
+
+def test_cases_do_not_depend_on_the_order_of_import(tmp_path):
+    """The council's file first, or the committee's: the same cases rows."""
+    files = sorted((CASES / "ekeby").glob("*.txt"))  # BUN, KF, KS
+    tables = []
+    for name, order in (("forward", files), ("backward", files[::-1])):
+        db = tmp_path / f"{name}.db"
+        for path in order:  # one import per file: the order of commits is this one
+            done = subprocess.run([PROTOKOLL, "ingest", str(path), "--db", str(db), "-q", "--workers", "1"],
+                                  capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+        conn = sqlite3.connect(db)
+        tables.append(sorted(conn.execute("SELECT * FROM cases").fetchall()))
+        conn.close()
+    assert tables[0] == tables[1]
+    assert ("KS 2025:112", 3) in {(r[2], r[6]) for r in tables[0]}

@@ -191,7 +191,7 @@ def test_the_demos_totals_count_one_meeting_once(lsvo_five_files):
     assert {len(r["sources"].split("; ")) for r in rows} == {5}  # and every file of the meeting
 
 
-def test_case_page_follows_one_case_through_three_meetings(tmp_path):
+def test_case_page_follows_one_case_through_three_meetings(served, tmp_path):
     """A case (data/cases: one förskoleplan from the barn- och utbildningsnämnd through
     kommunstyrelsen to kommunfullmäktige) opened from the cases table; its page lists the
     three items in date order with working links, and is the README's docs/case.png."""
@@ -201,7 +201,8 @@ def test_case_page_follows_one_case_through_three_meetings(tmp_path):
                            str(cases_dir / "vasterby"), "--db", str(db), "--workers", "1", "-q"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    with serving(db, archive=cases_dir) as base, screenshot.chromium() as browser:
+    browser = served[2]  # the module's browser (one Playwright per process), a server of its own
+    with serving(db, archive=cases_dir) as base:
         page = browser.new_page(viewport={"width": 1200, "height": 760})
         page.goto(f"{base}/arenden/cases?organisation=Ekeby+kommun&key=KS+2025%3A112")
         with page.expect_navigation():

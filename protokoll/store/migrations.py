@@ -170,10 +170,9 @@ def _v7_cases(db) -> None:
     table. ``organisation`` stays NULL for the meetings stored before (it is read from a
     protocol's front matter, which no table keeps), so their items' cases are scoped to
     their own meeting (:mod:`protokoll.store.cases`); ``case_id`` and ``cases`` are then
-    backfilled exactly from the stored ``items.dnr``. Importing a file again gives its
-    meeting the organisation and joins its cases with other meetings'."""
-    from protokoll.store import cases
-
+    backfilled exactly from the stored ``items.dnr``. An import skips the bytes it already
+    has, so these meetings keep no organisation until their files are imported into a new
+    database (which joins their cases with other meetings')."""
     for table, columns in ADDED[7].items():
         _add_columns(db, table, columns)
     _create_tables(db, TABLES_ADDED[7])

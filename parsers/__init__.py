@@ -22,6 +22,7 @@ from . import cover as _cover
 from . import items as _items
 from . import meeting as _meeting
 from . import posting as _posting
+from . import organisation as _organisation
 from . import spans as _spans
 from .lines import Line, to_lines
 
@@ -63,9 +64,11 @@ def parse(doc: Document) -> Protocol:
     kind = _cover.kind(cover, lines)
     if kind == _cover.AGENDA:  # nothing is decided yet: every block is a proposal
         items = [_proposals(it) for it in items]
+    meeting = dataclasses.replace(_meeting.meeting(split.front, flds, makers), organisation=_organisation.organisation(
+        [ln.text for ln in split.front], [ln.text for ln in lines]))
     return _spans.with_spans(Protocol(
         source=doc.source,
-        meeting=_meeting.meeting(split.front, flds, makers),
+        meeting=meeting,
         attendance=tuple(_attendance.attendance(split.front, flds, lines)),
         items=tuple(items),
         warnings=(*doc.warnings, *split.warnings),

@@ -7,6 +7,17 @@ is the way to teach the parser a new spelling: no pattern elsewhere repeats thes
 # The label before an item's registration number: "Dnr KS 2024/123", "Diarienummer: …".
 DNR_LABELS = ("dnr", "diarienr", "diarienummer", "dnro")
 
+# What names the organisation a protocol belongs to (parsers/organisation.py): the
+# last word of a municipality's or a region's name ("Lomma kommun", "Nykarleby stad",
+# "Stockholms läns landsting"; also in the genitive, "Lomma kommuns"), the word before a
+# region's name ("Region Skåne"), and authorities by their own name with the other
+# names they go by ("Riksbanken"). A municipality calling itself "stad" is the same
+# municipality as "kommun" (the name with "stad" is kept: it is the official one).
+MUNICIPALITY_WORDS = ("kommun", "stad")
+COUNTY_WORDS = ("landsting",)
+REGION_WORD = "region"
+AUTHORITIES = {"sveriges riksbank": ("riksbanken",)}
+
 # A reference to an attachment on a line of its own between a decision's points
 # ("Bilaga", "Bilaga.", "Bilaga 3"): the block goes on after it.
 ATTACHMENT_WORDS = ("bilaga", "bilagor", "bilagan")

@@ -26,7 +26,7 @@ from protokoll import privacy
 
 # The exported columns, in order (names as in the decision_register view).
 COLUMNS = (
-    "date", "body", "paragraph", "title", "dnr", "decision_kind", "outcome", "appeal_last_day",
+    "date", "body", "paragraph", "title", "dnr", "case_key", "decision_kind", "outcome", "appeal_last_day",
     "appeal_note", "clause", "amount", "decided_amount", "amounts", "sent_to", "source", "page", "sources",
 )
 DIALECTS = {

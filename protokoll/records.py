@@ -118,6 +118,7 @@ class Meeting:
     start: str | None = None  # HH:MM
     end: str | None = None  # HH:MM
     place: str | None = None
+    organisation: str | None = None  # "Lomma kommun", as the protocol names itself (parsers/organisation.py)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import io
 import re
 import sqlite3
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -108,8 +109,8 @@ def test_highlighted_search_and_its_atom_feed(served):
 
 
 # What a registrar reads first, in order (protokoll.web.REGISTER_COLUMNS as the view has them).
-LABELS = ["Datum", "Organ", "§", "Ärende", "Beslut / att-sats", "Belopp som beslutas", "Belopp i satsen", "Utfall",
-          "Sista dag att överklaga", "Källa med sida", "Alla källfiler"]
+LABELS = ["Datum", "Organ", "§", "Ärende", "Diarienummer", "Beslut / att-sats", "Belopp som beslutas",
+          "Belopp i satsen", "Utfall", "Sista dag att överklaga", "Källa med sida", "Alla källfiler"]
 
 
 def test_register_page_row_links_and_readme_screenshot(served):
@@ -297,3 +298,39 @@ def test_decisions_still_open_to_appeal_page_and_screenshot(served, tmp_path):
         assert source.inner_text() == f"ks-oj-{posted['today'].isoformat()}.txt"
         page.screenshot(path=str(ROOT / "docs" / "appeal.png"))
     assert (ROOT / "docs" / "appeal.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_case_page_follows_one_case_through_three_meetings(served, tmp_path):
+    """A case (data/cases: one förskoleplan from the barn- och utbildningsnämnd through
+    kommunstyrelsen to kommunfullmäktige) opened from the cases table; its page lists the
+    three items in date order with working links, and is the README's docs/case.png."""
+    cases_dir = Path(__file__).parent / "data" / "cases"
+    db = tmp_path / "arenden.db"
+    done = subprocess.run([str(Path(sys.executable).parent / "protokoll"), "ingest", str(cases_dir / "ekeby"),
+                           str(cases_dir / "vasterby"), "--db", str(db), "--workers", "1", "-q"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    browser = served[2]  # the module's browser (one Playwright per process), a server of its own
+    with serving(db, archive=cases_dir) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 760})
+        page.goto(f"{base}/arenden/cases?organisation=Ekeby+kommun&key=KS+2025%3A112")
+        with page.expect_navigation():
+            page.locator("td.col-key a").first.click()
+        assert "/arenden/arende/" in page.url
+        assert page.locator("h1").inner_text() == "Ärende KS 2025:112"
+        items = page.locator("li.case-item")
+        assert [items.nth(i).locator("a.item-link").inner_text().split(" ", 3)[:3] for i in range(items.count())] == [
+            ["BUN", "§", "14"], ["KS", "§", "45"], ["KF", "§", "30"]]
+        assert [d.split(" · ")[0] for d in page.locator("li.case-item div.meta").all_inner_texts()] == [
+            "2025-03-11", "2025-04-02", "2025-04-24"]
+        assert "att anta förskoleplan 2026–2030." in items.nth(2).inner_text()
+        page.screenshot(path=str(ROOT / "docs" / "case.png"))
+        source = items.nth(1).locator("a.source-link")
+        assert source.inner_text().startswith("KS_2025-04-02.txt, s. ")
+        response = page.request.get(base + source.get_attribute("href").split("#")[0])
+        assert response.status == 200 and "KS § 45" in response.text()
+        with page.expect_navigation():
+            items.nth(2).locator("a.item-link").click()
+        assert "/arenden/items/" in page.url and page.title().startswith("KF § 30 ")
+        assert "Ärende: KS 2025:112" in page.locator("ul.protokoll-upward").inner_text()
+    assert (ROOT / "docs" / "case.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

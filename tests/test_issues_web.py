@@ -32,10 +32,10 @@ PROTOKOLL = Path(sys.executable).parent / "protokoll"
 
 # What a registrar reads, in order (protokoll.web.REGISTER_COLUMNS without the columns the
 # view does not have yet: decided_amount, sources).
-LABELS = ["Datum", "Organ", "§", "Ärende", "Beslut / att-sats", "Belopp som beslutas", "Belopp i satsen",
-          "Utfall", "Sista dag att överklaga", "Källa med sida", "Alla källfiler"]
+LABELS = ["Datum", "Organ", "§", "Ärende", "Diarienummer", "Beslut / att-sats", "Belopp som beslutas",
+          "Belopp i satsen", "Utfall", "Sista dag att överklaga", "Källa med sida", "Alla källfiler"]
 IDS = ("document_id", "meeting_id", "item_id", "decision_id", "clause_id", "clause_rowid", "item_position",
-       "decision_position", "clause_position")
+       "decision_position", "clause_position", "case_id")
 
 
 @pytest.fixture(scope="module")

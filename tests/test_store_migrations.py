@@ -38,16 +38,21 @@ NAMES = {"people": {"names"}, "organisations": {"names"}}
 # so does items.immediate, OJ: an "OJ" beside the § heading is not stored)
 APPEAL = {"meetings": {"posted", "taken_down", "kept_at", "appeal_last_day", "appeal_note"},
           "items": {"immediate", "appeal_last_day", "appeal_note"}}
+# (a meeting's organisation is read from the protocol's front matter, which no table keeps:
+# NULL for the meetings stored before version 7, their items' cases scoped to the meeting;
+# items.case_id and the cases table are backfilled exactly from items.dnr)
+ORG = {"meetings": {"organisation"}}
+V7 = {"meetings": APPEAL["meetings"] | ORG["meetings"], "items": APPEAL["items"]}  # what version 7 added
 OLD = {
-    "v1": (1, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES, **APPEAL,
+    "v1": (1, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES, **V7,
                "votes": {"yes_means", "no_means"}}),  # what a vote meant: version 2
-    "v2": (2, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES, **APPEAL}),
-    "v3": (3, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES, **APPEAL}),
-    "v4": (4, {"clauses": {"page"}, **NAMES, **APPEAL}),
-    "v4-pages": (4, {**NAMES, **APPEAL}),
-    "v4-roles": (4, {"clauses": {"page"}, **NAMES, **APPEAL}),
-    "v5": (5, {**NAMES, **APPEAL}),
-    "v6": (6, APPEAL),
+    "v2": (2, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES, **V7}),
+    "v3": (3, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES, **V7}),
+    "v4": (4, {"clauses": {"page"}, **NAMES, **V7}),
+    "v4-pages": (4, {**NAMES, **V7}),
+    "v4-roles": (4, {"clauses": {"page"}, **NAMES, **V7}),
+    "v5": (5, {**NAMES, **V7}),
+    "v6": (6, {**V7}),
 }
 # Only the parse knows: the quality of a document stored before version 4 is worked out
 # from its stored items, its declared item range unknown.

@@ -54,7 +54,11 @@ This module holds only the hooks; what they do is in :mod:`protokoll.web`.
   shows one; source files whose text holds one are withheld; ``protokoll serve
   --show-personnummer`` turns it off (:mod:`protokoll.web.privacy`).
 * Row pages of clauses, decisions, items and meetings are titled by the item (never an
-  id) and link up to the decision, item, meeting and source file page.
+  id) and link up to the decision, item, meeting and source file page, and to the item's case.
+* Case page ``/<database>/arende/<case id>`` (``.json`` too): every item of one case (a
+  diarienummer in one organisation) across bodies and meetings in date order, with its
+  decisions in short and links to each item and its source page; the ``cases`` table's
+  keys, the register's ``case_key`` cells and items' ``case_id`` cells link there.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ from __future__ import annotations
 from datasette import hookimpl
 
 from protokoll import web
-from protokoll.web import cells, facets, feeds, guard, newest, patches, people, privacy, register, rowpage, searchpage, source
+from protokoll.web import cases, cells, facets, feeds, guard, newest, patches, people, privacy, register, rowpage, searchpage, source
 
 # Rows without a column, and the kept table counts (protokoll.web.patches): once per process.
 patches.install()
@@ -102,6 +106,7 @@ def register_routes():
         (r"^/-/sok(\.(?P<format>json))?$", searchpage.search_route),  # every database; before /<db>/sok
         (r"^/(?P<database>[^/.]+)/sok(\.(?P<format>json))?$", searchpage.search_route),
         (r"^/(?P<database>[^/.]+)/person/(?P<person>[^/.]+)(\.(?P<format>json))?$", people.person_route),
+        (cases.ROUTE, cases.case_page),
     ]
 
 

@@ -32,7 +32,7 @@ _FLAGS = {"csv": "--csv", "xlsx": "--xlsx", "json": "--json", "nl": "--nl"}
 def export(db_path, body, date_from, date_to, fmt, dialect, output, show_personnummer):
     """Export the decision register of DB: one row per decision clause.
 
-    Columns: date, body, paragraph, title, dnr, decision kind and outcome, clause,
+    Columns: date, body, paragraph, title, dnr, case key, decision kind and outcome, clause,
     amount (sum of the amounts in the clause), decided amount (only the money the clause
     decides: no financing, breakdowns or comparisons; sum this), amounts, sent to, source
     file and page (the meeting's main source), and every file of the meeting (sources).

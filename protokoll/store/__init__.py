@@ -4,7 +4,7 @@
     >>> db = store.open("protokoll.db")          # a sqlite_utils.Database
     >>> doc_id = store.save(db, protocol)        # one document, one transaction
 
-Schema (``SCHEMA_VERSION`` 6; column names are stable, other modules build on them).
+Schema (``SCHEMA_VERSION`` 7; column names are stable, other modules build on them).
 Every id is a :func:`protokoll.records.stable_id` of natural keys, so re-importing the
 same bytes gives the same ids. A document's id is a hash of its sha256; the id of every
 row under it (:func:`protokoll.records.child_id`) starts with the document's id, so one
@@ -23,8 +23,11 @@ document's rows sit together in each index. Children are deleted with their docu
                     main source), document_id (its main source), body, date
                     (YYYY-MM-DD), start, end (HH:MM), place, posted, taken_down,
                     kept_at (the ANSLAG/BEVIS block), appeal_last_day, appeal_note (the
-                    last day to appeal, or why none: :mod:`protokoll.appeal`): one row per
-                    meeting however many files hold it
+                    last day to appeal, or why none: :mod:`protokoll.appeal`), organisation
+                    (the municipality, region or authority the protocol names itself by,
+                    :mod:`protokoll.parsers.organisation`; NULL if it does not say, and
+                    for meetings stored before version 7): one row per meeting however
+                    many files hold it
 ``meeting_sources`` document_id, meeting_id, main (1 for the main source), items (how
                     many the file has), rule (why the file belongs to the meeting:
                     'main source', else the rule of :mod:`protokoll.grouping` by which
@@ -34,7 +37,8 @@ document's rows sit together in each index. Children are deleted with their docu
 ``items``           id, meeting_id, position (0-based order in the document), number,
                     label ("§ 94/24"), title, kind, page, dnr, presenters, notes, text,
                     immediate (1: justerad omedelbart, OJ), appeal_last_day, appeal_note
-                    (the meeting's, an OJ item's own: :func:`protokoll.appeal.item_deadline`)
+                    (the meeting's, an OJ item's own: :func:`protokoll.appeal.item_deadline`),
+                    case_id (its row in ``cases``; NULL without a Dnr)
 ``decisions``       id, item_id, position, by, kind, outcome, text
 ``clauses``         id, decision_id, item_id, position, text, start/end (offsets of
                     the clause in the item's text, ``Decision.spans``; NULL if not found), amounts (JSON
@@ -64,6 +68,13 @@ document's rows sit together in each index. Children are deleted with their docu
 ``reservations``    id, item_id, position, name, person_id
 ``conflicts``       id, item_id, position, name, person_id   (jäv)
 ``sent_to``         id, item_id, position, recipient, organisation_id
+``cases``           id (stable id of organisation and key; of the meeting and key where
+                    the organisation is unknown), organisation, key (the Dnr normalised:
+                    "KF 2024:167", :mod:`protokoll.parsers.dnr`), dnr (JSON list of the
+                    spellings seen), first_date, last_date, items, meetings, bodies (JSON,
+                    in the order they first dealt with it): a summary of the items,
+                    rewritten for the cases of every meeting served or deleted
+                    (:mod:`.cases`)
 ``warnings``        id, document_id, position, message
 ``_meta``           key, value: ``schema_version``
 ``quality``         one row per document: the self-check of its parse, and view
@@ -98,7 +109,8 @@ an import that prunes): without it a renamed file (``a.pdf`` -> ``c.pdf``, same
 bytes) is one document listing both paths, ``documents.path`` the first of them in
 code-point order (``a.pdf``).
 
-Modules: :mod:`.schema` (the DDL of this version, views, search indexes),
+Modules: :mod:`.schema` (the DDL of this version, views, search indexes), :mod:`.cases`
+(items' case ids and the ``cases`` rows),
 :mod:`.migrations` (one function per version step, run in one transaction),
 :mod:`.rows` (a Protocol to rows, pure), :mod:`.meetings` (filing a document under its
 meeting, serving the main source, ``readings``), :mod:`.paths` (``document_paths`` and

@@ -28,6 +28,7 @@ from collections import OrderedDict
 from protokoll import grouping
 from protokoll.parsers.spans import with_spans
 from protokoll.records import Protocol, child_id, to_dict
+from protokoll.store import cases
 from protokoll.store.rows import canonical_rows, meeting_rows
 from protokoll.store.sql import insert
 
@@ -107,7 +108,9 @@ def serve(db, current: str, new: tuple[str, Protocol] | None = None) -> None:
     row = db.execute("SELECT document_id FROM meetings WHERE id = ?", [current]).fetchone()
     served = row[0] if row else None
     if not sources:
+        old = cases.of_meeting(db, current)
         db.execute("DELETE FROM meetings WHERE id = ?", [current])
+        cases.refresh(db, old)
         return
     kept = {doc for doc, *_rest, has_reading in sources if has_reading}
     if served and served not in kept:
@@ -115,15 +118,18 @@ def serve(db, current: str, new: tuple[str, Protocol] | None = None) -> None:
     best = min((s for s in sources if s[0] in kept), key=lambda s: grouping.rank(*s[1:5]))[0]
     if best == served:
         return
+    old = cases.of_meeting(db, current)
     if served:
         db.execute("DELETE FROM entities WHERE document_id = ?", [served])
         db.execute("DELETE FROM meetings WHERE id = ?", [current])
     protocol = new[1] if new and new[0] == best else reading(db, best)
     now = meeting_id(best)
-    for table, rows in canonical_rows(protocol).items():
-        insert(db, table, rows, ignore=True)  # counted when the file was saved; here only made sure of
-    for table, rows in meeting_rows(best, protocol, now).items():
-        insert(db, table, rows)
+    for table, canonical in canonical_rows(protocol).items():
+        insert(db, table, canonical, ignore=True)  # counted when the file was saved; here only made sure of
+    rows = meeting_rows(best, protocol, now)
+    for table, table_rows in rows.items():
+        insert(db, table, table_rows)
+    cases.refresh(db, old | {item["case_id"] for item in rows["items"]})
     db.execute("UPDATE meeting_sources SET meeting_id = ?, main = (document_id = ?) WHERE meeting_id = ?",
                [now, best, current])
     _rules(db, now, best)
@@ -188,6 +194,8 @@ def delete_document(db, doc_id: str) -> None:
     """Delete a document and everything under it; if its meeting was served from it,
     serve the meeting from its next best source (or delete it, if none is left)."""
     row = db.execute("SELECT meeting_id FROM meeting_sources WHERE document_id = ?", [doc_id]).fetchone()
+    old = cases.of_document(db, doc_id)
     db.execute("DELETE FROM documents WHERE id = ?", [doc_id])
     if row:
         serve(db, row[0])
+    cases.refresh(db, old)

@@ -22,7 +22,7 @@ from protokoll import quality, search
 from protokoll.errors import DatabaseError
 from protokoll.parsers import quality as parse_quality
 from protokoll.records import Decision, Entity, Item, child_id
-from protokoll.store import schema
+from protokoll.store import cases, schema
 from protokoll.store.sql import transaction
 
 # Columns that a version step adds (in the order of the current tables); every other
@@ -32,10 +32,10 @@ ADDED = {
     4: {"documents": ("kind",)},
     5: {"clauses": ("page", "decided_amount"), "entities": ("role", "role_rule")},
     6: {"people": ("names",), "organisations": ("names",)},
-    7: {"meetings": ("posted", "taken_down", "kept_at", "appeal_last_day", "appeal_note"),
-        "items": ("immediate", "appeal_last_day", "appeal_note")},
+    7: {"meetings": ("posted", "taken_down", "kept_at", "appeal_last_day", "appeal_note", "organisation"),
+        "items": ("immediate", "appeal_last_day", "appeal_note", "case_id")},
 }
-TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings"), 7: ("person_votes",)}
+TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings"), 7: ("person_votes", "cases")}
 
 # The clauses' decided amounts from their entities (the rule of rows._clause_row).
 DECIDED_AMOUNT = """
@@ -163,10 +163,15 @@ def v5_to_v6(db) -> None:
 
 
 def v6_to_v7(db) -> None:
-    """What issue 31 added: the ANSLAG/BEVIS block and the last day to appeal
-    (:func:`_v7_appeal`), and ``person_votes`` (:func:`_v7_people`)."""
+    """What issue 31 added, one function per part: the columns and tables first, then the
+    ANSLAG/BEVIS block and the last day to appeal (:func:`_v7_appeal`), ``person_votes``
+    (:func:`_v7_people`) and cases across meetings (:func:`_v7_cases`)."""
+    for table, columns in ADDED[7].items():
+        _add_columns(db, table, columns)
+    _create_tables(db, TABLES_ADDED[7])
     _v7_appeal(db)
     _v7_people(db)
+    _v7_cases(db)
 
 
 STEPS = {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4, 4: v4_to_v5, 5: v5_to_v6, 6: v6_to_v7}
@@ -179,7 +184,6 @@ def _v7_people(db) -> None:
     before version 5 has no kept parse: its members come from ``votes.members``, each
     with the person id its canonical id gives where the meeting's attendance or its
     document's entities have that person, else NULL (the name-only match needs the parse)."""
-    _create_tables(db, TABLES_ADDED[7])
     todo = db.execute(
         "SELECT DISTINCT items.meeting_id, meetings.document_id, readings.document_id IS NOT NULL FROM votes "
         "JOIN items ON items.id = votes.item_id JOIN meetings ON meetings.id = items.meeting_id "
@@ -234,10 +238,19 @@ def _v7_appeal(db) -> None:
     stored (only the label and title as read), so the stored text alone would miss it.
     Importing the file again fills them all.
     """
-    for table, columns in ADDED[7].items():
-        _add_columns(db, table, columns)
     db.execute("UPDATE meetings SET appeal_note = ? WHERE appeal_last_day IS NULL AND appeal_note IS NULL",
                [NOT_READ])
+
+
+def _v7_cases(db) -> None:
+    """Cases across meetings: ``meetings.organisation``, ``items.case_id`` and the ``cases``
+    table. ``organisation`` stays NULL for the meetings stored before (it is read from a
+    protocol's front matter, which no table keeps), so their items' cases are scoped to
+    their own meeting (:mod:`protokoll.store.cases`); ``case_id`` and ``cases`` are then
+    backfilled exactly from the stored ``items.dnr``. An import skips the bytes it already
+    has, so these meetings keep no organisation until their files are imported into a new
+    database (which joins their cases with other meetings')."""
+    cases.backfill(db)
 
 
 def _amount_roles(db) -> None:

@@ -15,6 +15,7 @@ import json
 from protokoll import appeal, quality
 from protokoll.parsers.spans import clause_spans
 from protokoll.records import Item, Protocol, child_id
+from protokoll.store.cases import case_id
 
 # Tables in the order their rows go in (a row's parent before it).
 MEETING_TABLES = ("meetings", "items", "decisions", "clauses", "motions",
@@ -63,7 +64,7 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
     rows: dict[str, list[dict]] = {table: [] for table in MEETING_TABLES}
     rows["meetings"] = [{
         "id": meeting_id, "document_id": doc_id, "body": m.body, "date": m.date,
-        "start": m.start, "end": m.end, "place": m.place,
+        "start": m.start, "end": m.end, "place": m.place, "organisation": m.organisation,
         "posted": posting and posting.posted, "taken_down": posting and posting.taken_down,
         "kept_at": posting and posting.kept_at, "appeal_last_day": deadline[0], "appeal_note": deadline[1],
     }]
@@ -85,6 +86,7 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
             rows[table] += item_rows
         last, note = appeal.item_deadline(deadline, it)
         rows["items"][-1].update(immediate=int(it.immediate), appeal_last_day=last, appeal_note=note)
+        rows["items"][-1]["case_id"] = case_id(m.organisation, meeting_id, it.dnr)
     rows["entities"] = _entity_rows(doc_id, p, positions, item_ids, names)
     return rows
 

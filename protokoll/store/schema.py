@@ -16,7 +16,8 @@ SCHEMA_VERSION = 7  # 2: votes.yes_means, votes.no_means; 3: search.FTS_SETTINGS
 # for the files that record it (meeting_sources, readings); 6: people.names and
 # organisations.names (the spellings counted, so the name is not the order's); 7: the
 # ANSLAG/BEVIS block and the last day to appeal (meetings.posted … appeal_note, items.immediate,
-# appeal_last_day, appeal_note) and person_votes (each roll-call member's vote, by person)
+# appeal_last_day, appeal_note) and person_votes (each roll-call member's vote, by person);
+# and (cases) meetings.organisation, items.case_id and the cases table (protokoll.store.cases)
 
 SET_VERSION = "INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)"
 
@@ -54,7 +55,8 @@ CREATE TABLE IF NOT EXISTS meetings (
     taken_down TEXT,
     kept_at TEXT,
     appeal_last_day TEXT,
-    appeal_note TEXT
+    appeal_note TEXT,
+    organisation TEXT
 );
 CREATE TABLE IF NOT EXISTS meeting_sources (
     document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
@@ -82,7 +84,8 @@ CREATE TABLE IF NOT EXISTS items (
     text TEXT,
     immediate INTEGER,
     appeal_last_day TEXT,
-    appeal_note TEXT
+    appeal_note TEXT,
+    case_id TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
     id TEXT PRIMARY KEY,
@@ -195,6 +198,17 @@ CREATE TABLE IF NOT EXISTS sent_to (
     recipient TEXT,
     organisation_id TEXT REFERENCES organisations(id)
 );
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY,
+    organisation TEXT,
+    key TEXT,
+    dnr TEXT,
+    first_date TEXT,
+    last_date TEXT,
+    items INTEGER,
+    meetings INTEGER,
+    bodies TEXT
+);
 CREATE TABLE IF NOT EXISTS warnings (
     id TEXT PRIMARY KEY,
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -215,6 +229,8 @@ CREATE INDEX IF NOT EXISTS meeting_sources_meeting ON meeting_sources(meeting_id
 CREATE INDEX IF NOT EXISTS items_meeting ON items(meeting_id);
 CREATE INDEX IF NOT EXISTS items_kind ON items(kind);
 CREATE INDEX IF NOT EXISTS items_appeal_last_day ON items(appeal_last_day);
+CREATE INDEX IF NOT EXISTS items_case ON items(case_id);
+CREATE INDEX IF NOT EXISTS cases_key ON cases(key);
 CREATE INDEX IF NOT EXISTS decisions_item ON decisions(item_id);
 CREATE INDEX IF NOT EXISTS decisions_outcome ON decisions(outcome);
 CREATE INDEX IF NOT EXISTS clauses_decision ON clauses(decision_id);
@@ -250,6 +266,8 @@ CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
 # clause_rowid). ``amounts`` is a JSON list, ``amount`` their sum (NULL if none),
 # ``decided_amount`` the sum of the decided ones only: the money the clause decides.
 # ``page`` is where the clause starts, or the item's page for a clause without one.
+# ``case_key`` is the item's case (``cases.key``: its diarienummer normalised,
+# parsers/dnr.py), ``case_id`` the row of ``cases`` (the case page /<db>/arende/<case_id>).
 # ``appeal_last_day`` is the item's (protokoll.appeal: the protocol's, an OJ item's own) for
 # a decision, never for a proposal; ``appeal_note`` says why a decision has none (the item's
 # note, else its meeting's).
@@ -264,6 +282,7 @@ SELECT
     items.position AS item_position,
     items.title AS title,
     items.dnr AS dnr,
+    cases.key AS case_key,
     decisions.kind AS decision_kind,
     decisions.outcome AS outcome,
     CASE WHEN decisions.kind = 'decision' THEN items.appeal_last_day END AS appeal_last_day,
@@ -290,12 +309,14 @@ SELECT
     items.id AS item_id,
     decisions.id AS decision_id,
     clauses.id AS clause_id,
-    clauses.rowid AS clause_rowid
+    clauses.rowid AS clause_rowid,
+    items.case_id AS case_id
 FROM clauses
 JOIN decisions ON decisions.id = clauses.decision_id
 JOIN items ON items.id = decisions.item_id
 JOIN meetings ON meetings.id = items.meeting_id
 JOIN documents ON documents.id = meetings.document_id
+LEFT JOIN cases ON cases.id = items.case_id
 WHERE documents.kind IS NOT 'agenda';
 """ + quality.VIEW
 

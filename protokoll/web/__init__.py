@@ -15,6 +15,8 @@ of the plugin ``datasette/plugins/protokoll_datasette.py``, which only wires the
 * :mod:`~protokoll.web.people`: the person page ``/<db>/person/<id>`` (attendance, votes,
   reservations, jäv).
 * :mod:`~protokoll.web.source`: the ``/-/source`` route, files only from the archive.
+* :mod:`~protokoll.web.cases`: the case page ``/<db>/arende/<case id>``, every item of one
+  case across bodies and meetings in date order (:func:`case_url`).
 * :mod:`~protokoll.web.cells`, :mod:`~protokoll.web.facets`: Swedish amounts and links in
   cells (person ids to the person page); the ``year`` facet.
 * :mod:`~protokoll.web.patches`: two fixes to Datasette 0.65's classes.
@@ -22,6 +24,7 @@ of the plugin ``datasette/plugins/protokoll_datasette.py``, which only wires the
   row factory), source files that hold one withheld, unless ``--show-personnummer``.
 """
 
+from protokoll.web.cases import case_url
 from protokoll.web.register import (
     CSV_FILENAME, CSV_FORMAT, REGISTER, REGISTER_COLUMNS, StreamedCSV, register_csv, register_where,
 )
@@ -36,5 +39,5 @@ __all__ = [
     "CSV_FILENAME", "CSV_FORMAT", "REGISTER", "REGISTER_COLUMNS", "StreamedCSV", "register_csv",
     "register_where", "row_label", "row_page", "upward", "COUNT_CAP", "MARK_END", "MARK_START",
     "MAX_PAGE_SIZE", "PAGE_SIZE", "excerpt", "highlight", "search_items", "search_page", "swedish_fts",
-    "archive", "inside", "source_url",
+    "archive", "inside", "source_url", "case_url",
 ]

@@ -1,6 +1,6 @@
 """Table cells as HTML: Swedish amounts, the register's links to row pages, person ids
-and the people table's names linking to the person page, and source links (``#page=N``
-when the row has a page). JSON, CSV and .xlsx keep the values."""
+and the people table's names linking to the person page, links to case pages, and source
+links (``#page=N`` when the row has a page). JSON, CSV and .xlsx keep the values."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
+from protokoll.web.cases import case_url
 from protokoll.web.people import person_url
 from protokoll.web.register import REGISTER
 from protokoll.web.source import archive, source_url
@@ -23,6 +24,9 @@ def render_cell(row, value, column, table, database, datasette):
     """The plugin's ``render_cell``: the cell's HTML, or None for Datasette's own."""
     if column in AMOUNT_COLUMNS and isinstance(value, (int, float)) and not isinstance(value, bool):
         return swedish_number(value)
+    if (link := _case_link(row, value, column, table)) is not None:
+        url = case_url(datasette, database, link)
+        return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
     if table == REGISTER and column in ROW_LINKS and value:
         other, key = ROW_LINKS[column]
         if key in row.keys() and row[key]:
@@ -56,6 +60,19 @@ def _person_link(row, value, column, database, datasette):
         return None
     url = person_url(datasette, database, str(person))
     return Markup(f'<a class="person" href="{escape(url)}">{escape(label or person)}</a>')
+
+
+def _case_link(row, value, column, table) -> str | None:
+    """The case id a cell links to: a ``cases`` row's key, a register row's
+    ``case_key``, an item's ``case_id``."""
+    if not value or not isinstance(value, str):
+        return None
+    keys = row.keys()
+    if table == "cases" and column == "key" and "id" in keys:
+        return row["id"]
+    if (table, column) in ((REGISTER, "case_key"), ("items", "case_id"), (REGISTER, "case_id")) and "case_id" in keys:
+        return row["case_id"]
+    return None
 
 
 def swedish_number(value: float) -> str:

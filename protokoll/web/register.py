@@ -37,6 +37,7 @@ REGISTER_COLUMNS = (
     ("body", "Organ"),
     ("paragraph", "§"),
     ("title", "Ärende"),
+    ("case_key", "Diarienummer"),
     ("clause", "Beslut / att-sats"),
     ("decided_amount", "Belopp som beslutas"),
     ("amount", "Belopp i satsen"),

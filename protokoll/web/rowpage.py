@@ -2,7 +2,7 @@
 
 * :func:`row_page`: a clause's, decision's, item's or meeting's page is titled by its
   item (never an id) and links up to decision, item, meeting and source file
-  (:func:`upward` finds them).
+  (:func:`upward` finds them), and to the item's case page (:mod:`protokoll.web.cases`).
 * :func:`home_vars`: per database with a register, the links to its register, search
   and check pages.
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode, urlsafe_components
 
+from protokoll.web.cases import case_url
 from protokoll.web.register import REGISTER
 from protokoll.web.source import archive, source_url
 
@@ -46,6 +47,12 @@ async def row_page(datasette, database: str, table: str, request, *, archived: b
         if found[name] and table != name + "s":
             links.append((label, datasette.urls.row(database, name + "s", tilde_encode(found[name]["id"])),
                           row_label(name, found)))
+    item = found["item"]
+    if item and item.get("case_id"):
+        rows = (await datasette.get_database(database).execute(
+            "select key from cases where id = :id", {"id": item["case_id"]})).rows
+        if rows:
+            links.append(("Ärende", case_url(datasette, database, item["case_id"]), rows[0][0]))
     document = found["document"]
     if document and table != "documents":
         page = found["page"]

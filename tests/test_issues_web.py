@@ -76,6 +76,19 @@ def test_register_is_the_first_link_on_the_home_page(ds):
     assert 'action="/protokoll/sok"' in content  # the home page's search box leads to the search page
 
 
+def test_home_page_links_the_pages_users_come_back_for_and_each_works(ds):
+    """Issue 31: the home page links the decisions still open to appeal, the cases, the
+    people and the feed of new decisions, and every link of its list answers 200."""
+    content = get(ds, "/").text.split('<ul class="protokoll-home">', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)"', content)
+    assert links == ["/protokoll/decision_register", "/protokoll/sok", "/protokoll/overklagbara",
+                     "/protokoll/cases", "/protokoll/people", "/protokoll/documents_to_check",
+                     "/protokoll/nya_beslut.atom"]
+    for link in links:
+        assert get(ds, link).status_code == 200, link
+    assert get(ds, "/protokoll/nya_beslut.atom").text.lstrip().startswith("<?xml")
+
+
 def test_register_page_shows_a_registrars_columns_with_swedish_labels(ds):
     page = get(ds, "/protokoll/decision_register").text
     assert headers(page) == LABELS

@@ -4,7 +4,7 @@
   item (never an id) and links up to decision, item, meeting and source file
   (:func:`upward` finds them), and to the item's case page (:mod:`protokoll.web.cases`).
 * :func:`home_vars`: per database with a register, the links to its register, search
-  and check pages.
+  and check pages, appeal query, cases, people and feed.
 """
 
 from __future__ import annotations
@@ -19,14 +19,19 @@ from protokoll.web.source import archive, source_url
 
 
 async def home_vars(datasette, request) -> dict:
-    """Per database with a register: the URLs of the register, search and check pages;
+    """Per database with a register: the URLs of the register, search and check pages, the
+    decisions still open to appeal, the cases, the people and the feed of new decisions;
     with more than one (a folder of shards), the URL of the search of all of them."""
     links = []
     for name, db in datasette.databases.items():
         if name != "_internal" and REGISTER in await db.view_names():
             links.append({"name": name, "register": datasette.urls.table(name, REGISTER),
                           "search": datasette.urls.path(f"/{name}/sok"),
-                          "check": datasette.urls.table(name, "documents_to_check")})
+                          "check": datasette.urls.table(name, "documents_to_check"),
+                          "appeal": datasette.urls.path(f"/{name}/overklagbara"),
+                          "cases": datasette.urls.table(name, "cases"),
+                          "people": datasette.urls.table(name, "people"),
+                          "feed": datasette.urls.path(f"/{name}/nya_beslut.atom")})
     everything = datasette.urls.path("/-/sok") if len(links) > 1 else None
     return {"protokoll_home": links, "protokoll_search_all": everything}
 

@@ -148,6 +148,7 @@ class _Walk:
             # "Stadsstyrelsens beslut:" then "Stadsstyrelsen beslöt …": one decision; so is
             # "… beslutar följande:" then "Barn- och utbildningsnämnden beslutar att …".
             _open(self.current, line, opened[2])
+            self.current.proposed_to = self.current.proposed_to or decisions.proposed_to(line.text)
             return
         if opened and self.mode == "decision" and self.current is None:
             opened = _under_label(opened)
@@ -168,6 +169,7 @@ class _Walk:
         elif opened:
             by, kind, rest = opened
             self.current = decisions.DecisionBuilder(by, kind)
+            self.current.proposed_to = decisions.proposed_to(line.text)
             self.mode = "decision"
             _open(self.current, line, rest)
             return

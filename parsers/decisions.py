@@ -21,6 +21,8 @@ _BY = r"(?P<by>[A-ZÅÄÖ][\w:.\-–&'/ ]{0,80}?)"
 _VERB_OPENER = re.compile(
     rf"^{_BY}\s+(?:(?P<verb>{_VERBS})|(?P<prop>föreslår\s+.{{1,60}}?\s+(?:att\s+)?besluta))\b\s*:?\s*(?P<rest>.*)$"
 )
+# The body a "föreslår … besluta" opener proposes to: "föreslår kommunfullmäktige besluta".
+_PROPOSED_TO = re.compile(r"\bföreslår\s+(?P<to>.{1,60}?)\s+(?:att\s+)?besluta\b", re.I)
 _NOUN_OPENER = re.compile(
     rf"^{_BY}:?s\s+(?P<noun>beslut|förslag(?:\s+till\s+[\w ]{{1,40}}?)?)\s*(?::\s*(?P<rest>.*)|$)"
 )
@@ -78,6 +80,22 @@ def opener(text: str, *, nouns_only: bool = False) -> tuple[str, str, str] | Non
     if m.group("verb") in bodies.DECISION_VERBS_PAST and _HISTORY.match(rest):
         return None  # "Kommunfullmäktige beslutade (emellertid) 2022-06-20, § 88, att …": history
     return m.group("by"), ("proposal" if m.group("prop") else "decision"), rest
+
+
+def proposed_to(text: str) -> str | None:
+    """The body an opener proposes to ("Kommunstyrelsen föreslår kommunfullmäktige
+    besluta:" → "kommunfullmäktige"), as written; None for any other opener.
+
+    >>> proposed_to("Kommunstyrelsen föreslår kommunfullmäktige besluta:")
+    'kommunfullmäktige'
+    >>> proposed_to("Kommunstyrelsen beslutar att anta planen") is None
+    True
+    """
+    m = _VERB_OPENER.match(ws(text))
+    if not m or not m.group("prop"):
+        return None
+    to = _PROPOSED_TO.search(m.group("prop"))
+    return to.group("to") if to else None
 
 
 def is_clause_start(line: Line) -> bool:
@@ -226,6 +244,7 @@ class DecisionBuilder:
         self.att_points = False  # the "att" clauses are written as a list's points ("- att …")
         self.after_reference = False  # the last line was a reference to an attachment ("Bilaga")
         self.page: int | None = None  # the page of the block's first line
+        self.proposed_to: str | None = None  # "… föreslår kommunfullmäktige besluta": the body proposed to
 
     def add(self, line: Line) -> bool:
         """Take ``line`` if it belongs to this decision; False means the block ended."""
@@ -282,4 +301,4 @@ class DecisionBuilder:
         if by is None and (m := _VERB_OPENER.match(ws(clauses[0]))) and _organ(m.group("by")):
             by = m.group("by")  # "Beslut:" then "- Kommunfullmäktige beslutar att …"
         return Decision(by=by, kind=self.kind, outcome=outcome(text, clauses), text=text, clauses=tuple(clauses),
-                        page=self.page)
+                        page=self.page, proposed_to=self.proposed_to)

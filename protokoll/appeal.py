@@ -28,6 +28,14 @@ the OJ item's three weeks. Taking it would give a last day later than the real o
 OJ item's last day is None ("its own posting is not stated") unless the item itself states
 its own posting day (an extract of the paragraph with its own notice):
 :func:`item_deadline`.
+
+A decision that only prepares another body's (13 kap. 2 §: "beslut som är av rent
+förberedande art" may not be appealed) has no last day: a board's or a nämnd's decision
+to propose ("Kommunstyrelsen föreslår kommunfullmäktige besluta: att …", read by the parser
+as the board's decision under the "Beslut:" label, with ``Decision.proposed_to``). The
+decision of the body proposed to is the one to appeal, in its own protocol
+(:func:`preparatory`). A block that proposes to the meeting's own body (a nämnd's protocol
+quoting its arbetsutskott's proposal under "Beslut:") is that body's decision.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ import datetime
 import re
 from functools import lru_cache
 
-from protokoll.records import Item, Protocol
+from protokoll.grouping import bodies_alike
+from protokoll.records import Decision, Item, Protocol
 
 WEEKS = 3  # kommunallagen 13 kap. 5 §
 CATEGORIES = ("public", "de_facto")  # allmänna helgdagar + midsommar-, jul- och nyårsafton
@@ -46,6 +55,8 @@ IMMEDIATE = "omedelbart justerad: its own posting is not stated"
 NOT_MUNICIPAL = "not a municipal decision"
 AGENDA = "an agenda: nothing is decided"
 PROPOSAL = "a proposal, not a decision"
+# decision_register's note for a decision to propose to another body (its proposed_to appended)
+PREPARATORY = "preparatory, not appealable (kommunallagen 13 kap. 2 §): a proposal to "
 
 # The last word of the bodies whose decisions can be appealed by laglighetsprövning:
 # "Kommunfullmäktige", "Regionstyrelsen", "Socialnämnden", "Kommunstyrelsens arbetsutskott",
@@ -110,3 +121,20 @@ def item_deadline(protocol_deadline: tuple[str | None, str | None], item: Item) 
     if item.posted:
         return last_day(item.posted), None
     return None, IMMEDIATE
+
+
+def preparatory(decision: Decision, body: str | None) -> bool:
+    """Whether ``decision`` only prepares another body's: it proposes to a body that is not
+    the meeting's own ("Kommunstyrelsen föreslår kommunfullmäktige besluta" in a
+    kommunstyrelse's protocol), so it may not be appealed (module docstring).
+
+    >>> preparatory(Decision("Kommunstyrelsen", "decision", "decided", "", proposed_to="kommunfullmäktige"),
+    ...             "Kommunstyrelsen")
+    True
+    >>> preparatory(Decision("BUN:s arbetsutskott", "decision", "decided", "",
+    ...                      proposed_to="barn- och utbildningsnämnden"), "Barn- och utbildningsnämnden")
+    False
+    """
+    if decision.kind != "decision" or not decision.proposed_to:
+        return False
+    return not (body and bodies_alike(decision.proposed_to, body))

@@ -138,7 +138,10 @@ class Decision:
     a clause is looked for in the item's text from there, as the same words can stand
     on an earlier page too (an earlier treatment's proposal). ``spans``: per clause, its
     ``(start, end)`` in the item's text, or None where it was not found (filled by
-    ``parsers.parse``; empty in a record made before the field)."""
+    ``parsers.parse``; empty in a record made before the field). ``proposed_to``: the body
+    the block proposes to decide, as written ("Kommunstyrelsen föreslår kommunfullmäktige
+    besluta": "kommunfullmäktige"); under the "Beslut:" label such a block is the board's
+    decision to propose, which only prepares the other body's."""
 
     by: str | None
     kind: str  # "decision" | "proposal"
@@ -147,6 +150,7 @@ class Decision:
     clauses: tuple[str, ...] = ()
     page: int | None = None
     spans: tuple[tuple[int, int] | None, ...] = ()
+    proposed_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -376,3 +376,34 @@ def test_canned_query_lists_exactly_the_decisions_still_open(tmp_path):
     assert appeal.last_day(ago) >= today.isoformat()  # 21 days ago: open today, the last day
     assert rows[0]["clause"] == "att anta reviderade riktlinjer för bidrag till föreningar."
     assert 'href="overklagbara"' in register_page
+
+
+# --- a decision to propose to another body: preparatory, not appealable (KL 13:2) --------
+
+@needs_corpus
+def test_a_boards_decision_to_propose_to_the_council_has_no_last_day(tmp_path):
+    """Lomma KS 2025-04-23 (posted Wed 2025-04-30 -> Wed 2025-05-21): § 49 and § 51 read
+    "Beslut: Kommunstyrelsen föreslår kommunfullmäktige besluta: - att …", the board's
+    decision to propose, which only prepares the council's (kommunallagen 13 kap. 2 §):
+    no last day, and the note says why. § 54 ("Beslut: Kommunstyrelsen beslutar - att Lomma
+    kommun lämnar följande yttrande …") is the board's own decision: the protocol's day.
+    BUN 2023-05-16 § 40 quotes its arbetsutskott proposing to the nämnd itself under its
+    "Beslut:": that is the nämnd's decision ("Datum när anslaget sätts upp: 2023-05-25", Thu -> Thu
+    2023-06-15)."""
+    ks, bun = CORPUS / "lomma" / "KS_2025-04-23.txt", CORPUS / "lomma" / "BUN_2023-05-16.txt"
+    decisions = {it.label: it.decisions for it in parse(ks).items}
+    assert [d.proposed_to for d in decisions["KS § 49"]] == ["kommunfullmäktige"]
+    assert [d.proposed_to for d in decisions["KS § 51"]] == ["kommunfullmäktige"]
+    assert [d.proposed_to for d in decisions["KS § 54"]] == [None]
+    bun_40 = next(it for it in parse(bun).items if it.label == "BUN § 40")
+    assert [d.proposed_to for d in bun_40.decisions] == ["barn- och utbildningsnämnden"]
+    assert not appeal.preparatory(bun_40.decisions[0], "Barn- och utbildningsnämnden")
+
+    db_path = tmp_path / "p.db"
+    load(db_path, [ks, bun])
+    rows = {(Path(r["source"]).name, r["paragraph"]): (r["last"], r["note"]) for r in register_rows(db_path)}
+    preparatory = (None, appeal.PREPARATORY + "kommunfullmäktige")
+    assert rows[("KS_2025-04-23.txt", "KS § 49")] == preparatory
+    assert rows[("KS_2025-04-23.txt", "KS § 51")] == preparatory
+    assert rows[("KS_2025-04-23.txt", "KS § 54")] == ("2025-05-21", None)
+    assert rows[("BUN_2023-05-16.txt", "BUN § 40")] == ("2023-06-15", None)

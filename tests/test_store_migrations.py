@@ -42,7 +42,9 @@ APPEAL = {"meetings": {"posted", "taken_down", "kept_at", "appeal_last_day", "ap
 # NULL for the meetings stored before version 7, their items' cases scoped to the meeting;
 # items.case_id and the cases table are backfilled exactly from items.dnr)
 ORG = {"meetings": {"organisation"}}
-V7 = {"meetings": APPEAL["meetings"] | ORG["meetings"], "items": APPEAL["items"]}  # what version 7 added
+# (a decision's proposed_to and preparatory come from its opener line, which is not stored)
+V7 = {"meetings": APPEAL["meetings"] | ORG["meetings"], "items": APPEAL["items"],
+      "decisions": {"proposed_to", "preparatory"}}  # what version 7 added
 OLD = {
     "v1": (1, {"documents": {"kind"}, "clauses": {"page"}, "quality": "backfilled", **NAMES, **V7,
                "votes": {"yes_means", "no_means"}}),  # what a vote meant: version 2

@@ -33,7 +33,8 @@ ADDED = {
     5: {"clauses": ("page", "decided_amount"), "entities": ("role", "role_rule")},
     6: {"people": ("names",), "organisations": ("names",)},
     7: {"meetings": ("posted", "taken_down", "kept_at", "appeal_last_day", "appeal_note", "organisation"),
-        "items": ("immediate", "appeal_last_day", "appeal_note", "case_id")},
+        "items": ("immediate", "appeal_last_day", "appeal_note", "case_id"),
+        "decisions": ("proposed_to", "preparatory")},
 }
 TABLES_ADDED = {4: ("quality",), 5: ("meeting_sources", "readings"), 7: ("person_votes", "cases")}
 
@@ -236,6 +237,9 @@ def _v7_appeal(db) -> None:
     readings are parses made before the block was read), so the last days to appeal are
     unknown too. ``items.immediate`` (OJ) stays NULL: an "OJ" beside the § heading is not
     stored (only the label and title as read), so the stored text alone would miss it.
+    ``decisions.proposed_to`` and ``preparatory`` (a decision to propose to another body: no last
+    day) stay NULL too: they come from the opener line ("Kommunstyrelsen föreslår
+    kommunfullmäktige besluta:"), which the stored decision text leaves out.
     Importing the file again fills them all.
     """
     db.execute("UPDATE meetings SET appeal_note = ? WHERE appeal_last_day IS NULL AND appeal_note IS NULL",

@@ -82,7 +82,10 @@ def meeting_rows(doc_id: str, p: Protocol, meeting_id: str) -> dict[str, list[di
     item_ids: dict[int, str] = {}
     for i, it in enumerate(p.items):
         item_ids[i] = child_id(doc_id, "item", i)
-        for table, item_rows in _item_rows(item_ids[i], meeting_id, i, it, money.get(i, []), names).items():
+        parts = _item_rows(item_ids[i], meeting_id, i, it, money.get(i, []), names)
+        for row, d in zip(parts["decisions"], it.decisions):  # a decision to propose to another body
+            row.update(proposed_to=d.proposed_to, preparatory=int(appeal.preparatory(d, m.body)))
+        for table, item_rows in parts.items():
             rows[table] += item_rows
         last, note = appeal.item_deadline(deadline, it)
         rows["items"][-1].update(immediate=int(it.immediate), appeal_last_day=last, appeal_note=note)

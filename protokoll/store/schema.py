@@ -94,7 +94,9 @@ CREATE TABLE IF NOT EXISTS decisions (
     "by" TEXT,
     kind TEXT,
     outcome TEXT,
-    text TEXT
+    text TEXT,
+    proposed_to TEXT,
+    preparatory INTEGER
 );
 CREATE TABLE IF NOT EXISTS clauses (
     id TEXT PRIMARY KEY,
@@ -269,8 +271,8 @@ CREATE INDEX IF NOT EXISTS warnings_document ON warnings(document_id);
 # ``case_key`` is the item's case (``cases.key``: its diarienummer normalised,
 # parsers/dnr.py), ``case_id`` the row of ``cases`` (the case page /<db>/arende/<case_id>).
 # ``appeal_last_day`` is the item's (protokoll.appeal: the protocol's, an OJ item's own) for
-# a decision, never for a proposal; ``appeal_note`` says why a decision has none (the item's
-# note, else its meeting's).
+# a decision, never for a proposal or a decision to propose to another body (preparatory);
+# ``appeal_note`` says why a decision has none (that, or the item's note, else its meeting's).
 VIEWS = f"""
 DROP VIEW IF EXISTS decision_register;
 CREATE VIEW decision_register AS
@@ -285,9 +287,11 @@ SELECT
     cases.key AS case_key,
     decisions.kind AS decision_kind,
     decisions.outcome AS outcome,
-    CASE WHEN decisions.kind = 'decision' THEN items.appeal_last_day END AS appeal_last_day,
-    CASE WHEN decisions.kind = 'decision' THEN COALESCE(items.appeal_note, meetings.appeal_note)
-         ELSE '{appeal.PROPOSAL}' END AS appeal_note,
+    CASE WHEN decisions.kind = 'decision' AND NOT COALESCE(decisions.preparatory, 0)
+         THEN items.appeal_last_day END AS appeal_last_day,
+    CASE WHEN decisions.kind IS NOT 'decision' THEN '{appeal.PROPOSAL}'
+         WHEN decisions.preparatory THEN '{appeal.PREPARATORY}' || decisions.proposed_to
+         ELSE COALESCE(items.appeal_note, meetings.appeal_note) END AS appeal_note,
     decisions."by" AS decided_by,
     decisions.position AS decision_position,
     clauses.position AS clause_position,

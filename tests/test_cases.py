@@ -214,10 +214,15 @@ def test_case_page_from_a_real_server(three_meetings):
             ("2025-04-02", "Kommunstyrelsen", "KS § 45"),
             ("2025-04-24", "Kommunfullmäktige", "KF § 30")]
         assert found["items"][2]["decisions"][0]["clauses"] == ["att anta förskoleplan 2026–2030."]
+        # KS § 45: "Beslut: Kommunstyrelsen föreslår kommunfullmäktige besluta": the board's
+        # decision to propose, named as such (the council's KF § 30 decides)
+        assert [d["proposed_to"] for i in found["items"] for d in i["decisions"]] == [
+            None, "kommunfullmäktige", None]
         assert found["spellings"] == ["KS 2025/0112", "KS 2025/112"]
         status, page = _get(f"{base}/cases/arende/{ekeby}")
         assert status == 200
         assert page.index("BUN § 14") < page.index("KS § 45") < page.index("KF § 30")
+        assert page.count("förslag till kommunfullmäktige") == 1
         assert "Ekeby kommun" in page and "skolskjuts" not in page  # Västerby's case is not here
         for item in found["items"]:  # every link works: the item's row page and its source file
             assert item["item_url"] in page and item["source_url"] in page

@@ -30,7 +30,8 @@ where items.case_id = :case
 order by meetings.date is null, meetings.date, meetings.body, items.position
 """
 _CLAUSES = """
-select decisions.id as decision_id, decisions."by", decisions.kind, decisions.outcome, clauses.text
+select decisions.id as decision_id, decisions."by", decisions.kind, decisions.outcome, clauses.text,
+       case when decisions.preparatory then decisions.proposed_to end as proposed_to
 from decisions left join clauses on clauses.decision_id = decisions.id
 where decisions.item_id = :item order by decisions.position, clauses.position
 """
@@ -85,7 +86,8 @@ async def case_of(db, case_id: str) -> dict | None:
         decisions: dict[str, dict] = {}
         for r in (await db.execute(_CLAUSES, {"item": item["id"]})).rows:
             d = decisions.setdefault(r["decision_id"], {
-                "by": r["by"], "kind": r["kind"], "outcome": r["outcome"], "clauses": []})
+                "by": r["by"], "kind": r["kind"], "outcome": r["outcome"], "proposed_to": r["proposed_to"],
+                "clauses": []})
             if r["text"]:
                 d["clauses"].append(short(r["text"]))
         item["decisions"] = list(decisions.values())

@@ -155,7 +155,9 @@ def test_export_has_both_amount_and_decided_amount(lsvo_pdf, tmp_path):
     assert sum(r["decided_amount"] or 0 for r in rows) == LSVO_DECIDED
     assert sum(r["amount"] or 0 for r in rows) == LSVO_ALL
     csv = export.to_csv(rows).decode("utf-8-sig")
-    assert csv.splitlines()[0].split(";")[8:10] == ["amount", "decided_amount"]
+    header = csv.splitlines()[0].split(";")
+    assert header == list(export.COLUMNS)
+    assert header[header.index("amount"):header.index("amount") + 2] == ["amount", "decided_amount"]
     assert ";441863; 158137;" not in csv and ";1476576;1476576;" in csv
 
 

@@ -39,7 +39,8 @@ def test_votes_shape():
     r = run(Path(__file__).parent / "data" / "layouts" / "kommunstyrelsen.txt", "--json")
     votes = json.loads(r.stdout)["items"][1]["votes"]
     assert set(votes) == {"yes", "no", "abstain", "members", "yes_means", "no_means"}
-    assert set(votes["members"][0]) == {"name", "vote"}
+    assert set(votes["members"][0]) == {"name", "vote", "canonical"}
+    assert votes["members"][0]["canonical"] is None  # the tagger's (nlp.tag), not the parser's
 
 
 def test_plain_output_lists_items_and_clauses():

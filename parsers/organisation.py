@@ -37,6 +37,8 @@ _ORG = re.compile(
     rf"(?<![\w-])(?:(?P<name>{_NAME}(?:\s(?i:läns))?)\s(?P<word>(?i:{_WORDS}))s?"
     rf"|(?i:{vocab.REGION_WORD})\s(?P<region>{_NAME})"
     rf"|(?P<authority>(?i:{'|'.join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True))})))(?![\w-])")
+# Every name holds one of these words (lower case): a line without any is not read further.
+_ANCHORS = (*vocab.MUNICIPALITY_WORDS, *vocab.COUNTY_WORDS, vocab.REGION_WORD, *_ALIASES)
 MIN_NAMED = 2  # named once only, an organisation is as likely a party to one matter ("Parter är …")
 _LABELLED = re.compile(r"^[^:\d]{2,40}:\s*")
 
@@ -52,6 +54,9 @@ def organisation(front: list[str], lines: list[str]) -> str | None:
     counts = Counter()
     spelt: dict[tuple, set[str]] = {}
     for text in lines:
+        low = text.lower()
+        if not any(word in low for word in _ANCHORS):
+            continue  # the name pattern is slow to try at every capital letter of every line
         for m in _ORG.finditer(text):
             ident = _identity(m)
             counts[ident] += 1

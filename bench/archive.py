@@ -24,7 +24,8 @@ start-up: over the other three quarters (both times minus their first-quarter ru
 With ``--reference-protokoll`` the run compares two installations instead: the same
 archive imported by this one and by the other `protokoll` (e.g. the commit before a
 change, in its own virtualenv), with 1 and 2 workers, alternating which goes first in
-each round; it prints documents/s and peak memory of each and their ratios.
+each round; it prints documents/s, CPU per document (the import and every process it waited for:
+workers, LibreOffice, Tesseract) and peak memory of each and their ratios.
 
 Peak memory is given twice: *peak MB* is the largest single process among the import,
 its workers, LibreOffice and Tesseract (the largest ``VmHWM`` read from /proc every
@@ -210,17 +211,20 @@ def report_compare(n, tag, kinds, reference: str, runs: dict) -> None:
             s = results[-1]["summary"]
             figures[who] = {"docs_wall": [r["summary"]["imported"] / r["seconds"] for r in results],
                             "docs_import": [r["summary"]["imported"] / r["summary"]["seconds"] for r in results],
-                            "peak": [r["peak_mb"] for r in results], "tree": [r["tree_mb"] for r in results]}
+                            "peak": [r["peak_mb"] for r in results], "tree": [r["tree_mb"] for r in results],
+                            "cpu": [1000 * r["cpu"] / max(1, r["summary"]["imported"]) for r in results]}
             f = figures[who]
             rows.append((name, who, s["files"], s["imported"], len(s["failed"]), f"{median(f['docs_wall']):.2f}",
-                         f"{median(f['docs_import']):.2f}", f"{median(f['peak']):.0f}", f"{median(f['tree']):.0f}"))
+                         f"{median(f['docs_import']):.2f}", f"{median(f['cpu']):.1f}", f"{median(f['peak']):.0f}",
+                         f"{median(f['tree']):.0f}"))
         this, ref = figures["this"], figures["reference"]
         ratio_rows.append((name, *(ratios([a / b for a, b in zip(this[key], ref[key])])
-                                   for key in ("docs_wall", "docs_import", "peak", "tree"))))
+                                   for key in ("docs_wall", "docs_import", "cpu", "peak", "tree"))))
     print(table(("run", "protokoll", "files", "imported", "failed", "docs/s (wall)", "docs/s (import)",
-                 "peak MB", "tree MB"), rows, right_from=2))
-    print("\nThis / reference (above 1: faster for docs/s; below 1: less memory for MB):\n")
-    print(table(("run", "docs/s (wall)", "docs/s (import)", "peak MB", "tree MB"), ratio_rows))
+                 "CPU ms/doc", "peak MB", "tree MB"), rows, right_from=2))
+    print("\nThis / reference (above 1: faster for docs/s; below 1: less CPU or memory for ms and MB;"
+          " CPU: the import and every process it waited for, the least noisy figure on a shared machine):\n")
+    print(table(("run", "docs/s (wall)", "docs/s (import)", "CPU ms/doc", "peak MB", "tree MB"), ratio_rows))
 
 
 def _first_cells(name: str, r: dict, digits: int = 1) -> str:

@@ -349,3 +349,26 @@ def test_a_hostile_search_stays_text_in_pages_and_feeds(server):
     for name in feeds.FEEDS:
         f = feed(base, f"/protokoll/{name}.atom?{urlencode({'q': q})}")
         assert f["title"].endswith(f"«{q}»")  # the search as text in the feed's title
+
+
+def test_lomma_search_feed_over_100_clauses_is_the_newest_100_of_the_search(lomma):
+    """A word in most Lomma items ("kommun"): more than 100 of the matched items' clauses, so
+    the feed query bounds the items by the date at which the newest of them hold 100 clauses
+    (metadata.yml, bevakning); its entries must be exactly the newest 100 of all the matched
+    items' clauses, in the register's order, for all bodies and for one."""
+    base, db = lomma
+    items, page = set(), 1
+    while True:
+        _, _, body = fetch(f"{base}/protokoll/sok.json?q=kommun&size=100&page={page}")
+        found = json.loads(body)
+        items |= {h["item_id"] for h in found["rows"]}
+        if len(items) >= found["count"] or not found["rows"]:
+            break
+        page += 1
+    assert len(items) == found["count"]
+    for body_name in ("", "Kommunfullmäktige"):
+        rows = register(db, "body = ?", [body_name]) if body_name else register(db)
+        expected = [r["clause_id"] for r in rows if r["item_id"] in items]
+        assert len(expected) > 100
+        f = feed(base, "/protokoll/bevakning.atom?" + urlencode({"q": "kommun", "body": body_name}))
+        assert clause_ids(f["entries"]) == expected[:100], body_name

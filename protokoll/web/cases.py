@@ -12,12 +12,11 @@ row page (:func:`case_url`).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
-from protokoll.web.source import archive, source_url
+from protokoll.web.source import archive, row_links, viewable
 
 CLAUSE_CHARS = 240  # a clause longer than this is cut, with "…"
 ROUTE = r"^/(?P<database>[^/.]+)/arende/(?P<case>[0-9a-f]+)(\.(?P<format>json))?$"
@@ -53,8 +52,7 @@ def short(text: str | None, limit: int = CLAUSE_CHARS) -> str:
 async def case_page(datasette, request):
     """The route: the case's page, or 404 for a database or case that is not there."""
     name = request.url_vars["database"]
-    if name not in datasette.databases or not await datasette.permission_allowed(
-            request.actor, "view-database", resource=name, default=True):
+    if not await viewable(datasette, request, name):
         return Response.text("Not found", status=404)
     db = datasette.get_database(name)
     found = await case_of(db, request.url_vars["case"])
@@ -62,11 +60,7 @@ async def case_page(datasette, request):
         return Response.text("Not found", status=404)
     archived = archive(datasette) is not None
     for item in found["items"]:
-        item["item_url"] = datasette.urls.row(name, "items", tilde_encode(item["id"]))
-        item["meeting_url"] = datasette.urls.row(name, "meetings", tilde_encode(item["meeting_id"]))
-        item["source_url"] = (source_url(datasette, name, item["document_id"], item["page"]) if archived
-                              else datasette.urls.row(name, "documents", tilde_encode(item["document_id"])))
-        item["source_name"] = Path(str(item["source"] or item["document_id"])).name
+        row_links(datasette, name, item, archived=archived, item="id")
     if request.url_vars.get("format") == "json":
         return Response.json(found)
     return Response.html(await datasette.render_template("protokoll_case.html", {

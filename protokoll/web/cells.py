@@ -4,7 +4,6 @@ links (``#page=N`` when the row has a page). JSON, CSV and .xlsx keep the values
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
@@ -12,7 +11,7 @@ from markupsafe import Markup, escape
 from protokoll.web.cases import case_url
 from protokoll.web.people import person_url
 from protokoll.web.register import REGISTER
-from protokoll.web.source import archive, source_url
+from protokoll.web.source import archive, page_of, source_label, source_url
 
 # Money columns (decision_register, saved queries) shown the Swedish way: "1 476 576".
 AMOUNT_COLUMNS = {"amount", "total", "largest", "decided_amount"}
@@ -40,10 +39,9 @@ def render_cell(row, value, column, table, database, datasette):
     document = row["document_id"] if "document_id" in keys else None
     if not document or archive(datasette) is None:
         return None
-    page = row["page"] if "page" in keys else None
-    page = page if isinstance(page, int) and page > 0 else None
+    page = page_of(row["page"] if "page" in keys else None)
     url = source_url(datasette, database, document, page)
-    label = Path(str(value)).name + (f", s. {page}" if page else "")
+    label = source_label(value, page)
     return Markup(f'<a href="{escape(url)}" title="{escape(value)}">{escape(label)}</a>')
 
 

@@ -17,12 +17,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
-from protokoll.web.source import archive, source_url
+from protokoll.web.source import archive, row_links, viewable
 
 VOTE_WORDS = {"yes": "JA", "no": "NEJ", "abstain": "AVSTÅR", "absent": "FRÅNVARANDE"}
 STATUS_WORDS = {"present": "närvarande", "substitute": "tjänstgörande ersättare", "absent": "frånvarande",
@@ -47,15 +46,16 @@ async def person_route(datasette, request):
 async def person_page(datasette, request, *, archived: bool):
     """The person page as HTML, or ``.json``; 404 for an unknown database or person."""
     name, person_id = request.url_vars["database"], request.url_vars["person"]
-    if name not in datasette.databases or not await datasette.permission_allowed(
-            request.actor, "view-database", resource=name, default=True):
+    if not await viewable(datasette, request, name):
         return Response.text("Not found", status=404)
     db = datasette.get_database(name)
     found = await person(db, person_id) if await db.table_exists("people") else None
     if found is None:
         return Response.text("Ingen sådan person / no such person", status=404)
     for row in found["votes"] + found["reservations"] + found["conflicts"] + found["attendance"]:
-        _links(datasette, name, row, archived)
+        row_links(datasette, name, row, archived=archived)
+        if "paragraphs" in row:
+            row["paragraphs"] = _json(row["paragraphs"], [])
     if request.url_vars.get("format") == "json":
         return Response.json(found)
     return Response.html(await datasette.render_template("protokoll_person.html", {
@@ -115,21 +115,6 @@ async def _bodies(db, attendance: list[dict]) -> list[dict]:
 
 async def _rows(db, sql: str, person_id: str, **params) -> list[dict]:
     return [dict(r) for r in (await db.execute(sql, {"id": person_id, **params})).rows]
-
-
-def _links(datasette, database: str, row: dict, archived: bool) -> None:
-    """A row's links: its item's row page (or its meeting's) and its source page."""
-    if row.get("item_id"):
-        row["item_url"] = datasette.urls.row(database, "items", tilde_encode(row["item_id"]))
-    if row.get("meeting_id"):
-        row["meeting_url"] = datasette.urls.row(database, "meetings", tilde_encode(row["meeting_id"]))
-    page = row.get("page")
-    page = page if isinstance(page, int) and page > 0 else None
-    row["source_name"] = Path(str(row.get("source") or "")).name + (f", s. {page}" if page else "")
-    row["source_url"] = (source_url(datasette, database, row["document_id"], page) if archived
-                         else datasette.urls.row(database, "documents", tilde_encode(row["document_id"])))
-    if "paragraphs" in row:
-        row["paragraphs"] = _json(row["paragraphs"], [])
 
 
 def _json(text, default):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response, asgi_send_file
 
 PLUGIN = "protokoll"  # the plugin's name in Datasette's metadata (its configuration)
@@ -36,15 +37,43 @@ def source_url(datasette, database: str, document_id: str, page=None) -> str:
     return url + f"#page={page}" if page else url
 
 
+def source_label(path, page) -> str:
+    """A source link's text: the file's name, and ", s. N" where the row has a page."""
+    return Path(str(path or "")).name + (f", s. {page}" if page else "")
+
+
+def page_of(value) -> int | None:
+    """A row's page as a link may use it: a page number from 1, else None."""
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def row_links(datasette, database: str, row: dict, *, archived: bool, item: str = "item_id") -> None:
+    """A listed item's links (person and case pages): ``item_url`` (the item's row page, its
+    id under the key ``item``), ``meeting_url``, and ``source_url`` with ``source_name``: the
+    file at the row's page where there is an archive, else the document's row page."""
+    if row.get(item):
+        row["item_url"] = datasette.urls.row(database, "items", tilde_encode(row[item]))
+    if row.get("meeting_id"):
+        row["meeting_url"] = datasette.urls.row(database, "meetings", tilde_encode(row["meeting_id"]))
+    page = page_of(row.get("page"))
+    row["source_name"] = source_label(row.get("source") or row["document_id"], page)
+    row["source_url"] = (source_url(datasette, database, row["document_id"], page) if archived
+                         else datasette.urls.row(database, "documents", tilde_encode(row["document_id"])))
+
+
+async def viewable(datasette, request, database: str) -> bool:
+    """Whether ``database`` is served and the request may see it."""
+    return database in datasette.databases and await datasette.permission_allowed(
+        request.actor, "view-database", resource=database, default=True)
+
+
 async def source(datasette, request, send):
     """Send one document's source file from the archive directory, read-only."""
     root = archive(datasette)
     if root is None:
         return Response.text("No archive directory: start with protokoll serve DB --archive DIR", status=404)
     name = request.url_vars["database"]
-    if name not in datasette.databases or not await datasette.permission_allowed(
-        request.actor, "view-database", resource=name, default=True
-    ):
+    if not await viewable(datasette, request, name):
         return Response.text("Not found", status=404)
     db = datasette.get_database(name)
     document = request.url_vars["document"]

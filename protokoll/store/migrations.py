@@ -23,7 +23,7 @@ from protokoll.errors import DatabaseError
 from protokoll.parsers import quality as parse_quality
 from protokoll.records import Decision, Entity, Item, child_id
 from protokoll.store import cases, schema
-from protokoll.store.sql import transaction
+from protokoll.store.sql import insert, transaction
 
 # Columns that a version step adds (in the order of the current tables); every other
 # column a file from before versions were recorded lacks is added by v0_to_v1.
@@ -218,8 +218,7 @@ def _v7_people(db) -> None:
                             "name": m["name"], "person_id": person if person in known else None,
                             "vote": m["vote"]})
     if out:
-        db.conn.executemany(f"INSERT INTO person_votes ({', '.join(out[0])}) VALUES ({', '.join('?' * len(out[0]))})",
-                            [list(r.values()) for r in out])
+        insert(db, "person_votes", out)
 
 
 # Why a meeting stored before version 7 has no last day to appeal.

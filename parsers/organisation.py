@@ -25,6 +25,8 @@ meeting's (:mod:`protokoll.store.cases`).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 
@@ -53,10 +55,7 @@ def organisation(front: list[str], lines: list[str]) -> str | None:
                 return _names([m])[0]
     counts = Counter()
     spelt: dict[tuple, set[str]] = {}
-    for text in lines:
-        low = text.lower()
-        if not any(word in low for word in _ANCHORS):
-            continue  # the name pattern is slow to try at every capital letter of every line
+    for text in _anchored(lines):
         for m in _ORG.finditer(text):
             ident = _identity(m)
             counts[ident] += 1
@@ -67,6 +66,24 @@ def organisation(front: list[str], lines: list[str]) -> str | None:
     if n < MIN_NAMED or (rest and n <= 2 * rest[0][1]):
         return None
     return _preferred(spelt[best])
+
+
+def _anchored(lines: list[str]) -> list[str]:
+    """The lines holding one of :data:`_ANCHORS` (any case), in order: the name pattern is
+    slow to try at every capital letter of every line, a substring search over the whole
+    text lower-cased once is not."""
+    low = "\n".join(lines).lower()
+    if len(low) != sum(map(len, lines)) + len(lines) - 1:  # "İ" lower-cased is two characters
+        return [text for text in lines if any(word in text.lower() for word in _ANCHORS)]
+    starts = list(itertools.accumulate((len(text) + 1 for text in lines[:-1]), initial=0))
+    hits: set[int] = set()
+    for word in _ANCHORS:
+        at = low.find(word)
+        while at >= 0:
+            line = bisect.bisect_right(starts, at) - 1
+            hits.add(line)
+            at = low.find(word, starts[line + 1] if line + 1 < len(starts) else len(low))
+    return [lines[i] for i in sorted(hits)]
 
 
 def _names(matches) -> list[str]:

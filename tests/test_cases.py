@@ -86,6 +86,21 @@ def test_organisation_rule(front, lines, want):
     assert organisation(front, front + lines) == want
 
 
+@pytest.mark.parametrize("lines", [
+    ["Lomma kommun", "Kommunstyrelsen", "LOMMA KOMMUN", "Region Skåne"],
+    ["İstanbul", "Lomma kommun", "Lomma kommuns", "x"],  # "İ" is two characters lower-cased
+    ["a\nLomma kommun", "Lomma kommun", "Region Skåne"],  # a line holding a line break
+    ["Riksbanken", "", "Riksbanken höjer räntan"],
+    ["kommun"] * 3 + ["Lomma kommun"],
+])
+def test_organisation_scans_the_same_lines_as_line_by_line(lines):
+    """Rule 2 looks for the names only in the lines holding an anchor word, found in the
+    whole text at once (organisation._anchored): the same lines as a test of each line."""
+    from protokoll.parsers import organisation as o
+
+    assert o._anchored(lines) == [t for t in lines if any(w in t.lower() for w in o._ANCHORS)]
+
+
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory):
     if not CORPUS.is_dir():

@@ -134,6 +134,12 @@ class Converter:
                     raise ConversionFailed(f"LibreOffice could not convert the file ({error})")
         convert_once(src, dst, self.timeout)
 
+    def start(self) -> None:
+        """Start LibreOffice now rather than on the first file (it takes a second or two)."""
+        with self._lock:
+            if self.usable is not False:
+                self._ensure()
+
     def _ensure(self) -> bool:
         if self._proc is not None and self._pid == os.getpid() and self._proc.poll() is None:
             return True
@@ -316,6 +322,15 @@ class Service:
         self._home: tempfile.TemporaryDirectory | None = None
         self._server: socket.socket | None = None
         self._thread: threading.Thread | None = None
+        self._starting: threading.Thread | None = None
+
+    def warm(self) -> None:
+        """Start LibreOffice in the background now, for an import that will convert files:
+        the first of them then does not wait the second or two it takes to start (a worker
+        would sit idle meanwhile). A request made while it starts waits for it."""
+        if self._starting is None:
+            self._starting = threading.Thread(target=self.local.start, name="protokoll-converter-start", daemon=True)
+            self._starting.start()
 
     def open(self) -> "Service":
         sweep()  # what imports killed earlier (kill -9) left behind
@@ -342,6 +357,9 @@ class Service:
                 server.shutdown(socket.SHUT_RDWR)  # wakes accept() at once
             server.close()
             self._thread.join(5)
+        if self._starting is not None:
+            self._starting.join()  # else LibreOffice could start after the close below
+            self._starting = None
         self.local.close()
         if self._home is not None:
             self._home.cleanup()

@@ -14,6 +14,7 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # archive has a broken protocol (a failure), not a file to skip quietly.
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown"}
 TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown"}  # names a text protocol may have
+CONVERTED_SUFFIXES = {".doc", ".odt", ".rtf"}  # names of formats LibreOffice converts (ingest.convert)
 OFFICE_MEMBERS = {"word/document.xml", "content.xml", "[Content_Types].xml"}
 
 

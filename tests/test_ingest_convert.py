@@ -61,6 +61,34 @@ def test_close_stops_libreoffice(samples, tmp_path):
     assert not _live(marker)
 
 
+def test_a_warmed_service_starts_libreoffice_before_the_first_file(samples, tmp_path):
+    """Service.warm (an import whose files LibreOffice will convert): LibreOffice starts in
+    the background at once; a file sent meanwhile waits for it; closing stops it."""
+    with convert.Service() as service:
+        marker = f"protokoll-{os.getpid()}-{id(service.local)}"
+        service.warm()
+        deadline = time.monotonic() + 60
+        while not _live(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _live(marker), "no LibreOffice started without a file"
+        convert.Remote(service.address).convert(samples / "lsvo-2024-12-13.rtf", tmp_path / "x.docx")
+        assert (tmp_path / "x.docx").read_bytes()[:2] == b"PK"
+    deadline = time.monotonic() + 20
+    while _live(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _live(marker)
+
+
+def test_a_service_closed_while_warming_leaves_no_libreoffice():
+    with convert.Service() as service:
+        marker = f"protokoll-{os.getpid()}-{id(service.local)}"
+        service.warm()
+    deadline = time.monotonic() + 20
+    while _live(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _live(marker)
+
+
 def test_a_file_libreoffice_cannot_open_is_conversion_failed(tmp_path):
     c = convert.Converter()
     try:

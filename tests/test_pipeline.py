@@ -57,6 +57,19 @@ def test_walk_gives_each_file_once_with_its_sha256_and_format(tmp_path):
                        "bild.png": "UnsupportedFormat", "lsvo-2024-12-13.docx": "docx", "lsvo-2024-12-13.md": "md"}
 
 
+@pytest.mark.parametrize("files, converts", [
+    (["a/1.pdf", "a/2.docx", "a/3.txt"], False),
+    (["a/1.pdf", "a/2.DOC"], True),
+    (["a/x.odt"], True),
+    (["a/x.rtf"], True),
+    (["a/old.zip"], False),  # its members are known once it is read
+    (["a/doc", "a/x.docx", "a/rtf.pdf"], False),
+    ([], False),
+])
+def test_an_import_starts_libreoffice_at_once_when_its_files_need_it(files, converts):
+    assert pipeline.walk.will_convert(files) is converts
+
+
 def test_ingest_read_takes_the_walks_sha256_and_format_instead_of_computing_them():
     data = (SAMPLES / "aldras.txt").read_bytes()
     given = "0" * 64  # not the bytes' hash: read must use it as it is, not hash again

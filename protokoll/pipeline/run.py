@@ -34,7 +34,9 @@ from protokoll.pipeline.executor import (
 )
 from protokoll.pipeline.process import Failure
 from protokoll.pipeline.prune import prune_paths, vanished  # noqa: F401 - vanished is public here
-from protokoll.pipeline.walk import Candidate, claims_document, iter_candidates, iter_files, is_url, read_files, select
+from protokoll.pipeline.walk import (
+    Candidate, claims_document, is_url, iter_candidates, iter_files, read_files, select, will_convert,
+)
 from protokoll.progress import SILENT, Progress
 from protokoll.records import Protocol
 from protokoll.store import shards
@@ -140,7 +142,8 @@ def import_archive(
     settings = dict(timeout=timeout, max_memory_mb=max_memory_mb, tag=tag, max_size=max_size,
                     files_per_worker=files_per_worker)
     try:
-        with _executor(cluster, workers, cluster_wait, settings) as pool:
+        convert = will_convert(files)
+        with _executor(cluster, workers, cluster_wait, settings, convert) as pool:
             writer.run(iter_candidates(files, max_size=max_size, progress=progress, opened=opened), pool)
         if prune:
             prune_paths(db, writer, paths, files, skipped, opened)
@@ -151,7 +154,10 @@ def import_archive(
 
 
 @contextmanager
-def _executor(cluster: str | None, workers: int | None, cluster_wait: float | None, settings: dict):
+def _executor(cluster: str | None, workers: int | None, cluster_wait: float | None, settings: dict,
+              convert: bool = False):
+    """The executor of an import; ``convert``: the walk found files that LibreOffice will
+    convert (by their names), so the local pool's LibreOffice starts at once."""
     if cluster is not None:
         from protokoll.pipeline import cluster as dask_cluster
 
@@ -160,6 +166,8 @@ def _executor(cluster: str | None, workers: int | None, cluster_wait: float | No
             yield executor
         return
     with Service() as service:  # one LibreOffice for all workers, run by this process
+        if convert:
+            service.warm()
         with LocalPool(workers or os.cpu_count() or 1, converter_address=service.address, **settings) as pool:
             yield pool
 

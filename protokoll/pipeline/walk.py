@@ -29,7 +29,7 @@ from protokoll.errors import (
     CorruptFile, DecompressionBomb, FileChanged, FileTooLarge, ProtokollError, UnreadableFile, UnsupportedFormat,
     describe, os_reason,
 )
-from protokoll.ingest.detect import DOCUMENT_SUFFIXES, TEXT_SUFFIXES, detect, is_archive
+from protokoll.ingest.detect import CONVERTED_SUFFIXES, DOCUMENT_SUFFIXES, TEXT_SUFFIXES, detect, is_archive
 from protokoll.ingest.safezip import check_member
 from protokoll.pipeline.process import Failure
 from protokoll.progress import SILENT, Progress
@@ -308,3 +308,12 @@ def select(candidate: Candidate) -> str:
 
 def claims_document(candidate: Candidate) -> bool:
     return candidate.suffix in DOCUMENT_SUFFIXES
+
+
+def will_convert(files: Iterable[str]) -> bool:
+    """Whether the files of a walk (:func:`iter_files`) include one LibreOffice converts,
+    by its name (.doc, .odt, .rtf): the import then starts LibreOffice at once
+    (:meth:`protokoll.ingest.convert.Service.warm`). A zip's members, not listed before
+    the zip is read, and misnamed files are converted all the same, with LibreOffice
+    started when the first of them arrives."""
+    return any(Path(f).suffix.lower() in CONVERTED_SUFFIXES for f in files)

@@ -5,8 +5,8 @@ count; what differs between two runs of the same import and is not data is left 
 time of import, rowids (``clause_rowid``), the files per worker of the last import
 (``_meta``'s ``last_import``), and the folders the archive was read from
 (replaced by the names given in ``roots``). ``readings`` hold zlib-compressed JSON, hashed
-decompressed. FTS5's own shadow tables are left out; the indexed text is hashed through
-the FTS table itself.
+decompressed, by its values and not its spacing. FTS5's own shadow tables are left out; the
+indexed text is hashed through the FTS table itself.
 """
 
 from __future__ import annotations
@@ -28,6 +28,12 @@ def _norm(value, roots):
             value = zlib.decompress(value).decode("utf-8")
         except zlib.error:
             return value.hex()
+        # the JSON's values, not its spacing (the standard library's ", " or orjson's ","):
+        # written again as json.dumps writes, key order kept
+        try:
+            value = json.dumps(json.loads(value), ensure_ascii=False)
+        except ValueError:
+            pass
     if isinstance(value, str):
         for folder, name in roots.items():
             value = value.replace(folder, name)

@@ -580,3 +580,30 @@ def test_a_kept_parse_stored_anew_under_the_same_id_is_read_anew(db):
         {**meetings.to_dict(other), "source": {**meetings.to_dict(other.source), "path": None}}).encode())
     db.execute("UPDATE readings SET protocol = ? WHERE document_id = ?", [kept, doc_id])
     assert meetings._kept_reading(db, doc_id) == grouping.reading(other) != first
+
+
+def test_the_kept_parse_is_the_records_json_whoever_writes_it(db):
+    """The parse each file keeps (readings) is written by orjson (store.meetings.kept_json):
+    the same JSON values as to_dict and json.dumps give, without the path, and it comes
+    back as the records it was; an integer orjson cannot write (past 64 bits) and a NaN
+    in an older reading fall back to the standard library."""
+    from protokoll.records import Entity, to_dict
+    from protokoll.store import meetings
+
+    for name in ("lsvo", "aldras", "bun"):
+        p = protocol(name)
+        want = {**to_dict(p), "source": {**to_dict(p.source), "path": None}}
+        assert json.loads(meetings.kept_json(p)) == want
+    p = protocol("lsvo")
+    huge = dataclasses.replace(p, entities=(*p.entities, Entity("MONEY", "10^30 kronor", 0, 5, value=10**30)))
+    assert json.loads(meetings.kept_json(huge))["entities"][-1]["value"] == 10**30
+    doc_id = store.save(db, p)
+    got = meetings.reading(db, doc_id)  # the test record has no clause spans: given on load
+    assert (got.meeting, got.attendance, got.entities) == (p.meeting, p.attendance, p.entities)
+    nan = {**to_dict(p), "source": {**to_dict(p.source), "path": None}}
+    nan["entities"][0]["value"] = float("nan")
+    with db.conn:
+        db.execute("UPDATE readings SET protocol = ? WHERE document_id = ?",
+                   [meetings.zlib.compress(json.dumps(nan).encode()), doc_id])
+    value = meetings.reading(db, doc_id).entities[0].value
+    assert value != value  # NaN read back

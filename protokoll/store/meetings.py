@@ -185,10 +185,10 @@ def reading(db, doc_id: str) -> Protocol:
 # What grouping.same_meeting needs of the kept parses used last, by document id and the
 # kept bytes (so a parse kept anew under the same id is never answered from here): every
 # file of a meeting is compared with its main source, which is then read once, not per
-# file. A reading's word sets take ~100 kB: 32 of them, the files of a meeting usually
+# file. A reading's word sets take ~100 kB: 8 of them, the files of a meeting usually
 # coming one after another (512 held 16 MB in the writer after 150 protocols).
 _READINGS: OrderedDict[tuple[str, int, int], grouping.Reading] = OrderedDict()
-_READINGS_KEPT = 32
+_READINGS_KEPT = 8
 
 
 def _remember(key: tuple[str, int, int], reading_: grouping.Reading) -> None:

@@ -5,7 +5,7 @@ database, samples the proportional set size (PSS) of the import and all its
 descendants every 0.5 s, and prints the series, the peak, and the tree after
 LibreOffice stopped. With an archive whose .doc/.odt/.rtf files sit together (as in
 real archives: the oldest folders), this shows the shared LibreOffice stopping after
-a minute without a conversion (``protokoll.ingest.convert.IDLE``).
+a minute without a conversion (``protokoll.ingest.shared.IDLE``).
 
     .venv/bin/python -m bench.tree_memory ARCHIVE [--no-tag] [--workers N]
 """

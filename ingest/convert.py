@@ -7,9 +7,10 @@ turns. It is restarted if LibreOffice dies or hangs; where the helper cannot sta
 each file is converted by a fresh ``soffice --convert-to`` (:func:`convert_once`).
 
 Whoever makes a converter closes it: ``ingest.read`` makes one for the call when it is
-given none; an import (:mod:`protokoll.pipeline`) opens one :class:`Service` for its
-whole run, which its workers reach with a :class:`Remote` (one LibreOffice, ~120 MB,
-instead of one per worker).
+given none; an import (:mod:`protokoll.pipeline`) opens one
+:class:`~protokoll.ingest.shared.Service` for its whole run, which its workers reach with
+a :class:`~protokoll.ingest.shared.Remote` (one LibreOffice, ~120 MB, instead of one per
+worker).
 
 After a ``kill -9`` the helper stops its LibreOffice by itself (its parent is gone), and
 the next service removes the folders and pipes killed processes left (:func:`sweep`).
@@ -17,22 +18,24 @@ the next service removes the folders and pipes killed processes left (:func:`swe
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import selectors
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from protokoll.errors import ConversionFailed, ConverterUnavailable, describe, os_reason
+from protokoll.errors import ConversionFailed, ConverterUnavailable, os_reason
+
+if TYPE_CHECKING:
+    from protokoll.ingest.shared import Remote
 
 HELPER = Path(__file__).with_name("_uno_helper.py")
 # The Python that runs the helper: configured, or the first ``python3`` on PATH that has
@@ -40,6 +43,35 @@ HELPER = Path(__file__).with_name("_uno_helper.py")
 UNO_PYTHON = os.environ.get("PROTOKOLL_UNO_PYTHON")
 SOFFICE = os.environ.get("PROTOKOLL_SOFFICE")  # LibreOffice's soffice, when not on PATH
 TIMEOUT = 120  # seconds for one file (and for LibreOffice to start)
+
+
+# A fork of this process (an import's worker, forked by the pool in any of its threads)
+# while another thread is starting a subprocess copies the pipe by which ``subprocess``
+# learns that the new program started: the starting thread then waits on it until that
+# worker ends, and the worker may be waiting for the very LibreOffice being started. So a
+# subprocess is started here only under this lock, and every fork of the process waits
+# for it (a guard, not state: it holds nothing).
+_SPAWNING = threading.Lock()
+os.register_at_fork(before=_SPAWNING.acquire, after_in_parent=_SPAWNING.release,
+                    after_in_child=_SPAWNING.release)
+
+
+def _spawn(args: list[str], **kw) -> subprocess.Popen:
+    """``subprocess.Popen``, never at the moment this process forks (:data:`_SPAWNING`)."""
+    with _SPAWNING:
+        return subprocess.Popen(args, **kw)
+
+
+def _run(args: list[str], timeout: float, **kw) -> subprocess.CompletedProcess:
+    """``subprocess.run(args, capture_output=True, timeout=timeout)`` through :func:`_spawn`."""
+    with _spawn(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
 # Temporary folders are named protokoll-<kind>-<pid>-…, LibreOffice's pipes
@@ -153,7 +185,7 @@ class Converter:
         self._home = tempfile.TemporaryDirectory(prefix=_prefix("lo"))
         profile = Path(self._home.name, "profile").as_uri()
         pipe = f"protokoll-{os.getpid()}-{id(self)}"
-        self._proc = subprocess.Popen(
+        self._proc = _spawn(
             [python, str(HELPER), exe, profile, pipe],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             start_new_session=True, text=True, bufsize=1,
@@ -226,7 +258,7 @@ class Converter:
 
 def _has_uno(python: str) -> bool:
     try:
-        return subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
+        return _run([python, "-c", "import uno"], timeout=30).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -237,10 +269,10 @@ def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
     with tempfile.TemporaryDirectory(prefix=_prefix("lo")) as home:
         outdir = Path(home, "out")
         try:
-            proc = subprocess.run(
+            proc = _run(
                 [exe, "--headless", "--norestore", f"-env:UserInstallation={Path(home, 'p').as_uri()}",
                  "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)],
-                capture_output=True, timeout=timeout, start_new_session=True,
+                timeout=timeout, start_new_session=True,
             )
         except subprocess.TimeoutExpired:
             raise ConversionFailed(f"LibreOffice took longer than {timeout:.0f} s") from None
@@ -248,154 +280,6 @@ def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
         if proc.returncode != 0 or not out.exists():
             raise ConversionFailed("LibreOffice could not convert the file")
         shutil.move(str(out), dst)
-
-
-class Remote:
-    """A converter in another process (:class:`Service`): same ``convert`` and errors.
-    Falls back to a converter of its own when the socket cannot be reached."""
-
-    def __init__(self, address: str, timeout: float = 3 * TIMEOUT):
-        self.address = address
-        self.timeout = timeout  # the serving converter's own limit, and a queue of two
-        self._local: Converter | None = None
-
-    def convert(self, src: Path, dst: Path) -> None:
-        if self._local is None:
-            try:
-                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-                    sock.settimeout(self.timeout)
-                    sock.connect(self.address)
-                    sock.sendall((json.dumps({"in": str(src), "out": str(dst)}) + "\n").encode())
-                    reply = json.loads(sock.makefile("rb").readline() or b"null")
-            except (OSError, ValueError):
-                reply = None
-            if isinstance(reply, dict):
-                if reply.get("ok"):
-                    return
-                error = ConverterUnavailable if reply.get("unavailable") else ConversionFailed
-                raise error(reply.get("error") or "LibreOffice could not convert the file")
-            self._local = Converter()  # the sharing process is gone or hung: our own LibreOffice
-        self._local.convert(src, dst)
-
-    def close(self) -> None:
-        if self._local is not None:
-            self._local.close()
-
-
-IDLE = 60.0  # seconds without a request after which a shared converter stops LibreOffice
-
-
-class _Activity:
-    """Requests being answered and when the last one ended (for stopping when idle)."""
-
-    def __init__(self):
-        self.lock, self.busy, self.last = threading.Lock(), 0, time.monotonic()
-
-    def __enter__(self):
-        with self.lock:
-            self.busy += 1
-
-    def __exit__(self, *exc):
-        with self.lock:
-            self.busy -= 1
-            self.last = time.monotonic()
-
-    def idle_for(self) -> float:
-        with self.lock:
-            return 0.0 if self.busy else time.monotonic() - self.last
-
-
-class Service:
-    """One LibreOffice for a whole import, shared with other processes over a Unix socket.
-
-        with Service() as service:   # in the importing process
-            ...                      # workers: Remote(service.address).convert(src, dst)
-
-    A thread answers each request with :attr:`local`, this process's :class:`Converter`
-    (started on the first request, stopped after ``idle`` seconds without one and when
-    the service closes); requests take turns. Opening it first removes what imports
-    killed earlier left behind (:func:`sweep`).
-    """
-
-    def __init__(self, idle: float = IDLE):
-        self.idle, self.local, self.address = idle, Converter(), None
-        self._home: tempfile.TemporaryDirectory | None = None
-        self._server: socket.socket | None = None
-        self._thread: threading.Thread | None = None
-        self._starting: threading.Thread | None = None
-
-    def warm(self) -> None:
-        """Start LibreOffice in the background now, for an import that will convert files:
-        the first of them then does not wait the second or two it takes to start (a worker
-        would sit idle meanwhile). A request made while it starts waits for it."""
-        if self._starting is None:
-            self._starting = threading.Thread(target=self.local.start, name="protokoll-converter-start", daemon=True)
-            self._starting.start()
-
-    def open(self) -> "Service":
-        sweep()  # what imports killed earlier (kill -9) left behind
-        self._home = tempfile.TemporaryDirectory(prefix=_prefix("conv"))
-        self.address = os.path.join(self._home.name, "socket")
-        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._server.bind(self.address)
-        self._server.listen(16)
-        self._server.settimeout(min(self.idle, 5.0))  # accept() wakes to look at the idle time
-        self._thread = threading.Thread(target=self._accept, name="protokoll-converter", daemon=True)
-        self._thread.start()
-        return self
-
-    def __enter__(self) -> "Service":
-        return self.open()
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            with contextlib.suppress(OSError):
-                server.shutdown(socket.SHUT_RDWR)  # wakes accept() at once
-            server.close()
-            self._thread.join(5)
-        if self._starting is not None:
-            self._starting.join()  # else LibreOffice could start after the close below
-            self._starting = None
-        self.local.close()
-        if self._home is not None:
-            self._home.cleanup()
-            self._home = None
-
-    def _accept(self) -> None:
-        """Answer each connection in a thread of its own until the socket is shut down;
-        stop LibreOffice after ``idle`` seconds without a request (an archive's .doc files
-        are often all in its oldest folders): the next request starts it again."""
-        activity, server = _Activity(), self._server
-        while True:
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                if activity.idle_for() >= self.idle:
-                    self.local.close()
-                continue
-            except OSError:
-                return
-            conn.settimeout(None)
-            threading.Thread(target=self._answer, args=(conn, activity), daemon=True).start()
-
-    def _answer(self, conn: socket.socket, activity: _Activity) -> None:
-        with activity, conn, conn.makefile("rb") as rfile:
-            try:
-                req = json.loads(rfile.readline())
-                self.local.convert(Path(req["in"]), Path(req["out"]))
-                reply = {"ok": True}
-            except ConverterUnavailable as e:
-                reply = {"error": e.reason, "unavailable": True}
-            except ConversionFailed as e:
-                reply = {"error": e.reason}
-            except Exception as e:  # a malformed request: say so, keep serving
-                reply = {"error": f"conversion request failed: {describe(e)}"}
-            with contextlib.suppress(OSError):
-                conn.sendall((json.dumps(reply) + "\n").encode())
 
 
 def to_docx(data: bytes, fmt: str, path=None, converter: Converter | Remote | None = None) -> bytes:

@@ -12,7 +12,7 @@ import pytest
 
 from protokoll import ingest
 from protokoll.errors import ConversionFailed
-from protokoll.ingest import convert
+from protokoll.ingest import convert, shared
 
 pytestmark = pytest.mark.slow
 
@@ -64,14 +64,14 @@ def test_close_stops_libreoffice(samples, tmp_path):
 def test_a_warmed_service_starts_libreoffice_before_the_first_file(samples, tmp_path):
     """Service.warm (an import whose files LibreOffice will convert): LibreOffice starts in
     the background at once; a file sent meanwhile waits for it; closing stops it."""
-    with convert.Service() as service:
+    with shared.Service() as service:
         marker = f"protokoll-{os.getpid()}-{id(service.local)}"
         service.warm()
         deadline = time.monotonic() + 60
         while not _live(marker) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert _live(marker), "no LibreOffice started without a file"
-        convert.Remote(service.address).convert(samples / "lsvo-2024-12-13.rtf", tmp_path / "x.docx")
+        shared.Remote(service.address).convert(samples / "lsvo-2024-12-13.rtf", tmp_path / "x.docx")
         assert (tmp_path / "x.docx").read_bytes()[:2] == b"PK"
     deadline = time.monotonic() + 20
     while _live(marker) and time.monotonic() < deadline:
@@ -79,8 +79,32 @@ def test_a_warmed_service_starts_libreoffice_before_the_first_file(samples, tmp_
     assert not _live(marker)
 
 
+def test_no_fork_while_a_subprocess_starts():
+    """Regression (an import hung in 1 run of 6 once LibreOffice started at once): a pool's
+    worker forked while a thread started a subprocess kept the pipe ``subprocess`` waits on
+    until the new program starts, so the starting thread waited for that worker, which
+    waited for LibreOffice. Every fork now waits while convert starts a subprocess."""
+    import threading
+
+    forked = threading.Event()
+
+    def fork():
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        forked.set()
+
+    with convert._SPAWNING:  # as convert._spawn holds it while a program starts
+        thread = threading.Thread(target=fork)
+        thread.start()
+        assert not forked.wait(0.5), "a fork went ahead while a subprocess was being started"
+    assert forked.wait(10)
+    thread.join()
+
+
 def test_a_service_closed_while_warming_leaves_no_libreoffice():
-    with convert.Service() as service:
+    with shared.Service() as service:
         marker = f"protokoll-{os.getpid()}-{id(service.local)}"
         service.warm()
     deadline = time.monotonic() + 20
@@ -135,18 +159,18 @@ def test_falls_back_to_one_soffice_per_file_without_python3_uno(samples, tmp_pat
 
 def _convert_in_child(args: tuple[str, str, str]) -> int:
     address, src, dst = args
-    convert.Remote(address).convert(Path(src), Path(dst))
+    shared.Remote(address).convert(Path(src), Path(dst))
     return os.getpid()
 
 
 def test_forked_processes_inside_shared_use_this_processes_libreoffice(samples, tmp_path):
-    """convert.Service: children send their files to the parent's one converter; its
+    """shared.Service: children send their files to the parent's one converter; its
     errors arrive as the same error classes; closing the service stops the LibreOffice."""
     import multiprocessing
 
     jobs = [(str(samples / n), str(tmp_path / f"{i}.docx"))
             for i, n in enumerate(["aldras.doc", "lsvo-2024-12-13.odt", "lsvo-2024-12-13.rtf"] * 2)]
-    with convert.Service() as service:
+    with shared.Service() as service:
         jobs = [(service.address, *job) for job in jobs]
         with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
             children = set(pool.map(_convert_in_child, jobs))
@@ -178,7 +202,7 @@ def test_the_shared_libreoffice_stops_when_idle_and_starts_again_on_demand(sampl
             time.sleep(0.1)
         return condition()
 
-    with convert.Service(idle=1.0) as service:
+    with shared.Service(idle=1.0) as service:
         parent = service.local
         marker = f"protokoll-{os.getpid()}-{id(parent)}"
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -194,7 +218,7 @@ def test_the_shared_libreoffice_stops_when_idle_and_starts_again_on_demand(sampl
 
 
 def test_a_child_that_cannot_reach_the_shared_converter_uses_its_own(samples, tmp_path):
-    remote = convert.Remote(str(tmp_path / "no-socket"))
+    remote = shared.Remote(str(tmp_path / "no-socket"))
     try:
         remote.convert(samples / "lsvo-2024-12-13.rtf", tmp_path / "out.docx")
         assert isinstance(remote._local, convert.Converter) and remote._local._proc is not None

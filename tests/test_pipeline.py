@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from protokoll import ingest, pipeline, store
-from protokoll.ingest.convert import Service
+from protokoll.ingest.shared import Service
 from protokoll.records import Protocol, to_dict
 from tablehash import table_hashes
 

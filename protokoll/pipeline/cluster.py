@@ -10,7 +10,7 @@ stays on the client and does exactly what it does locally.
   (the threads asked of the scheduler again every few seconds, as workers come and go);
   results come back through each future's callback as they finish.
 * Once per Dask worker, :class:`WorkerSetup` (a ``distributed.WorkerPlugin``) loads the
-  spaCy pipeline, opens a converter :class:`~protokoll.ingest.convert.Service` (one
+  spaCy pipeline, opens a converter :class:`~protokoll.ingest.shared.Service` (one
   LibreOffice per worker) and starts a :class:`~.executor.LocalPool` of ``nthreads``
   processes; each Dask task hands its file to that pool and waits. The pool's protections
   hold as locally: the per-file time limit, the memory ceiling, a crashed or hung file
@@ -105,7 +105,7 @@ class WorkerSetup(WorkerPlugin):
         self.service = None
 
     def setup(self, worker) -> None:
-        from protokoll.ingest.convert import Service
+        from protokoll.ingest.shared import Service
         from protokoll.pipeline import worker as pool_worker
 
         os.environ.update(self.hooks)

@@ -28,7 +28,8 @@ from typing import Iterable
 
 from protokoll import ingest, store
 from protokoll.errors import CorruptFile, DatabaseBusy, DatabaseError, EmptyDocument, UnsupportedFormat, os_reason
-from protokoll.ingest.convert import Converter, Service
+from protokoll.ingest.convert import Converter
+from protokoll.ingest.shared import Service
 from protokoll.pipeline.executor import (
     DEFAULT_FILES_PER_WORKER, DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Executor, Inline, LocalPool,
 )

@@ -313,7 +313,7 @@ def claims_document(candidate: Candidate) -> bool:
 def will_convert(files: Iterable[str]) -> bool:
     """Whether the files of a walk (:func:`iter_files`) include one LibreOffice converts,
     by its name (.doc, .odt, .rtf): the import then starts LibreOffice at once
-    (:meth:`protokoll.ingest.convert.Service.warm`). A zip's members, not listed before
+    (:meth:`protokoll.ingest.shared.Service.warm`). A zip's members, not listed before
     the zip is read, and misnamed files are converted all the same, with LibreOffice
     started when the first of them arrives."""
     return any(Path(f).suffix.lower() in CONVERTED_SUFFIXES for f in files)

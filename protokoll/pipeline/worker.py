@@ -72,9 +72,9 @@ def init(stages, pids, max_memory_mb: int | None, tag: bool, max_size: int, conv
     os.environ.setdefault("PROTOKOLL_OCR_PROCESSES", str(ocr_processes))
     _state.update(stages=stages, pids=pids, max_size=max_size, hook=_test_hook(), error=None, ceiling=None)
     try:
-        from protokoll.ingest import convert as conversion
+        from protokoll.ingest import convert as conversion, shared
 
-        converter = conversion.Remote(converter_address) if converter_address else conversion.Converter()
+        converter = shared.Remote(converter_address) if converter_address else conversion.Converter()
         multiprocessing.util.Finalize(converter, converter.close, exitpriority=10)
         _state["converter"] = converter
         if tag and _nlp is None:  # the parent could not load it: fail here, with the reason

@@ -19,7 +19,9 @@ PARTY = r"\(\s*(?P<party>[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,5}|[a-zåäö]{1,3}|[
 _NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*{PARTY}")
 _NAME_ONLY = re.compile(rf"^{NAME}$")
 # "§§ 94-100", "§ 42, 45", "§ 1-3A" (the letter of a sub-item is not kept).
-_PARAS = re.compile(r"§§?\s*(\d{1,4})[A-Za-z]?\b(?:\s*[-–—]\s*(\d{1,4})[A-Za-z]?\b)?((?:\s*,\s*\d{1,4}\b)*)")
+_PARAS = re.compile(
+    r"§§?\s*(\d{1,4})[A-Za-z]?\b(?:\s*[-–—]\s*(\d{1,4})[A-Za-z]?\b)?((?:\s*,\s*\d{1,4}\b(?:\s*[-–—]\s*\d{1,4}\b)?)*)")
+_PARA_RANGE = re.compile(r"(\d{1,4})(?:\s*[-–—]\s*(\d{1,4}))?")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)")
 _BOX = re.compile(r"^\s*(?P<box>\[\s*[xX✓✔]?\s*\]|[☐☒☑✓✔])\s*")
 _SPLIT = re.compile(r"\s*(?:,|;|\s+och\s+|\s+samt\s+|\s+&\s+)\s*")
@@ -127,12 +129,20 @@ def paragraphs(text: str) -> tuple[tuple[str, ...], str]:
         return (), ws(text).strip(" ,")
     nums: list[str] = []
     for m in _PARAS.finditer(text):
-        lo = int(m.group(1))
-        hi = int(m.group(2)) if m.group(2) else lo
-        if 0 <= hi - lo < 200:
-            nums.extend(str(n) for n in range(lo, hi + 1))
-        nums.extend(x.strip() for x in m.group(3).split(",") if x.strip())
+        _add_range(nums, m.group(1), m.group(2), first_only=False)
+        for more in _PARA_RANGE.finditer(m.group(3)):  # ", 70-71": the list goes on, ranges too
+            _add_range(nums, more.group(1), more.group(2), first_only=True)
     return tuple(nums), ws(_EMPTY_BRACKETS.sub(" ", _PARAS.sub(" ", text))).strip(" ,")
+
+
+def _add_range(nums: list[str], lo: str, hi: str | None, *, first_only: bool) -> None:
+    """The numbers lo…hi; a range that is no range (hi below lo, or 200 wide): none, or
+    ``lo`` alone where ``first_only`` (a number after a comma stands by itself)."""
+    a, b = int(lo), int(hi) if hi else int(lo)
+    if 0 <= b - a < 200:
+        nums.extend(str(n) for n in range(a, b + 1))
+    elif first_only:
+        nums.append(str(a))
 
 
 _VERB = "(?:" + "|".join(re.escape(w) for w in sorted(vocab.REPLACES, key=len, reverse=True)) + ")"

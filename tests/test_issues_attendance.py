@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from protokoll import ingest, parsers
 
 ROOT = Path(__file__).resolve().parent
@@ -407,3 +409,31 @@ def test_a_rule_across_the_page_ends_the_list(tmp_path):
     assert counts(protocol) == {"present": 5, "substitute": 0, "absent": 0, "official": 2}
     assert "Anna Caldén Johan Svenlin" not in status(protocol)
     assert (protocol.meeting.start, protocol.meeting.end) == ("16:00", "18:10")
+
+
+@pytest.mark.parametrize("written, numbers", [
+    ("Pia Johnson (S), §§ 67-68, 70-71", ("67", "68", "70", "71")),  # Lomma KF 2022-09-22
+    ("Susanne Borgelius (M), §§ 67-68, 70–71", ("67", "68", "70", "71")),
+    ("Per Nilsson (S), §§ 1, 3-4, 9", ("1", "3", "4", "9")),
+    ("Anna Berg (M) §§ 94-100", tuple(str(n) for n in range(94, 101))),
+    ("Anna Berg (M) § 42, 45", ("42", "45")),
+    ("Anna Berg (M) §§ 5-3", ()),  # no range: no numbers
+])
+def test_paragraph_lists_go_on_with_ranges_after_a_comma(written, numbers):
+    from protokoll.parsers.people import paragraphs
+
+    got, rest = paragraphs(written)
+    assert got == numbers and "§" not in rest and not rest.endswith(tuple("0123456789"))
+
+
+def test_the_paragraphs_an_attendee_was_present_for_keep_every_range():
+    """Regression: Lomma KF 2022-09-22 lists "Pia Johnson (S), §§ 67-68, 70-71"; § 71 was
+    lost (the numbers after a comma were read as single numbers only)."""
+    path = ROOT.parent.parent / "shared" / "corpus" / "lomma" / "KF-2022-09-22.txt"
+    if not path.exists():
+        pytest.skip("../shared/corpus/ is not here")
+    protocol = parsers.parse(ingest.read(path))
+    listed = {a.name: a.paragraphs for a in protocol.attendance if a.paragraphs}
+    members = ("Pia Johnson", "Susanne Borgelius", "Lennart Nilsson")  # replaced in § 69 only
+    assert {n: listed.get(n) for n in members} == {n: ("67", "68", "70", "71") for n in members}
+    assert listed["Karin Everlund"] == ("69",)  # serving for Lennart Nilsson; her own line counts once

@@ -338,20 +338,10 @@ def _entity(e: dict, first: dict[str, int]) -> Entity:
     return Entity(**e)
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a record class -> its fields' names
-
-
 def to_dict(record: Any) -> Any:
     """A record as JSON-ready dicts and lists (tuples become lists)."""
-    cls = type(record)
-    if cls in _PLAIN:  # most values: returned before any other test (the writer's hot path)
-        return record
-    names = _FIELD_NAMES.get(cls)
-    if names is None and dataclasses.is_dataclass(cls):
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    if names is not None:
-        return {name: to_dict(getattr(record, name)) for name in names}
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
     if isinstance(record, (list, tuple)):
         return [to_dict(x) for x in record]
     if isinstance(record, dict):

@@ -53,32 +53,34 @@ CSV_FILENAME = "beslutsregister.csv"
 
 def register_vars(datasette, database, request) -> dict:
     """The register page: its columns (unless the URL chose columns), CSV link, and on a
-    searched page the marked clauses (``marks``: an async function of the shown rows)."""
+    searched page the marked clauses (``marks``: a function of the shown rows)."""
     chosen = "_col" in request.args or "_nocol" in request.args
     csv = datasette.urls.path(path_with_replaced_args(
         request, {"_next": None, "_size": None, "_nocount": None, "_facet": None},
         path=f"{request.path}.{CSV_FORMAT}"))
     q = request.args.get(NEWEST) or request.args.get("_search") or ""
     words = [t for t in search.terms(q) if t != "OR"]
+    pattern = terms_pattern(words) if words else None
 
     def marks(rows) -> dict:
-        return clause_marks(datasette, database, words, rows)
+        return clause_marks(datasette, database, pattern, rows)
 
     return {"protokoll_register": {"columns": None if chosen else REGISTER_COLUMNS, "csv_url": csv,
-                                   "marks": marks if words else None}}
+                                   "marks": marks if pattern else None}}
 
 
-def mark_terms(text: str, words: list[str]) -> str:
-    """``text`` with every case-insensitive occurrence of the search's substrings
-    (:func:`protokoll.search.terms`: what the trigram index matched, stems included)
-    between MARK_START and MARK_END, the longest first where two overlap."""
-    if not words:
-        return text
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.I)
+def terms_pattern(words: list[str]) -> re.Pattern:
+    """Any case-insensitive occurrence of the search's substrings (:func:`protokoll.search.terms`:
+    what the trigram index matched, stems included), the longest first where two overlap."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.I)
+
+
+def mark_terms(text: str, pattern: re.Pattern) -> str:
+    """``text`` with each match of ``pattern`` (:func:`terms_pattern`) between MARK_START and MARK_END."""
     return pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", text)
 
 
-def clause_marks(datasette, database: str, words: list[str], rows) -> dict:
+def clause_marks(datasette, database: str, pattern: re.Pattern, rows) -> dict:
     """{clause rowid: the clause cell's HTML} for the shown rows: the clause with the words
     the search matched in ``<mark>`` (:func:`mark_terms`, widened to whole words by
     :func:`~protokoll.web.searchpage.highlight`: "förskol" marks "förskolan"), escaped,
@@ -91,7 +93,7 @@ def clause_marks(datasette, database: str, words: list[str], rows) -> dict:
             rowid, clause_id, clause = row["clause_rowid"], row["clause_id"], row["clause"]
         except KeyError:
             continue
-        marked = mark_terms(str(clause or ""), words)
+        marked = mark_terms(str(clause or ""), pattern)
         if MARK_START in marked:
             url = datasette.urls.row(database, "clauses", tilde_encode(clause_id))
             out[rowid] = Markup('<a href="{}">{}</a>').format(escape(url), highlight(marked))

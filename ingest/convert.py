@@ -80,7 +80,8 @@ _STALE = re.compile(r"^(?:protokoll-(?:lo|conv)-|OSL_PIPE_\d+_protokoll-)(\d+)-"
 STALE_AFTER = 3600  # seconds: a folder of a process that is gone is removed after this
 
 
-def _prefix(kind: str) -> str:
+def temp_prefix(kind: str) -> str:
+    """The start of the name of a temporary folder of this process (what :func:`sweep` recognises)."""
     return f"protokoll-{kind}-{os.getpid()}-"
 
 
@@ -182,7 +183,7 @@ class Converter:
         if python is None:
             self.usable = False
             return False
-        self._home = tempfile.TemporaryDirectory(prefix=_prefix("lo"))
+        self._home = tempfile.TemporaryDirectory(prefix=temp_prefix("lo"))
         profile = Path(self._home.name, "profile").as_uri()
         pipe = f"protokoll-{os.getpid()}-{id(self)}"
         self._proc = _spawn(
@@ -266,7 +267,7 @@ def _has_uno(python: str) -> bool:
 def convert_once(src: Path, dst: Path, timeout: float = TIMEOUT) -> None:
     """Convert one file with a fresh ``soffice --convert-to docx`` (the slow fallback)."""
     exe = soffice()
-    with tempfile.TemporaryDirectory(prefix=_prefix("lo")) as home:
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("lo")) as home:
         outdir = Path(home, "out")
         try:
             proc = _run(
@@ -287,7 +288,7 @@ def to_docx(data: bytes, fmt: str, path=None, converter: Converter | Remote | No
     :class:`Converter` started for this one file, and stopped, when none is given)."""
     own = converter is None
     converter = Converter() if own else converter
-    with tempfile.TemporaryDirectory(prefix=_prefix("conv")) as tmp:
+    with tempfile.TemporaryDirectory(prefix=temp_prefix("conv")) as tmp:
         src = Path(tmp, f"in.{fmt}")
         dst = Path(tmp, "out.docx")
         src.write_bytes(data)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from protokoll.errors import ConversionFailed, ConverterUnavailable, describe
-from protokoll.ingest.convert import TIMEOUT, Converter, _prefix, sweep
+from protokoll.ingest.convert import TIMEOUT, Converter, sweep, temp_prefix
 
 
 class Remote:
@@ -109,7 +109,7 @@ class Service:
 
     def open(self) -> "Service":
         sweep()  # what imports killed earlier (kill -9) left behind
-        self._home = tempfile.TemporaryDirectory(prefix=_prefix("conv"))
+        self._home = tempfile.TemporaryDirectory(prefix=temp_prefix("conv"))
         self.address = os.path.join(self._home.name, "socket")
         self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._server.bind(self.address)

@@ -205,13 +205,15 @@ def _kept_reading(db, doc_id: str) -> grouping.Reading | None:
     if row is None:
         return None
     key = (doc_id, len(row[0]), zlib.crc32(row[0]))
-    if key not in _READINGS:
-        p = _loads(row[0])
-        meeting = p.get("meeting") or {}
-        _remember(key, grouping.Reading(p.get("kind"), meeting.get("body"), meeting.get("date"), tuple(
-            grouping.item(it.get("number"), it.get("title"), it.get("text")) for it in p.get("items", ()))))
-    _READINGS.move_to_end(key)  # used last: kept longest
-    return _READINGS[key]
+    if key in _READINGS:
+        _READINGS.move_to_end(key)  # used last: kept longest
+        return _READINGS[key]
+    p = _loads(row[0])
+    meeting = p.get("meeting") or {}
+    reading_ = grouping.Reading(p.get("kind"), meeting.get("body"), meeting.get("date"), tuple(
+        grouping.item(it.get("number"), it.get("title"), it.get("text")) for it in p.get("items", ())))
+    _remember(key, reading_)
+    return reading_
 
 
 def delete_document(db, doc_id: str) -> None:

@@ -4,7 +4,6 @@ links (``#page=N`` when the row has a page). JSON, CSV and .xlsx keep the values
 
 from __future__ import annotations
 
-
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
